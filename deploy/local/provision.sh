@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Provisions the local services the fleet needs, idempotently, on loopback:
+# PostgreSQL (+ pgvector), Redis (appendonly) and an S3 endpoint (S3Proxy).
+# Running services are reused; what is missing is installed and started as a
+# plain process with its pid file under $FLEET_HOME/run. Writes the endpoints
+# to $FLEET_HOME/services.env for the services and the tests.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PG_PORT=${FLEET_PG_PORT:-5432}
+PG_ADMIN_USER=${FLEET_PG_ADMIN_USER:-postgres}
+PG_DB=${FLEET_PG_DATABASE:-fleet}
+PG_USER=${FLEET_PG_USER:-fleet}
+PG_TEMPLATE=${FLEET_PG_TEMPLATE:-fleet_template}
+REDIS_PORT=${FLEET_REDIS_PORT:-6379}
+S3_PORT=${FLEET_S3_PORT:-9000}
+S3PROXY_VERSION=4.1.0
+PGVECTOR_SUITE=${FLEET_PGVECTOR_SUITE:-trixie}
+PGVECTOR_MIRROR=${FLEET_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+mkdir -p "$FLEET_RUN" "$FLEET_LOGS"
+chmod 755 "$FLEET_HOME"
+
+# ---------------------------------------------------------------- PostgreSQL
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
+
+# psql as the admin role: over TCP when that works (password in
+# FLEET_PG_ADMIN_PASSWORD or trust), else as the postgres OS user on the socket.
+pg_admin() {
+  local sql=$1 db=${2:-postgres}
+  export PGOPTIONS="-c client_min_messages=warning"
+  if PGPASSWORD=${FLEET_PG_ADMIN_PASSWORD:-} PGCONNECT_TIMEOUT=5 psql -w -X -q -At -v ON_ERROR_STOP=1 \
+      -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ADMIN_USER" -d "$db" -c "select 1" >/dev/null 2>&1; then
+    PGPASSWORD=${FLEET_PG_ADMIN_PASSWORD:-} psql -w -X -q -At -v ON_ERROR_STOP=1 \
+      -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ADMIN_USER" -d "$db" -c "$sql"
+  elif [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1; then
+    (cd / && runuser -u postgres -- psql -w -X -q -At -v ON_ERROR_STOP=1 -h "${PG_SOCKET_DIR:-/var/run/postgresql}" \
+      -p "$PG_PORT" -d "$db" -c "$sql")
+  else
+    die "cannot reach PostgreSQL on 127.0.0.1:$PG_PORT as an admin: set FLEET_PG_ADMIN_USER/FLEET_PG_ADMIN_PASSWORD"
+  fi
+}
+
+start_own_postgres() {
+  local bin data=$FLEET_HOME/pg/data
+  bin=$(pg_bin)
+  if [ -z "$bin" ]; then
+    say postgres "installing PostgreSQL from the distribution"
+    apt_install postgresql postgresql-contrib
+    bin=$(pg_bin)
+    # Debian's package may have created and started its own cluster on our port.
+    if pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
+      say postgres "reused the cluster the package started on 127.0.0.1:$PG_PORT"
+      return
+    fi
+  fi
+  id postgres >/dev/null 2>&1 || die "PostgreSQL needs an OS user 'postgres' to run as"
+  mkdir -p "$FLEET_HOME/pg" "$FLEET_RUN/pg-socket"
+  chown postgres "$FLEET_HOME/pg" "$FLEET_RUN/pg-socket"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    (cd / && runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth-local=peer \
+      --auth-host=scram-sha-256 -E UTF8 >"$FLEET_LOGS/postgres-initdb.log" 2>&1) \
+      || die "initdb failed, see $FLEET_LOGS/postgres-initdb.log"
+  fi
+  (cd / && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$FLEET_LOGS/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $FLEET_RUN/pg-socket" start >/dev/null) \
+    || die "PostgreSQL did not start, see $FLEET_LOGS/postgres.log"
+  head -n1 "$data/postmaster.pid" >"$FLEET_RUN/postgres.pid"
+  PG_SOCKET_DIR=$FLEET_RUN/pg-socket
+  say postgres "started on 127.0.0.1:$PG_PORT (pid $(cat "$FLEET_RUN/postgres.pid"), data $data, log $FLEET_LOGS/postgres.log)"
+}
+
+install_pgvector() {
+  local major=$1 pgconfig=/usr/lib/postgresql/$1/bin/pg_config work apt_dir
+  if [ ! -x "$pgconfig" ] || [ ! -f "$("$pgconfig" --includedir-server)/postgres.h" ]; then
+    say pgvector "installing postgresql-server-dev-$major to build pgvector"
+    apt_install "postgresql-server-dev-$major"
+  fi
+  command -v make >/dev/null && command -v gcc >/dev/null && command -v dpkg-source >/dev/null \
+    || apt_install build-essential dpkg-dev
+  # pgvector is not packaged for every release: build the source package of a
+  # newer Debian suite with a private apt configuration (the machine's own
+  # sources stay untouched).
+  work=$FLEET_HOME/build/pgvector
+  apt_dir=$work/apt
+  rm -rf "$work" && mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts" "$work/src"
+  echo "deb-src $PGVECTOR_MIRROR $PGVECTOR_SUITE main" >"$apt_dir/sources.list"
+  local apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+  apt-get "${apt_opts[@]}" update >"$FLEET_LOGS/pgvector-build.log" 2>&1 \
+    || die "could not read the $PGVECTOR_SUITE source index, see $FLEET_LOGS/pgvector-build.log"
+  (cd "$work/src" && apt-get "${apt_opts[@]}" source pgvector >>"$FLEET_LOGS/pgvector-build.log" 2>&1) \
+    || die "could not fetch the pgvector source package, see $FLEET_LOGS/pgvector-build.log"
+  local srcdir
+  srcdir=$(find "$work/src" -maxdepth 1 -mindepth 1 -type d -name 'pgvector-*' | head -n1)
+  [ -n "$srcdir" ] || die "pgvector source not unpacked, see $FLEET_LOGS/pgvector-build.log"
+  (cd "$srcdir" && make OPTFLAGS="" PG_CONFIG="$pgconfig" && as_root make install PG_CONFIG="$pgconfig") \
+    >>"$FLEET_LOGS/pgvector-build.log" 2>&1 || die "pgvector build failed, see $FLEET_LOGS/pgvector-build.log"
+  say pgvector "built $(basename "$srcdir") from source and installed for PostgreSQL $major"
+}
+
+provision_postgres() {
+  command -v psql >/dev/null 2>&1 || apt_install postgresql-client
+  if pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
+    if pid_alive "$(pid_from "$FLEET_RUN/postgres.pid")"; then
+      PG_SOCKET_DIR=$FLEET_RUN/pg-socket
+      say postgres "already running (started by fleet, pid $(pid_from "$FLEET_RUN/postgres.pid")) on 127.0.0.1:$PG_PORT"
+    else
+      say postgres "reused the server already running on 127.0.0.1:$PG_PORT"
+    fi
+  else
+    start_own_postgres
+  fi
+  local major
+  major=$(pg_admin "show server_version_num")
+  major=$((major / 10000))
+  if [ -f "/usr/share/postgresql/$major/extension/vector.control" ]; then
+    say pgvector "already installed for PostgreSQL $major"
+  else
+    install_pgvector "$major"
+  fi
+  local password_file=$FLEET_HOME/pg/fleet.password
+  mkdir -p "$FLEET_HOME/pg"
+  [ -s "$password_file" ] || (umask 077 && random_secret 24 >"$password_file")
+  PG_PASSWORD=$(cat "$password_file")
+  pg_admin "do \$\$ begin
+      if not exists (select from pg_roles where rolname = '$PG_USER') then
+        create role $PG_USER login createdb password '$PG_PASSWORD';
+      else
+        alter role $PG_USER login createdb password '$PG_PASSWORD';
+      end if;
+    end \$\$;" >/dev/null
+  # A template with the vector extension, from which the fleet's and the tests' databases are made.
+  if [ -z "$(pg_admin "select 1 from pg_database where datname = '$PG_TEMPLATE'")" ]; then
+    pg_admin "create database $PG_TEMPLATE owner $PG_USER" >/dev/null
+  fi
+  pg_admin "create extension if not exists vector" "$PG_TEMPLATE" >/dev/null
+  pg_admin "update pg_database set datistemplate = true where datname = '$PG_TEMPLATE'" >/dev/null
+  if [ -z "$(pg_admin "select 1 from pg_database where datname = '$PG_DB'")" ]; then
+    pg_admin "create database $PG_DB owner $PG_USER template $PG_TEMPLATE" >/dev/null
+    say postgres "created database $PG_DB (owner $PG_USER, with pgvector)"
+  else
+    say postgres "database $PG_DB exists"
+  fi
+  PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=5 psql -w -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" \
+    -c "select 1" >/dev/null 2>&1 \
+    || die "role $PG_USER cannot log in over TCP to 127.0.0.1:$PG_PORT: allow password (scram-sha-256 or md5) or trust for 127.0.0.1 in pg_hba.conf"
+}
+
+# --------------------------------------------------------------------- Redis
+
+provision_redis() {
+  if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; then
+    local aof
+    aof=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" config get appendonly 2>/dev/null | tail -n1)
+    if pid_alive "$(pid_from "$FLEET_RUN/redis.pid")"; then
+      say redis "already running (started by fleet, pid $(pid_from "$FLEET_RUN/redis.pid")) on 127.0.0.1:$REDIS_PORT"
+    elif [ "$aof" = "yes" ]; then
+      say redis "reused the server already running on 127.0.0.1:$REDIS_PORT (appendonly yes)"
+    else
+      say redis "reused the server already running on 127.0.0.1:$REDIS_PORT; warning: appendonly is '$aof', so stream entries do not survive a Redis restart (set 'appendonly yes' or FLEET_REDIS_PORT to a free port to get a fleet-owned Redis)"
+    fi
+    return
+  fi
+  command -v redis-server >/dev/null 2>&1 || { say redis "installing redis-server"; apt_install redis-server redis-tools; }
+  mkdir -p "$FLEET_HOME/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --appendfsync everysec \
+    --dir "$FLEET_HOME/redis" --daemonize yes --pidfile "$FLEET_RUN/redis.pid" \
+    --logfile "$FLEET_LOGS/redis.log" || die "redis-server did not start, see $FLEET_LOGS/redis.log"
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] && break
+    sleep 0.2
+  done
+  [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] || die "Redis did not answer, see $FLEET_LOGS/redis.log"
+  say redis "started on 127.0.0.1:$REDIS_PORT with appendonly yes (pid $(pid_from "$FLEET_RUN/redis.pid"), log $FLEET_LOGS/redis.log)"
+}
+
+# ------------------------------------------------------------ S3 (S3Proxy)
+
+provision_s3() {
+  local dir=$FLEET_HOME/s3 jar conf creds pid
+  mkdir -p "$dir/data" "$FLEET_HOME/lib"
+  creds=$dir/credentials
+  if [ ! -s "$creds" ]; then
+    (umask 077 && printf 'S3_ACCESS_KEY=fleet%s\nS3_SECRET_KEY=%s\n' "$(random_secret 12)" "$(random_secret 40)" >"$creds")
+  fi
+  # shellcheck disable=SC1090
+  . "$creds"
+  pid=$(pid_from "$FLEET_RUN/s3proxy.pid")
+  if pid_alive "$pid" && port_open "$S3_PORT"; then
+    say s3 "already running (started by fleet, pid $pid) on http://127.0.0.1:$S3_PORT"
+    return
+  fi
+  port_open "$S3_PORT" && die "port $S3_PORT is taken by another process: set FLEET_S3_PORT to a free port"
+  jar=$FLEET_HOME/lib/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar
+  if [ ! -s "$jar" ]; then
+    say s3 "fetching S3Proxy $S3PROXY_VERSION from Maven Central"
+    "$FLEET_ROOT/mvnw" -B -q dependency:copy -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
+      -DoutputDirectory="$FLEET_HOME/lib" -Dmdep.overWriteIfNewer=true >"$FLEET_LOGS/s3proxy-fetch.log" 2>&1 \
+      || die "could not fetch S3Proxy, see $FLEET_LOGS/s3proxy-fetch.log"
+  fi
+  conf=$dir/s3proxy.conf
+  (umask 077 && cat >"$conf" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_ACCESS_KEY
+s3proxy.credential=$S3_SECRET_KEY
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$dir/data
+CONF
+  )
+  nohup "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --properties "$conf" >"$FLEET_LOGS/s3proxy.log" 2>&1 &
+  echo $! >"$FLEET_RUN/s3proxy.pid"
+  local i
+  for ((i = 0; i < 150; i++)); do
+    port_open "$S3_PORT" && break
+    pid_alive "$(pid_from "$FLEET_RUN/s3proxy.pid")" || die "S3Proxy exited, see $FLEET_LOGS/s3proxy.log"
+    sleep 0.2
+  done
+  port_open "$S3_PORT" || die "S3Proxy did not listen on $S3_PORT within 30s, see $FLEET_LOGS/s3proxy.log"
+  say s3 "started S3Proxy on http://127.0.0.1:$S3_PORT (pid $(pid_from "$FLEET_RUN/s3proxy.pid"), data $dir/data, log $FLEET_LOGS/s3proxy.log)"
+}
+
+write_env() {
+  (umask 077 && cat >"$FLEET_ENV_FILE" <<ENV
+# Written by deploy/local/provision.sh; read by deploy/local/fleet and the integration tests.
+FLEET_PG_HOST=127.0.0.1
+FLEET_PG_PORT=$PG_PORT
+FLEET_PG_DATABASE=$PG_DB
+FLEET_PG_TEMPLATE=$PG_TEMPLATE
+FLEET_PG_USER=$PG_USER
+FLEET_PG_PASSWORD=$PG_PASSWORD
+FLEET_REDIS_HOST=127.0.0.1
+FLEET_REDIS_PORT=$REDIS_PORT
+FLEET_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+FLEET_S3_ACCESS_KEY=$S3_ACCESS_KEY
+FLEET_S3_SECRET_KEY=$S3_SECRET_KEY
+ENV
+  )
+  say env "endpoints written to $FLEET_ENV_FILE"
+}
+
+require_jdk
+provision_postgres
+provision_redis
+provision_s3
+write_env

@@ -1,0 +1,15 @@
+package dev.xpfleet.orchestrator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The fleet's single source of truth: tasks, their lifecycle and the messages that move them. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class OrchestratorApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(OrchestratorApplication.class, args);
+    }
+}
