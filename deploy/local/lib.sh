@@ -7,8 +7,8 @@ FLEET_RUN=$FLEET_HOME/run
 FLEET_LOGS=$FLEET_HOME/logs
 FLEET_ENV_FILE=$FLEET_HOME/services.env
 
-say() { printf '%-10s %s\n' "$1" "$2"; }
-die() { printf 'error      %s\n' "$*" >&2; exit 1; }
+say() { printf '%-17s %s\n' "$1" "$2"; }
+die() { printf 'error             %s\n' "$*" >&2; exit 1; }
 
 # Finds a JDK 21+: JAVA_HOME, then the default java, then /usr/lib/jvm/*.
 find_jdk() {

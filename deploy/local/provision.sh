@@ -13,7 +13,7 @@ PG_DB=${FLEET_PG_DATABASE:-fleet}
 PG_USER=${FLEET_PG_USER:-fleet}
 PG_TEMPLATE=${FLEET_PG_TEMPLATE:-fleet_template}
 REDIS_PORT=${FLEET_REDIS_PORT:-6379}
-S3_PORT=${FLEET_S3_PORT:-9000}
+S3_PORT=${FLEET_S3_PORT:-}
 S3PROXY_VERSION=4.1.0
 PGVECTOR_SUITE=${FLEET_PGVECTOR_SUITE:-trixie}
 PGVECTOR_MIRROR=${FLEET_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -63,12 +63,12 @@ start_own_postgres() {
       --auth-host=scram-sha-256 -E UTF8 >"$FLEET_LOGS/postgres-initdb.log" 2>&1) \
       || die "initdb failed, see $FLEET_LOGS/postgres-initdb.log"
   fi
-  (cd / && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$FLEET_LOGS/postgres.log" -w -t 60 \
+  (cd / && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$FLEET_HOME/pg/postgres.log" -w -t 60 \
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $FLEET_RUN/pg-socket" start >/dev/null) \
-    || die "PostgreSQL did not start, see $FLEET_LOGS/postgres.log"
+    || die "PostgreSQL did not start, see $FLEET_HOME/pg/postgres.log"
   head -n1 "$data/postmaster.pid" >"$FLEET_RUN/postgres.pid"
   PG_SOCKET_DIR=$FLEET_RUN/pg-socket
-  say postgres "started on 127.0.0.1:$PG_PORT (pid $(cat "$FLEET_RUN/postgres.pid"), data $data, log $FLEET_LOGS/postgres.log)"
+  say postgres "started on 127.0.0.1:$PG_PORT (pid $(cat "$FLEET_RUN/postgres.pid"), data $data, log $FLEET_HOME/pg/postgres.log)"
 }
 
 install_pgvector() {
@@ -189,11 +189,21 @@ provision_s3() {
   # shellcheck disable=SC1090
   . "$creds"
   pid=$(pid_from "$FLEET_RUN/s3proxy.pid")
-  if pid_alive "$pid" && port_open "$S3_PORT"; then
+  local recorded
+  recorded=$(cat "$dir/port" 2>/dev/null || true)
+  if pid_alive "$pid" && [ -n "$recorded" ] && port_open "$recorded" && { [ -z "$S3_PORT" ] || [ "$S3_PORT" = "$recorded" ]; }; then
+    S3_PORT=$recorded
     say s3 "already running (started by fleet, pid $pid) on http://127.0.0.1:$S3_PORT"
     return
   fi
-  port_open "$S3_PORT" && die "port $S3_PORT is taken by another process: set FLEET_S3_PORT to a free port"
+  if [ -n "$S3_PORT" ]; then
+    port_open "$S3_PORT" && die "port $S3_PORT is taken by another process: set FLEET_S3_PORT to a free port"
+  else
+    # Default 9000 (MinIO's port); another checkout's endpoint may hold it, so take the next free one.
+    for S3_PORT in $(seq 9000 9020); do port_open "$S3_PORT" || break; done
+    port_open "$S3_PORT" && die "ports 9000-9020 are all taken: set FLEET_S3_PORT to a free port"
+  fi
+  echo "$S3_PORT" >"$dir/port"
   jar=$FLEET_HOME/lib/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar
   if [ ! -s "$jar" ]; then
     say s3 "fetching S3Proxy $S3PROXY_VERSION from Maven Central"
