@@ -100,6 +100,11 @@ install_pgvector() {
   say pgvector "built $(basename "$srcdir") from source and installed for PostgreSQL $major"
 }
 
+pg_login_works() {
+  PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=5 psql -w -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+    -d "${1:-postgres}" -c "select 1" >/dev/null 2>&1
+}
+
 provision_postgres() {
   command -v psql >/dev/null 2>&1 || apt_install postgresql-client
   if pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; then
@@ -124,13 +129,13 @@ provision_postgres() {
   mkdir -p "$FLEET_HOME/pg"
   [ -s "$password_file" ] || (umask 077 && random_secret 24 >"$password_file")
   PG_PASSWORD=$(cat "$password_file")
-  pg_admin "do \$\$ begin
-      if not exists (select from pg_roles where rolname = '$PG_USER') then
-        create role $PG_USER login createdb password '$PG_PASSWORD';
-      else
-        alter role $PG_USER login createdb password '$PG_PASSWORD';
-      end if;
-    end \$\$;" >/dev/null
+  if [ -z "$(pg_admin "select 1 from pg_roles where rolname = '$PG_USER'")" ]; then
+    pg_admin "create role $PG_USER login createdb password '$PG_PASSWORD'" >/dev/null
+  elif ! pg_login_works; then
+    # Another checkout may have set another password; only reset it when ours does not work.
+    pg_admin "alter role $PG_USER login createdb password '$PG_PASSWORD'" >/dev/null
+    say postgres "reset the password of role $PG_USER to the one in $password_file"
+  fi
   # A template with the vector extension, from which the fleet's and the tests' databases are made.
   if [ -z "$(pg_admin "select 1 from pg_database where datname = '$PG_TEMPLATE'")" ]; then
     pg_admin "create database $PG_TEMPLATE owner $PG_USER" >/dev/null
@@ -143,8 +148,7 @@ provision_postgres() {
   else
     say postgres "database $PG_DB exists"
   fi
-  PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=5 psql -w -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" \
-    -c "select 1" >/dev/null 2>&1 \
+  pg_login_works "$PG_DB" \
     || die "role $PG_USER cannot log in over TCP to 127.0.0.1:$PG_PORT: allow password (scram-sha-256 or md5) or trust for 127.0.0.1 in pg_hba.conf"
 }
 
