@@ -1,5 +1,6 @@
 /**
- * Redis Streams contracts shared by every service: the key prefix that namespaces all streams of
- * one fleet (and isolates tests from each other).
+ * Redis Streams contracts shared by every service: the versioned {@link
+ * dev.xpfleet.common.stream.Envelope} and its codec, UUIDv7 event ids, agent roles, and the names of
+ * every stream and key under the fleet's prefix (which also isolates tests from each other).
  */
 package dev.xpfleet.common.stream;

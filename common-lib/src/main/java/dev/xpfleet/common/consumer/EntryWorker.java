@@ -1,0 +1,246 @@
+package dev.xpfleet.common.consumer;
+
+import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MalformedEnvelopeException;
+import dev.xpfleet.common.stream.StreamNames;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.PendingMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Takes one stream entry from delivery to acknowledgement: the per-entry half of the runtime. */
+final class EntryWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(EntryWorker.class);
+
+    private final RedisCommands<String, String> redis;
+    private final StreamNames names;
+    private final AgentRole role;
+    private final String stream;
+    private final String group;
+    private final Consumer<String> consumer;
+    private final ConsumerProperties props;
+    private final HandlerRegistry handlers;
+    private final ConsumerMetrics metrics;
+    private final Heartbeat heartbeat;
+    private final BooleanSupplier running;
+
+    EntryWorker(
+            RedisCommands<String, String> redis,
+            StreamNames names,
+            AgentRole role,
+            ConsumerProperties props,
+            HandlerRegistry handlers,
+            ConsumerMetrics metrics,
+            Heartbeat heartbeat,
+            BooleanSupplier running) {
+        this.redis = redis;
+        this.names = names;
+        this.role = role;
+        this.stream = names.tasks(role);
+        this.group = names.group(role);
+        this.consumer = Consumer.from(group, props.instanceId());
+        this.props = props;
+        this.handlers = handlers;
+        this.metrics = metrics;
+        this.heartbeat = heartbeat;
+        this.running = running;
+    }
+
+    /**
+     * Handles an entry delivered {@code delivery} times (0 = unknown: look it up).
+     */
+    void process(StreamMessage<String, String> entry, long delivery) {
+        long started = System.nanoTime();
+        heartbeat.track(entry.getId());
+        metrics.inFlight.incrementAndGet();
+        metrics.received.increment();
+        try {
+            processTracked(entry, delivery == 0 ? deliveryCount(entry.getId()) : delivery);
+        } catch (RuntimeException e) {
+            // Redis trouble while finishing: the entry stays pending and is retried or reclaimed.
+            log.warn("Entry {} on {} left pending: {}", entry.getId(), stream, e.getMessage());
+        } finally {
+            metrics.inFlight.decrementAndGet();
+            heartbeat.untrack(entry.getId());
+            metrics.processing.record(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private void processTracked(StreamMessage<String, String> entry, long firstDelivery) {
+        Envelope envelope;
+        try {
+            envelope = EnvelopeCodec.fromFields(entry.getBody());
+        } catch (MalformedEnvelopeException e) {
+            deadLetter(entry, null, firstDelivery, e.getMessage());
+            return;
+        }
+        String doneKey = names.done(group, envelope.eventId().toString());
+        if (redis.exists(doneKey) > 0) {
+            metrics.duplicates.increment();
+            redis.xack(stream, group, entry.getId());
+            return;
+        }
+        long delivery = firstDelivery;
+        String lastError = null;
+        while (true) {
+            if (delivery > props.maxDeliveries()) {
+                long deliveries = delivery - 1;
+                deadLetter(
+                        entry,
+                        envelope,
+                        deliveries,
+                        lastError == null
+                                ? "delivered %d times without completing (its consumers died or stalled)"
+                                        .formatted(deliveries)
+                                : "failed %d times, last: %s".formatted(deliveries, lastError));
+                return;
+            }
+            try {
+                HandlerContext context = new HandlerContext(
+                        envelope.eventId().toString(), role, consumer.getName(), delivery, envelope.traceparent());
+                complete(entry, envelope, doneKey, delivery, handlers.handle(envelope, context));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                lastError = describe(e);
+                metrics.retried.increment();
+                log.warn(
+                        "Handler for {} (task {}, delivery {}) failed: {}",
+                        envelope.type(),
+                        envelope.taskId(),
+                        delivery,
+                        describe(e));
+                if (!pauseBeforeRetry(delivery) || !claimAgain(entry.getId())) {
+                    return;
+                }
+                delivery = deliveryCount(entry.getId());
+            }
+        }
+    }
+
+    private void complete(
+            StreamMessage<String, String> entry, Envelope input, String doneKey, long delivery, HandlerResult result) {
+        AgentResult report = switch (result) {
+            case HandlerResult.Completed completed ->
+                new AgentResult(
+                        role.key(),
+                        input.eventId(),
+                        input.type(),
+                        AgentResult.Outcome.COMPLETED,
+                        null,
+                        delivery,
+                        consumer.getName(),
+                        completed.output());
+            case HandlerResult.Failed failed ->
+                new AgentResult(
+                        role.key(),
+                        input.eventId(),
+                        input.type(),
+                        AgentResult.Outcome.FAILED,
+                        failed.reason(),
+                        delivery,
+                        consumer.getName(),
+                        failed.output());
+        };
+        Envelope envelope = report.toEnvelope(input);
+        redis.eval(
+                StreamScripts.COMPLETE,
+                ScriptOutputType.INTEGER,
+                new String[] {names.results(), doneKey, stream},
+                EnvelopeCodec.toJson(envelope),
+                envelope.type(),
+                envelope.taskId().toString(),
+                String.valueOf(props.dedupeTtl().toSeconds()),
+                group,
+                entry.getId(),
+                String.valueOf(props.resultsMaxLength()));
+        (report.outcome() == AgentResult.Outcome.COMPLETED ? metrics.completed : metrics.failed).increment();
+    }
+
+    private void deadLetter(StreamMessage<String, String> entry, Envelope input, long deliveries, String reason) {
+        String resultJson = "";
+        String type = "";
+        String task = "";
+        String doneKey = names.done(group, "unreadable");
+        if (input != null) {
+            AgentResult report = new AgentResult(
+                    role.key(),
+                    input.eventId(),
+                    input.type(),
+                    AgentResult.Outcome.DEAD_LETTERED,
+                    reason,
+                    deliveries,
+                    consumer.getName(),
+                    JsonNodeFactory.instance.objectNode());
+            Envelope envelope = report.toEnvelope(input);
+            resultJson = EnvelopeCodec.toJson(envelope);
+            type = envelope.type();
+            task = envelope.taskId().toString();
+            doneKey = names.done(group, input.eventId().toString());
+        }
+        redis.eval(
+                StreamScripts.DEAD_LETTER,
+                ScriptOutputType.INTEGER,
+                new String[] {names.deadLetter(role), names.results(), doneKey, stream},
+                EnvelopeCodec.mapper().writeValueAsString(entry.getBody()),
+                reason,
+                String.valueOf(deliveries),
+                consumer.getName(),
+                resultJson,
+                type,
+                task,
+                String.valueOf(props.dedupeTtl().toSeconds()),
+                group,
+                entry.getId(),
+                String.valueOf(props.resultsMaxLength()));
+        metrics.deadLettered.increment();
+        log.error("Entry {} of {} dead-lettered after {} deliveries: {}", entry.getId(), stream, deliveries, reason);
+    }
+
+    private boolean pauseBeforeRetry(long delivery) {
+        long factor = 1L << Math.min(delivery - 1, 20);
+        Duration pause = props.retryBackoff().multipliedBy(factor);
+        if (pause.compareTo(props.retryBackoffMax()) > 0) {
+            pause = props.retryBackoffMax();
+        }
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return running.getAsBoolean();
+    }
+
+    /** Counts the next delivery (XCLAIM without JUSTID); false when the entry is no longer ours to retry. */
+    private boolean claimAgain(String id) {
+        List<StreamMessage<String, String>> claimed =
+                redis.xclaim(stream, consumer, XClaimArgs.Builder.minIdleTime(0), id);
+        return !claimed.isEmpty();
+    }
+
+    private long deliveryCount(String id) {
+        List<PendingMessage> pending = redis.xpending(stream, group, Range.create(id, id), Limit.from(1));
+        return pending.isEmpty() ? 1 : pending.get(0).getRedeliveryCount();
+    }
+
+    private static String describe(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

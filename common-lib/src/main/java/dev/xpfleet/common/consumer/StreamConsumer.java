@@ -1,0 +1,279 @@
+package dev.xpfleet.common.consumer;
+
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.StreamNames;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one role's task stream. One platform thread reads (own pending entries first, then new
+ * ones, never more than there are free handler slots) and periodically reclaims entries of dead
+ * consumers; each entry runs on a virtual thread through {@link EntryWorker}. No exception stops the
+ * loop: it logs, backs off and tries again, recreating the group if Redis lost it.
+ */
+public final class StreamConsumer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
+
+    private final RedisURI uri;
+    private final StreamNames names;
+    private final AgentRole role;
+    private final ConsumerProperties props;
+    private final HandlerRegistry handlers;
+    private final ConsumerMetrics metrics;
+    private final String stream;
+    private final String group;
+    private final Consumer<String> consumer;
+    private final Semaphore slots;
+
+    private volatile boolean running;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> readConnection;
+    private StatefulRedisConnection<String, String> commandConnection;
+    private ExecutorService handlerThreads;
+    private ScheduledExecutorService heartbeatThread;
+    private Thread readThread;
+    private EntryWorker worker;
+
+    public StreamConsumer(
+            RedisURI uri,
+            StreamNames names,
+            AgentRole role,
+            ConsumerProperties props,
+            HandlerRegistry handlers,
+            MeterRegistry meterRegistry) {
+        this.uri = uri;
+        this.names = names;
+        this.role = role;
+        this.props = props;
+        this.handlers = handlers;
+        this.metrics = new ConsumerMetrics(meterRegistry, role.key());
+        this.stream = names.tasks(role);
+        this.group = names.group(role);
+        this.consumer = Consumer.from(group, props.instanceId());
+        this.slots = new Semaphore(props.concurrency());
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        RedisURI readUri = RedisURI.builder(uri)
+                .withTimeout(props.readBlock().plus(uri.getTimeout()))
+                .build();
+        client = RedisClient.create();
+        readConnection = client.connect(readUri);
+        commandConnection = client.connect(uri);
+        RedisCommands<String, String> commands = commandConnection.sync();
+        Heartbeat heartbeat = new Heartbeat(commands, stream, consumer);
+        running = true;
+        worker = new EntryWorker(commands, names, role, props, handlers, metrics, heartbeat, () -> running);
+        handlerThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(role.key() + "-handler-", 0).factory());
+        heartbeatThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(role.key() + "-heartbeat").daemon().factory());
+        long beat = props.heartbeatInterval().toMillis();
+        heartbeatThread.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        readThread = Thread.ofPlatform().name(role.key() + "-consumer").start(this::loop);
+        log.info("Consuming {} as {} in group {} ({} at once)", stream, consumer.getName(), group, props.concurrency());
+    }
+
+    /**
+     * Stops reading, lets running handlers finish within the grace period, and leaves unfinished
+     * entries pending so another consumer takes them over.
+     */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            readThread.join(props.readBlock().plusSeconds(5).toMillis());
+            handlerThreads.shutdown();
+            if (!handlerThreads.awaitTermination(props.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "Handlers of {} still running after {}; their entries stay pending for others",
+                        stream,
+                        props.shutdownGrace());
+                handlerThreads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handlerThreads.shutdownNow();
+        } finally {
+            heartbeatThread.shutdownNow();
+            readConnection.close();
+            commandConnection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        boolean groupReady = false;
+        boolean ownPendingDone = false;
+        long nextReclaim = 0;
+        Duration backoff = props.retryBackoff();
+        RedisCommands<String, String> read = readConnection.sync();
+        while (running) {
+            try {
+                if (!groupReady) {
+                    ensureGroup(read);
+                    groupReady = true;
+                }
+                if (!ownPendingDone) {
+                    ownPendingDone = readOwnPending(read);
+                }
+                if (System.currentTimeMillis() >= nextReclaim) {
+                    reclaim(read);
+                    nextReclaim =
+                            System.currentTimeMillis() + props.reclaimInterval().toMillis();
+                }
+                readNew(read);
+                backoff = props.retryBackoff();
+            } catch (RedisCommandExecutionException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                    groupReady = false;
+                }
+                backoff = pause("Redis refused a command", e, backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                backoff = pause("Reading " + stream + " failed", e, backoff);
+            }
+        }
+    }
+
+    private void ensureGroup(RedisCommands<String, String> read) {
+        try {
+            // From the start of the stream: work queued before any agent ever ran is not skipped.
+            read.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), group, XGroupCreateArgs.Builder.mkstream());
+            log.info("Created consumer group {} on {}", group, stream);
+        } catch (RedisBusyException e) {
+            // BUSYGROUP: it exists already.
+        }
+    }
+
+    /** After a restart under the same name: this consumer's own pending entries come first. */
+    @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
+    private boolean readOwnPending(RedisCommands<String, String> read) throws InterruptedException {
+        int free = acquireFree();
+        if (free == 0) {
+            return false;
+        }
+        List<StreamMessage<String, String>> entries =
+                read.xreadgroup(consumer, XReadArgs.Builder.count(free), XReadArgs.StreamOffset.from(stream, "0"));
+        dispatch(entries, free, 0);
+        return entries.size() < free;
+    }
+
+    @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
+    private void readNew(RedisCommands<String, String> read) throws InterruptedException {
+        int free = acquireFree();
+        if (free == 0) {
+            return;
+        }
+        List<StreamMessage<String, String>> entries = read.xreadgroup(
+                consumer,
+                XReadArgs.Builder.count(free).block(props.readBlock()),
+                XReadArgs.StreamOffset.lastConsumed(stream));
+        dispatch(entries, free, 1);
+    }
+
+    private void reclaim(RedisCommands<String, String> read) throws InterruptedException {
+        String cursor = "0-0";
+        do {
+            int free = acquireFree();
+            if (free == 0) {
+                return;
+            }
+            ClaimedMessages<String, String> claimed = read.xautoclaim(
+                    stream,
+                    XAutoClaimArgs.Builder.xautoclaim(consumer, props.reclaimIdle(), cursor)
+                            .count(free));
+            List<StreamMessage<String, String>> entries = claimed.getMessages().stream()
+                    .filter(entry -> entry.getBody() != null && !entry.getBody().isEmpty())
+                    .toList();
+            metrics.reclaimed.increment(entries.size());
+            if (!entries.isEmpty()) {
+                log.info("Reclaimed {} entries of {} from stalled or dead consumers", entries.size(), stream);
+            }
+            dispatch(entries, free, 0);
+            cursor = claimed.getId();
+        } while (running && !"0-0".equals(cursor));
+        updateBacklogGauges(read);
+    }
+
+    private void dispatch(List<StreamMessage<String, String>> entries, int acquired, long delivery) {
+        for (StreamMessage<String, String> entry : entries) {
+            handlerThreads.execute(() -> {
+                try {
+                    worker.process(entry, delivery);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+        slots.release(acquired - entries.size());
+    }
+
+    /** Takes every free handler slot, waiting up to one read period for at least one. */
+    private int acquireFree() throws InterruptedException {
+        if (!slots.tryAcquire(props.readBlock().toMillis(), TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        return 1 + slots.drainPermits();
+    }
+
+    private void updateBacklogGauges(RedisCommands<String, String> read) {
+        List<Object> groups = read.xinfoGroups(stream);
+        for (Object info : groups) {
+            if (info instanceof List<?> fields && fields.contains(group)) {
+                metrics.pending.set(numberAfter(fields, "pending"));
+                metrics.lag.set(numberAfter(fields, "lag"));
+            }
+        }
+    }
+
+    private static long numberAfter(List<?> fields, String name) {
+        int at = fields.indexOf(name);
+        return at >= 0 && at + 1 < fields.size() && fields.get(at + 1) instanceof Long value ? value : 0;
+    }
+
+    private Duration pause(String what, RuntimeException e, Duration backoff) {
+        log.warn("{}: {}; retrying in {} ms", what, e.getMessage(), backoff.toMillis());
+        try {
+            Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(props.retryBackoffMax()) > 0 ? props.retryBackoffMax() : next;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.xpfleet.common.consumer;
+
+/**
+ * Lua scripts that make "report the result, remember the event, acknowledge the entry" one atomic
+ * step in Redis: a consumer that dies at any point either did all of it or none of it.
+ */
+final class StreamScripts {
+
+    private StreamScripts() {}
+
+    /**
+     * KEYS: results stream, done key, task stream. ARGV: result JSON, result type, task id, done TTL
+     * seconds, group, entry id, results MAXLEN.
+     */
+    static final String COMPLETE = """
+            if redis.call('EXISTS', KEYS[2]) == 0 then
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], '*', 'envelope', ARGV[1], 'type', ARGV[2], 'task', ARGV[3])
+              redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+            end
+            return redis.call('XACK', KEYS[3], ARGV[5], ARGV[6])
+            """;
+
+    /**
+     * KEYS: dead-letter stream, results stream, done key, task stream. ARGV: original fields JSON,
+     * reason, deliveries, consumer, result JSON (empty when the envelope was unreadable), result type,
+     * task id, done TTL seconds, group, entry id, MAXLEN.
+     */
+    static final String DEAD_LETTER = """
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[11], '*', 'entry_id', ARGV[10], 'reason', ARGV[2],
+                       'deliveries', ARGV[3], 'consumer', ARGV[4], 'original', ARGV[1])
+            if ARGV[5] ~= '' and redis.call('EXISTS', KEYS[3]) == 0 then
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*', 'envelope', ARGV[5], 'type', ARGV[6], 'task', ARGV[7])
+              redis.call('SET', KEYS[3], '1', 'EX', ARGV[8])
+            end
+            return redis.call('XACK', KEYS[4], ARGV[9], ARGV[10])
+            """;
+}
