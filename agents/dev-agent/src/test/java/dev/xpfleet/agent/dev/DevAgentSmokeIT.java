@@ -1,12 +1,16 @@
 package dev.xpfleet.agent.dev;
 
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.testing.AgentProbe;
 import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.ServiceProbe;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The dev-agent boots against real Redis and S3 and reports healthy. */
+/** The dev-agent boots against real Redis and S3, reports healthy, and consumes its stream. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @FleetServices
 class DevAgentSmokeIT {
@@ -14,8 +18,16 @@ class DevAgentSmokeIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    IsolatedServices services;
+
     @Test
     void bootsHealthyWithRedisAndArtifactStoreInReadiness() {
         new ServiceProbe(port).assertHealthy("dev-agent", "redis", "artifacts");
+    }
+
+    @Test
+    void reportsWorkItCannotDoAsAFailureResult() {
+        new AgentProbe(services).assertUnhandledTypeIsReported(AgentRole.DEV);
     }
 }

@@ -1,0 +1,90 @@
+package dev.xpfleet.common.consumer;
+
+import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.common.stream.StreamProperties;
+import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Runs the consumer of {@code fleet.agent.role} with every {@link MessageHandler} bean of the
+ * service. It starts after the web server (so health answers first) and stops before it.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnProperty("fleet.agent.role")
+@EnableConfigurationProperties({AgentProperties.class, ConsumerProperties.class})
+public class ConsumerAutoConfiguration {
+
+    @Bean
+    StreamConsumer streamConsumer(
+            AgentProperties agent,
+            ConsumerProperties consumer,
+            StreamProperties streams,
+            DataRedisConnectionDetails redis,
+            List<MessageHandler> handlers,
+            MeterRegistry meterRegistry) {
+        return new StreamConsumer(
+                redisUri(redis),
+                new StreamNames(streams),
+                agent.role(),
+                consumer,
+                new HandlerRegistry(agent.role(), handlers),
+                meterRegistry);
+    }
+
+    @Bean
+    SmartLifecycle streamConsumerLifecycle(StreamConsumer consumer) {
+        return new SmartLifecycle() {
+            @Override
+            public void start() {
+                consumer.start();
+            }
+
+            @Override
+            public void stop() {
+                consumer.close();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return consumer.isRunning();
+            }
+
+            @Override
+            public int getPhase() {
+                // After the web server's phase: health is served before work is taken, and graceful
+                // shutdown stops taking work first.
+                return Integer.MAX_VALUE - 100;
+            }
+        };
+    }
+
+    static RedisURI redisUri(DataRedisConnectionDetails details) {
+        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
+        if (standalone == null) {
+            throw new IllegalStateException(
+                    "the consumer runtime supports a standalone Redis only (spring.data.redis.host/port)");
+        }
+        RedisURI.Builder builder = RedisURI.builder()
+                .withHost(standalone.getHost())
+                .withPort(standalone.getPort())
+                .withDatabase(standalone.getDatabase())
+                .withTimeout(Duration.ofSeconds(5));
+        if (details.getPassword() != null) {
+            if (details.getUsername() != null) {
+                builder.withAuthentication(
+                        details.getUsername(), details.getPassword().toCharArray());
+            } else {
+                builder.withPassword(details.getPassword().toCharArray());
+            }
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.xpfleet.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.common.stream.UuidV7;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Talks to a running agent through its streams, as the orchestrator will. */
+public final class AgentProbe {
+
+    private final IsolatedServices services;
+    private final StreamNames names;
+
+    public AgentProbe(IsolatedServices services) {
+        this.services = services;
+        this.names = new StreamNames(services.redisPrefix());
+    }
+
+    /** Sends work of a type the agent has no handler for and expects a clear failure result. */
+    @SuppressWarnings("unchecked")
+    public void assertUnhandledTypeIsReported(AgentRole role) {
+        Envelope envelope = Envelope.create(role.key() + ".no-such-work", UuidV7.next(), 1, null);
+        RedisClient client = RedisClient.create(RedisURI.create(
+                services.endpoints().redis().host(),
+                services.endpoints().redis().port()));
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.sync().xadd(names.tasks(role), EnvelopeCodec.toFields(envelope));
+            AgentResult result = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> find(
+                                    connection.sync().xread(XReadArgs.StreamOffset.from(names.results(), "0")),
+                                    envelope),
+                            Optional::isPresent)
+                    .orElseThrow();
+            assertThat(result.outcome()).isEqualTo(AgentResult.Outcome.FAILED);
+            assertThat(result.role()).isEqualTo(role.key());
+            assertThat(result.reason()).contains("no handler for message type '" + envelope.type() + "'");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static Optional<AgentResult> find(List<StreamMessage<String, String>> entries, Envelope input) {
+        return entries.stream()
+                .map(entry -> AgentResult.fromEnvelope(EnvelopeCodec.fromFields(entry.getBody())))
+                .filter(result -> result.inputEventId().equals(input.eventId()))
+                .findFirst();
+    }
+}
