@@ -25,6 +25,11 @@ public class ArtifactStoreAutoConfiguration {
     }
 
     @Bean
+    ArtifactStore artifactStore(MinioClient artifactMinioClient, ArtifactBucket artifactBucket) {
+        return new S3ArtifactStore(artifactMinioClient, artifactBucket.name());
+    }
+
+    @Bean
     ArtifactStoreHealthIndicator artifactsHealthIndicator(ArtifactBucket artifactBucket) {
         return new ArtifactStoreHealthIndicator(artifactBucket);
     }
