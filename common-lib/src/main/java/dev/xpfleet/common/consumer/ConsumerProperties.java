@@ -71,6 +71,11 @@ public record ConsumerProperties(
         return reclaimIdle.compareTo(heartbeatInterval.multipliedBy(3)) >= 0;
     }
 
+    @AssertTrue(message = "fleet.consumer.dedupe-ttl must be at least 1s")
+    public boolean isDedupeTtlAtLeastASecond() {
+        return dedupeTtl.toSeconds() >= 1;
+    }
+
     private static String defaultInstanceId() {
         String host;
         try {

@@ -81,6 +81,11 @@ final class EntryWorker {
     }
 
     private void processTracked(StreamMessage<String, String> entry, long firstDelivery) {
+        if (entry.getBody() == null || entry.getBody().isEmpty()) {
+            // Deleted or trimmed while pending: nothing left to do or report.
+            redis.xack(stream, group, entry.getId());
+            return;
+        }
         Envelope envelope;
         try {
             envelope = EnvelopeCodec.fromFields(entry.getBody());
@@ -109,11 +114,11 @@ final class EntryWorker {
                                 : "failed %d times, last: %s".formatted(deliveries, lastError));
                 return;
             }
+            HandlerResult result;
             try {
                 HandlerContext context = new HandlerContext(
                         envelope.eventId().toString(), role, consumer.getName(), delivery, envelope.traceparent());
-                complete(entry, envelope, doneKey, delivery, handlers.handle(envelope, context));
-                return;
+                result = handlers.handle(envelope, context);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -130,7 +135,12 @@ final class EntryWorker {
                     return;
                 }
                 delivery = deliveryCount(entry.getId());
+                continue;
             }
+            // Outside the handler's try: a Redis error here leaves the entry pending (the result is
+            // published by whoever completes it) instead of re-running a handler that succeeded.
+            complete(entry, envelope, doneKey, delivery, result);
+            return;
         }
     }
 

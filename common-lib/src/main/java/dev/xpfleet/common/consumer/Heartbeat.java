@@ -1,8 +1,9 @@
 package dev.xpfleet.common.consumer;
 
-import io.lettuce.core.Consumer;
-import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps running entries owned: re-claims them (XCLAIM JUSTID, which does not count a delivery) so
  * their idle time stays far below the reclaim threshold and no other consumer steals a slow call.
+ * An entry another consumer has taken over meanwhile is left to it.
  */
 final class Heartbeat implements Runnable {
 
@@ -19,11 +21,13 @@ final class Heartbeat implements Runnable {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final RedisCommands<String, String> redis;
     private final String stream;
-    private final Consumer<String> consumer;
+    private final String group;
+    private final String consumer;
 
-    Heartbeat(RedisCommands<String, String> redis, String stream, Consumer<String> consumer) {
+    Heartbeat(RedisCommands<String, String> redis, String stream, String group, String consumer) {
         this.redis = redis;
         this.stream = stream;
+        this.group = group;
         this.consumer = consumer;
     }
 
@@ -40,8 +44,21 @@ final class Heartbeat implements Runnable {
         if (running.isEmpty()) {
             return;
         }
+        List<String> args = new ArrayList<>(List.of(group, consumer));
+        args.addAll(running);
         try {
-            redis.xclaim(stream, consumer, XClaimArgs.Builder.justid(), running.toArray(String[]::new));
+            List<Object> lost = redis.eval(
+                    StreamScripts.HEARTBEAT,
+                    ScriptOutputType.MULTI,
+                    new String[] {stream},
+                    args.toArray(String[]::new));
+            if (!lost.isEmpty()) {
+                log.warn(
+                        "{} running entries of {} were taken over by another consumer (this one stalled): {}",
+                        lost.size(),
+                        stream,
+                        lost);
+            }
         } catch (RuntimeException e) {
             log.warn("Heartbeat for {} entries on {} failed: {}", running.size(), stream, e.getMessage());
         }

@@ -54,6 +54,7 @@ public final class StreamConsumer implements AutoCloseable {
     private ScheduledExecutorService heartbeatThread;
     private Thread readThread;
     private EntryWorker worker;
+    private String ownCursor = "0";
 
     public StreamConsumer(
             RedisURI uri,
@@ -82,10 +83,15 @@ public final class StreamConsumer implements AutoCloseable {
                 .withTimeout(props.readBlock().plus(uri.getTimeout()))
                 .build();
         client = RedisClient.create();
-        readConnection = client.connect(readUri);
-        commandConnection = client.connect(uri);
+        try {
+            readConnection = client.connect(readUri);
+            commandConnection = client.connect(uri);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
         RedisCommands<String, String> commands = commandConnection.sync();
-        Heartbeat heartbeat = new Heartbeat(commands, stream, consumer);
+        Heartbeat heartbeat = new Heartbeat(commands, stream, group, consumer.getName());
         running = true;
         worker = new EntryWorker(commands, names, role, props, handlers, metrics, heartbeat, () -> running);
         handlerThreads = Executors.newThreadPerTaskExecutor(
@@ -104,12 +110,15 @@ public final class StreamConsumer implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (!running) {
+        if (client == null) {
             return;
         }
         running = false;
         try {
-            readThread.join(props.readBlock().plusSeconds(5).toMillis());
+            // Wakes the reader from a backoff pause or a blocked read; whatever it just read stays
+            // pending for this consumer's next start or for another consumer's reclaim.
+            readThread.interrupt();
+            readThread.join(props.readBlock().plusSeconds(10).toMillis());
             handlerThreads.shutdown();
             if (!handlerThreads.awaitTermination(props.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn(
@@ -123,10 +132,19 @@ public final class StreamConsumer implements AutoCloseable {
             handlerThreads.shutdownNow();
         } finally {
             heartbeatThread.shutdownNow();
-            readConnection.close();
-            commandConnection.close();
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            release();
         }
+    }
+
+    private void release() {
+        if (readConnection != null) {
+            readConnection.close();
+        }
+        if (commandConnection != null) {
+            commandConnection.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        client = null;
     }
 
     public boolean isRunning() {
@@ -164,8 +182,24 @@ public final class StreamConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 backoff = pause("Reading " + stream + " failed", e, backoff);
             }
+        }
+    }
+
+    private void reclaimSafely(RedisCommands<String, String> read) throws InterruptedException {
+        try {
+            reclaim(read);
+        } catch (RuntimeException e) {
+            log.warn("Reclaiming stalled entries of {} failed: {}", stream, e.getMessage());
+        }
+        try {
+            updateBacklogGauges(read);
+        } catch (RuntimeException e) {
+            log.debug("Backlog gauges of {} not updated: {}", stream, e.getMessage());
         }
     }
 
@@ -198,10 +232,12 @@ public final class StreamConsumer implements AutoCloseable {
         if (free == 0) {
             return;
         }
-        List<StreamMessage<String, String>> entries = read.xreadgroup(
-                consumer,
-                XReadArgs.Builder.count(free).block(props.readBlock()),
-                XReadArgs.StreamOffset.lastConsumed(stream));
+        List<StreamMessage<String, String>> entries = readOrRelease(
+                free,
+                () -> read.xreadgroup(
+                        consumer,
+                        XReadArgs.Builder.count(free).block(props.readBlock()),
+                        XReadArgs.StreamOffset.lastConsumed(stream)));
         dispatch(entries, free, 1);
     }
 
@@ -226,20 +262,38 @@ public final class StreamConsumer implements AutoCloseable {
             dispatch(entries, free, 0);
             cursor = claimed.getId();
         } while (running && !"0-0".equals(cursor));
-        updateBacklogGauges(read);
+    }
+
+    /** Runs a read that was given {@code free} slots, giving them back if it fails. */
+    private List<StreamMessage<String, String>> readOrRelease(
+            int free, java.util.function.Supplier<List<StreamMessage<String, String>>> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            slots.release(free);
+            throw e;
+        }
     }
 
     private void dispatch(List<StreamMessage<String, String>> entries, int acquired, long delivery) {
-        for (StreamMessage<String, String> entry : entries) {
-            handlerThreads.execute(() -> {
-                try {
-                    worker.process(entry, delivery);
-                } finally {
-                    slots.release();
+        int started = 0;
+        try {
+            for (StreamMessage<String, String> entry : entries) {
+                if (!running) {
+                    break;
                 }
-            });
+                handlerThreads.execute(() -> {
+                    try {
+                        worker.process(entry, delivery);
+                    } finally {
+                        slots.release();
+                    }
+                });
+                started++;
+            }
+        } finally {
+            slots.release(acquired - started);
         }
-        slots.release(acquired - entries.size());
     }
 
     /** Takes every free handler slot, waiting up to one read period for at least one. */

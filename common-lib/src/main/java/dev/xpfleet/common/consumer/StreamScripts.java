@@ -2,7 +2,9 @@ package dev.xpfleet.common.consumer;
 
 /**
  * Lua scripts that make "report the result, remember the event, acknowledge the entry" one atomic
- * step in Redis: a consumer that dies at any point either did all of it or none of it.
+ * step in Redis: a consumer that dies at any point either did all of it or none of it. (Redis does
+ * not roll back a script that fails halfway, so the step most likely to fail, SET with its TTL,
+ * comes first.)
  */
 final class StreamScripts {
 
@@ -14,8 +16,8 @@ final class StreamScripts {
      */
     static final String COMPLETE = """
             if redis.call('EXISTS', KEYS[2]) == 0 then
-              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], '*', 'envelope', ARGV[1], 'type', ARGV[2], 'task', ARGV[3])
               redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+              redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], '*', 'envelope', ARGV[1], 'type', ARGV[2], 'task', ARGV[3])
             end
             return redis.call('XACK', KEYS[3], ARGV[5], ARGV[6])
             """;
@@ -29,9 +31,27 @@ final class StreamScripts {
             redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[11], '*', 'entry_id', ARGV[10], 'reason', ARGV[2],
                        'deliveries', ARGV[3], 'consumer', ARGV[4], 'original', ARGV[1])
             if ARGV[5] ~= '' and redis.call('EXISTS', KEYS[3]) == 0 then
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*', 'envelope', ARGV[5], 'type', ARGV[6], 'task', ARGV[7])
               redis.call('SET', KEYS[3], '1', 'EX', ARGV[8])
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[11], '*', 'envelope', ARGV[5], 'type', ARGV[6], 'task', ARGV[7])
             end
             return redis.call('XACK', KEYS[4], ARGV[9], ARGV[10])
+            """;
+
+    /**
+     * Heartbeat: re-claims (JUSTID, no delivery counted) only the entries this consumer still owns,
+     * so a consumer that stalled past the reclaim threshold never takes work back from the one that
+     * reclaimed it. KEYS: task stream. ARGV: group, consumer, entry ids. Returns the ids it lost.
+     */
+    static final String HEARTBEAT = """
+            local lost = {}
+            for i = 3, #ARGV do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+              if p[1] and p[1][2] == ARGV[2] then
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+              else
+                table.insert(lost, ARGV[i])
+              end
+            end
+            return lost
             """;
 }

@@ -156,6 +156,27 @@ class StreamConsumerIT {
     }
 
     @Test
+    void recreatesItsGroupWhenRedisLosesItAndGoesOn() {
+        // As after a restart of a Redis without persistence: the next read fails with NOGROUP.
+        try (StreamConsumer consumer = fixture.consumer(
+                AgentRole.DEV, ConsumerFixture.fastProperties("c1", 2, 3), handler("dev.echo", Duration.ZERO))) {
+            consumer.start();
+            fixture.send(AgentRole.DEV, envelope("dev.echo", 1));
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.results().size() == 1);
+
+            fixture.redis.xgroupDestroy(fixture.names.tasks(AgentRole.DEV), fixture.names.group(AgentRole.DEV));
+            fixture.send(AgentRole.DEV, envelope("dev.echo", 2));
+            fixture.send(AgentRole.DEV, envelope("dev.echo", 3));
+
+            // The recreated group starts from the stream's beginning: entry 1 is dropped as done.
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.results().size() == 3);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> fixture.results().size() == 3);
+        }
+    }
+
+    @Test
     void aSlowHandlerKeepsItsEntryWhileAnotherConsumerWaits() {
         // Reclaim after 1.5 s idle; the handler takes 4 s: without heartbeats c2 would steal it.
         try (StreamConsumer first = fixture.consumer(

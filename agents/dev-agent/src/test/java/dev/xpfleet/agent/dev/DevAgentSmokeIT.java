@@ -1,33 +1,18 @@
 package dev.xpfleet.agent.dev;
 
 import dev.xpfleet.common.stream.AgentRole;
-import dev.xpfleet.common.testing.AgentProbe;
-import dev.xpfleet.common.testing.FleetServices;
-import dev.xpfleet.common.testing.IsolatedServices;
-import dev.xpfleet.common.testing.ServiceProbe;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.xpfleet.common.testing.AgentSmokeContract;
 
 /** The dev-agent boots against real Redis and S3, reports healthy, and consumes its stream. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@FleetServices
-class DevAgentSmokeIT {
+class DevAgentSmokeIT extends AgentSmokeContract {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    IsolatedServices services;
-
-    @Test
-    void bootsHealthyWithRedisAndArtifactStoreInReadiness() {
-        new ServiceProbe(port).assertHealthy("dev-agent", "redis", "artifacts");
+    @Override
+    protected String application() {
+        return "dev-agent";
     }
 
-    @Test
-    void reportsWorkItCannotDoAsAFailureResult() {
-        new AgentProbe(services).assertUnhandledTypeIsReported(AgentRole.DEV);
+    @Override
+    protected AgentRole role() {
+        return AgentRole.DEV;
     }
 }

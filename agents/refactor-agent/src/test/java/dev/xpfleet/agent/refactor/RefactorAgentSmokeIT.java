@@ -1,33 +1,18 @@
 package dev.xpfleet.agent.refactor;
 
 import dev.xpfleet.common.stream.AgentRole;
-import dev.xpfleet.common.testing.AgentProbe;
-import dev.xpfleet.common.testing.FleetServices;
-import dev.xpfleet.common.testing.IsolatedServices;
-import dev.xpfleet.common.testing.ServiceProbe;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.xpfleet.common.testing.AgentSmokeContract;
 
 /** The refactor-agent boots against real Redis and S3, reports healthy, and consumes its stream. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@FleetServices
-class RefactorAgentSmokeIT {
+class RefactorAgentSmokeIT extends AgentSmokeContract {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    IsolatedServices services;
-
-    @Test
-    void bootsHealthyWithRedisAndArtifactStoreInReadiness() {
-        new ServiceProbe(port).assertHealthy("refactor-agent", "redis", "artifacts");
+    @Override
+    protected String application() {
+        return "refactor-agent";
     }
 
-    @Test
-    void reportsWorkItCannotDoAsAFailureResult() {
-        new AgentProbe(services).assertUnhandledTypeIsReported(AgentRole.REFACTOR);
+    @Override
+    protected AgentRole role() {
+        return AgentRole.REFACTOR;
     }
 }

@@ -1,33 +1,18 @@
 package dev.xpfleet.agent.review;
 
 import dev.xpfleet.common.stream.AgentRole;
-import dev.xpfleet.common.testing.AgentProbe;
-import dev.xpfleet.common.testing.FleetServices;
-import dev.xpfleet.common.testing.IsolatedServices;
-import dev.xpfleet.common.testing.ServiceProbe;
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import dev.xpfleet.common.testing.AgentSmokeContract;
 
 /** The review-agent boots against real Redis and S3, reports healthy, and consumes its stream. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@FleetServices
-class ReviewAgentSmokeIT {
+class ReviewAgentSmokeIT extends AgentSmokeContract {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    IsolatedServices services;
-
-    @Test
-    void bootsHealthyWithRedisAndArtifactStoreInReadiness() {
-        new ServiceProbe(port).assertHealthy("review-agent", "redis", "artifacts");
+    @Override
+    protected String application() {
+        return "review-agent";
     }
 
-    @Test
-    void reportsWorkItCannotDoAsAFailureResult() {
-        new AgentProbe(services).assertUnhandledTypeIsReported(AgentRole.REVIEW);
+    @Override
+    protected AgentRole role() {
+        return AgentRole.REVIEW;
     }
 }
