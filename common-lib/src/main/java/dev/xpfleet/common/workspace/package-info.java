@@ -1,5 +1,6 @@
 /**
- * Workspaces: a repository's working tree in an isolated directory. So far: packing a workspace as
- * {@code tar.gz} and restoring one, refusing archives that would write outside their directory.
+ * Workspaces: a repository cloned at a commit into its own directory (JGit), diffs applied to it
+ * after path checks, its change as a diff with a stable patch hash, and tar.gz snapshots restored
+ * with zip-slip checks.
  */
 package dev.xpfleet.common.workspace;
