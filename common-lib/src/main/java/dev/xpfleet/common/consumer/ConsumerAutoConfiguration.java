@@ -4,8 +4,11 @@ import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.stream.StreamProperties;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -29,14 +32,21 @@ public class ConsumerAutoConfiguration {
             StreamProperties streams,
             DataRedisConnectionDetails redis,
             List<MessageHandler> handlers,
-            MeterRegistry meterRegistry) {
+            MeterRegistry meterRegistry,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
+        Tracer t = tracer.getIfUnique();
+        Propagator p = propagator.getIfUnique();
+        TraceContinuation tracing =
+                t != null && p != null ? new MicrometerTraceContinuation(t, p) : TraceContinuation.NONE;
         return new StreamConsumer(
                 redisUri(redis),
                 new StreamNames(streams),
                 agent.role(),
                 consumer,
                 new HandlerRegistry(agent.role(), handlers),
-                meterRegistry);
+                meterRegistry,
+                tracing);
     }
 
     @Bean

@@ -37,6 +37,7 @@ final class EntryWorker {
     private final ConsumerMetrics metrics;
     private final Heartbeat heartbeat;
     private final BooleanSupplier running;
+    private final TraceContinuation tracing;
 
     EntryWorker(
             RedisCommands<String, String> redis,
@@ -46,7 +47,8 @@ final class EntryWorker {
             HandlerRegistry handlers,
             ConsumerMetrics metrics,
             Heartbeat heartbeat,
-            BooleanSupplier running) {
+            BooleanSupplier running,
+            TraceContinuation tracing) {
         this.redis = redis;
         this.names = names;
         this.role = role;
@@ -58,6 +60,7 @@ final class EntryWorker {
         this.metrics = metrics;
         this.heartbeat = heartbeat;
         this.running = running;
+        this.tracing = tracing;
     }
 
     /**
@@ -99,6 +102,17 @@ final class EntryWorker {
             redis.xack(stream, group, entry.getId());
             return;
         }
+        try (TraceContinuation.Traced traced = tracing.start(envelope, role.key())) {
+            runHandler(entry, envelope, doneKey, firstDelivery, traced);
+        }
+    }
+
+    private void runHandler(
+            StreamMessage<String, String> entry,
+            Envelope envelope,
+            String doneKey,
+            long firstDelivery,
+            TraceContinuation.Traced traced) {
         long delivery = firstDelivery;
         String lastError = null;
         while (true) {
@@ -117,12 +131,13 @@ final class EntryWorker {
             HandlerResult result;
             try {
                 HandlerContext context = new HandlerContext(
-                        envelope.eventId().toString(), role, consumer.getName(), delivery, envelope.traceparent());
+                        envelope.eventId().toString(), role, consumer.getName(), delivery, traced.traceparent());
                 result = handlers.handle(envelope, context);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                traced.error(e);
                 lastError = describe(e);
                 metrics.retried.increment();
                 log.warn(
@@ -139,13 +154,18 @@ final class EntryWorker {
             }
             // Outside the handler's try: a Redis error here leaves the entry pending (the result is
             // published by whoever completes it) instead of re-running a handler that succeeded.
-            complete(entry, envelope, doneKey, delivery, result);
+            complete(entry, envelope, doneKey, delivery, result, traced.traceparent());
             return;
         }
     }
 
     private void complete(
-            StreamMessage<String, String> entry, Envelope input, String doneKey, long delivery, HandlerResult result) {
+            StreamMessage<String, String> entry,
+            Envelope input,
+            String doneKey,
+            long delivery,
+            HandlerResult result,
+            String traceparent) {
         AgentResult report = switch (result) {
             case HandlerResult.Completed completed ->
                 new AgentResult(
@@ -168,7 +188,7 @@ final class EntryWorker {
                         consumer.getName(),
                         failed.output());
         };
-        Envelope envelope = report.toEnvelope(input);
+        Envelope envelope = report.toEnvelope(input, traceparent);
         redis.eval(
                 StreamScripts.COMPLETE,
                 ScriptOutputType.INTEGER,

@@ -45,6 +45,7 @@ public final class StreamConsumer implements AutoCloseable {
     private final String group;
     private final Consumer<String> consumer;
     private final Semaphore slots;
+    private final TraceContinuation tracing;
 
     private volatile boolean running;
     private RedisClient client;
@@ -63,6 +64,18 @@ public final class StreamConsumer implements AutoCloseable {
             ConsumerProperties props,
             HandlerRegistry handlers,
             MeterRegistry meterRegistry) {
+        this(uri, names, role, props, handlers, meterRegistry, TraceContinuation.NONE);
+    }
+
+    public StreamConsumer(
+            RedisURI uri,
+            StreamNames names,
+            AgentRole role,
+            ConsumerProperties props,
+            HandlerRegistry handlers,
+            MeterRegistry meterRegistry,
+            TraceContinuation tracing) {
+        this.tracing = tracing;
         this.uri = uri;
         this.names = names;
         this.role = role;
@@ -93,7 +106,7 @@ public final class StreamConsumer implements AutoCloseable {
         RedisCommands<String, String> commands = commandConnection.sync();
         Heartbeat heartbeat = new Heartbeat(commands, stream, group, consumer.getName());
         running = true;
-        worker = new EntryWorker(commands, names, role, props, handlers, metrics, heartbeat, () -> running);
+        worker = new EntryWorker(commands, names, role, props, handlers, metrics, heartbeat, () -> running, tracing);
         handlerThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(role.key() + "-handler-", 0).factory());
         heartbeatThread = Executors.newSingleThreadScheduledExecutor(

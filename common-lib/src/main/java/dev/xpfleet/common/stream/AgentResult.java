@@ -41,6 +41,11 @@ public record AgentResult(
      * drops the second.
      */
     public Envelope toEnvelope(Envelope input) {
+        return toEnvelope(input, input.traceparent());
+    }
+
+    /** The result's envelope, carrying the trace on from {@code traceparent} (the handler's span). */
+    public Envelope toEnvelope(Envelope input, String traceparent) {
         UUID eventId = UUID.nameUUIDFromBytes((role + ":" + input.eventId()).getBytes(StandardCharsets.UTF_8));
         return new Envelope(
                 Envelope.CURRENT_VERSION,
@@ -50,7 +55,7 @@ public record AgentResult(
                 input.sessionId(),
                 input.iteration(),
                 input.attempt(),
-                input.traceparent(),
+                traceparent,
                 Instant.now(),
                 EnvelopeCodec.mapper().valueToTree(this));
     }

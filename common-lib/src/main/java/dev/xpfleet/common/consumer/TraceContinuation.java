@@ -1,0 +1,40 @@
+package dev.xpfleet.common.consumer;
+
+import dev.xpfleet.common.stream.Envelope;
+
+/**
+ * Continues the trace named by an envelope's W3C {@code traceparent} while its handler runs, so
+ * one trace runs from the webhook through every agent. Without a tracer the traceparent is carried
+ * on unchanged.
+ */
+public interface TraceContinuation {
+
+    /** Carries the incoming traceparent on as it is: for services without a tracer. */
+    TraceContinuation NONE = (input, role) -> new Traced() {
+        @Override
+        public String traceparent() {
+            return input.traceparent();
+        }
+
+        @Override
+        public void error(Throwable failure) {}
+
+        @Override
+        public void close() {}
+    };
+
+    /** Starts the handler's span as a child of the envelope's trace (or a new trace without one). */
+    Traced start(Envelope input, String role);
+
+    /** The running span; close it on the thread that started it. */
+    interface Traced extends AutoCloseable {
+
+        /** The traceparent to hand on: the handler's span, in the caller's trace. */
+        String traceparent();
+
+        void error(Throwable failure);
+
+        @Override
+        void close();
+    }
+}
