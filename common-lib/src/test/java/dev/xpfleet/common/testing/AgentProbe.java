@@ -29,22 +29,30 @@ public final class AgentProbe {
         this.names = new StreamNames(services.redisPrefix());
     }
 
-    /** Sends work of a type the agent has no handler for and expects a clear failure result. */
+    /**
+     * Sends work of a type the agent has no handler for and expects a clear failure result that
+     * continues the sender's trace in a span of the agent's own.
+     */
     @SuppressWarnings("unchecked")
     public void assertUnhandledTypeIsReported(AgentRole role) {
-        Envelope envelope = Envelope.create(role.key() + ".no-such-work", UuidV7.next(), 1, null);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String sender = "00-" + traceId + "-00f067aa0ba902b7-01";
+        Envelope envelope = Envelope.create(role.key() + ".no-such-work", UuidV7.next(), 1, null)
+                .withTraceparent(sender);
         RedisClient client = RedisClient.create(RedisURI.create(
                 services.endpoints().redis().host(),
                 services.endpoints().redis().port()));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().xadd(names.tasks(role), EnvelopeCodec.toFields(envelope));
-            AgentResult result = await().atMost(Duration.ofSeconds(30))
+            Envelope reported = await().atMost(Duration.ofSeconds(30))
                     .until(
                             () -> find(
                                     connection.sync().xread(XReadArgs.StreamOffset.from(names.results(), "0")),
                                     envelope),
                             Optional::isPresent)
                     .orElseThrow();
+            assertThat(reported.traceparent()).startsWith("00-" + traceId + "-").isNotEqualTo(sender);
+            AgentResult result = AgentResult.fromEnvelope(reported);
             assertThat(result.outcome()).isEqualTo(AgentResult.Outcome.FAILED);
             assertThat(result.role()).isEqualTo(role.key());
             assertThat(result.reason()).contains("no handler for message type '" + envelope.type() + "'");
@@ -53,10 +61,11 @@ public final class AgentProbe {
         }
     }
 
-    private static Optional<AgentResult> find(List<StreamMessage<String, String>> entries, Envelope input) {
+    private static Optional<Envelope> find(List<StreamMessage<String, String>> entries, Envelope input) {
         return entries.stream()
-                .map(entry -> AgentResult.fromEnvelope(EnvelopeCodec.fromFields(entry.getBody())))
-                .filter(result -> result.inputEventId().equals(input.eventId()))
+                .map(entry -> EnvelopeCodec.fromFields(entry.getBody()))
+                .filter(result ->
+                        AgentResult.fromEnvelope(result).inputEventId().equals(input.eventId()))
                 .findFirst();
     }
 }
