@@ -1,0 +1,36 @@
+package dev.xpfleet.orchestrator.task;
+
+import java.util.Objects;
+
+/**
+ * What is needed to record a task.
+ *
+ * @param issueNumber the issue it works on, or null for a task created over REST
+ * @param createdBy who asked (GitHub login or API token name)
+ */
+public record NewTask(
+        String repository,
+        Integer issueNumber,
+        String title,
+        String body,
+        TaskMode mode,
+        int maxIters,
+        String createdBy) {
+
+    public NewTask {
+        Objects.requireNonNull(mode, "mode");
+        if (repository == null || !repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("repository must look like owner/name, not '" + repository + "'");
+        }
+        if (title == null || title.isBlank()) {
+            throw new IllegalArgumentException("title must not be blank");
+        }
+        if (maxIters < 1 || maxIters > 50) {
+            throw new IllegalArgumentException("max_iters must be between 1 and 50, not " + maxIters);
+        }
+        if (createdBy == null || createdBy.isBlank()) {
+            throw new IllegalArgumentException("created_by must not be blank");
+        }
+        body = body == null ? "" : body;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.xpfleet.orchestrator.task;
+
+import dev.xpfleet.common.stream.UuidV7;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stores tasks. The only way to change a task's state is {@link #transition}, which checks the
+ * allowed-transition table and the version the caller read. It joins the caller's transaction.
+ */
+@Repository
+public class TaskRepository {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String INSERT = """
+            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, max_iters, created_by,
+                               stage_entered_at)
+            VALUES (:id, :repository, :issue, :title, :body, 'RECEIVED', :mode, :maxIters, :createdBy,
+                    jsonb_build_object('RECEIVED', now()))
+            RETURNING *
+            """;
+
+    private static final String TRANSITION = """
+            UPDATE tasks
+               SET state = :to,
+                   version = version + 1,
+                   updated_at = now(),
+                   iteration = iteration + :iterationStep,
+                   stage_entered_at = stage_entered_at || jsonb_build_object(CAST(:to AS text), now())
+             WHERE id = :id AND version = :version AND state = :from
+            RETURNING *
+            """;
+
+    private final JdbcClient jdbc;
+
+    public TaskRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a new task in {@link TaskState#RECEIVED}. */
+    public Task create(NewTask task) {
+        try {
+            return jdbc.sql(INSERT)
+                    .param("id", UuidV7.next())
+                    .param("repository", task.repository())
+                    .param("issue", task.issueNumber())
+                    .param("title", task.title())
+                    .param("body", task.body())
+                    .param("mode", task.mode().name())
+                    .param("maxIters", task.maxIters())
+                    .param("createdBy", task.createdBy())
+                    .query(TaskRepository::map)
+                    .single();
+        } catch (DuplicateKeyException e) {
+            throw new TaskChangeException.ActiveTaskExists(task.repository(), task.issueNumber());
+        }
+    }
+
+    public Optional<Task> find(UUID id) {
+        return jdbc.sql("SELECT * FROM tasks WHERE id = :id")
+                .param("id", id)
+                .query(TaskRepository::map)
+                .optional();
+    }
+
+    /** The issue's task that is not merged, failed or cancelled, if any. */
+    public Optional<Task> findActive(String repository, int issueNumber) {
+        return jdbc.sql("""
+                        SELECT * FROM tasks
+                         WHERE repository = :repository AND issue_number = :issue
+                           AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED')
+                        """)
+                .param("repository", repository)
+                .param("issue", issueNumber)
+                .query(TaskRepository::map)
+                .optional();
+    }
+
+    /**
+     * Moves a task from the state and version the caller read to {@code to}. Entering DEVELOPING
+     * or PAIRING counts a new iteration.
+     *
+     * @throws TaskChangeException.IllegalTransition when the table does not allow it
+     * @throws TaskChangeException.StaleVersion when the task changed since {@code current} was read
+     */
+    public Task transition(Task current, TaskState to) {
+        if (!current.state().canMoveTo(to)) {
+            throw new TaskChangeException.IllegalTransition(current.id(), current.state(), to);
+        }
+        try {
+            return jdbc.sql(TRANSITION)
+                    .param("to", to.name())
+                    .param("from", current.state().name())
+                    .param("id", current.id())
+                    .param("version", current.version())
+                    .param("iterationStep", to.startsIteration() ? 1 : 0)
+                    .query(TaskRepository::map)
+                    .optional()
+                    .orElseThrow(() -> find(current.id()).isPresent()
+                            ? new TaskChangeException.StaleVersion(current.id(), current.version())
+                            : new TaskChangeException.NotFound(current.id()));
+        } catch (DuplicateKeyException e) {
+            throw new TaskChangeException.ActiveTaskExists(current.repository(), current.issueNumber());
+        }
+    }
+
+    private static Task map(ResultSet rs, int row) throws SQLException {
+        return new Task(
+                rs.getObject("id", UUID.class),
+                rs.getString("repository"),
+                rs.getObject("issue_number", Integer.class),
+                rs.getString("title"),
+                rs.getString("body"),
+                TaskState.valueOf(rs.getString("state")),
+                TaskMode.valueOf(rs.getString("mode")),
+                rs.getInt("iteration"),
+                rs.getInt("max_iters"),
+                rs.getLong("version"),
+                rs.getString("created_by"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                stages(rs.getString("stage_entered_at")));
+    }
+
+    private static Map<String, Instant> stages(String json) {
+        Map<String, String> raw = JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+        Map<String, Instant> stages = new TreeMap<>();
+        raw.forEach((state, at) -> stages.put(state, OffsetDateTime.parse(at).toInstant()));
+        return Map.copyOf(stages);
+    }
+}
