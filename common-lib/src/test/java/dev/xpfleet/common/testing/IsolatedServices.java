@@ -33,6 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class IsolatedServices implements AutoCloseable {
 
+    /** The webhook secret services under test accept (the orchestrator requires one). */
+    public static final String WEBHOOK_SECRET = "it-webhook-secret-0123456789abcdef";
+
     private final ServiceEndpoints endpoints;
     private final String database;
     private final String redisPrefix;
@@ -94,6 +97,7 @@ public final class IsolatedServices implements AutoCloseable {
         props.put("fleet.artifacts.access-key", endpoints.s3().accessKey());
         props.put("fleet.artifacts.secret-key", endpoints.s3().secretKey());
         props.put("fleet.artifacts.bucket", bucket);
+        props.put("fleet.webhook.secrets", WEBHOOK_SECRET);
         return props;
     }
 
@@ -162,7 +166,10 @@ public final class IsolatedServices implements AutoCloseable {
         try (MinioClient client = s3Client()) {
             client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create test bucket " + bucket + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create test bucket %s at %s (%s): is it running? Start the local services with 'deploy/local/fleet provision'"
+                            .formatted(bucket, endpoints.s3().endpoint(), e.getMessage()),
+                    e);
         }
     }
 

@@ -88,6 +88,18 @@ public class TaskRepository {
                 .optional();
     }
 
+    /** The issue's most recent task, whatever its state. */
+    public Optional<Task> findLatest(String repository, int issueNumber) {
+        return jdbc.sql("""
+                        SELECT * FROM tasks WHERE repository = :repository AND issue_number = :issue
+                         ORDER BY created_at DESC, id DESC LIMIT 1
+                        """)
+                .param("repository", repository)
+                .param("issue", issueNumber)
+                .query(TaskRepository::map)
+                .optional();
+    }
+
     /**
      * Moves a task from the state and version the caller read to {@code to}. Entering DEVELOPING
      * or PAIRING counts a new iteration.

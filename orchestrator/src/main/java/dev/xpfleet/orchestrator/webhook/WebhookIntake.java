@@ -1,0 +1,196 @@
+package dev.xpfleet.orchestrator.webhook;
+
+import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskMode;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns one verified delivery into at most one task change, in one transaction with its delivery
+ * row and audit rows. Work starts only for trusted authors: the issue's author for labels (it is
+ * their text the agents will read), the commenter for commands, or a login on the allowlist.
+ */
+@Service
+class WebhookIntake {
+
+    private final JdbcClient jdbc;
+    private final TaskRepository tasks;
+    private final AuditTrail audit;
+    private final WebhookProperties props;
+
+    WebhookIntake(JdbcClient jdbc, TaskRepository tasks, AuditTrail audit, WebhookProperties props) {
+        this.jdbc = jdbc;
+        this.tasks = tasks;
+        this.audit = audit;
+        this.props = props;
+    }
+
+    @Transactional
+    IntakeResult handle(Delivery delivery) {
+        boolean first = jdbc.sql("""
+                                INSERT INTO webhook_deliveries (delivery_id, event, action, repository, sender, outcome)
+                                VALUES (:id, :event, :action, :repository, :sender, 'RECEIVED')
+                                ON CONFLICT (delivery_id) DO NOTHING
+                                """)
+                        .param("id", delivery.id())
+                        .param("event", delivery.event())
+                        .param("action", delivery.action())
+                        .param("repository", delivery.repository())
+                        .param("sender", delivery.sender())
+                        .update()
+                == 1;
+        if (!first) {
+            return new IntakeResult("DUPLICATE", null, "delivery already received");
+        }
+        IntakeResult result = decide(delivery);
+        jdbc.sql(
+                        "UPDATE webhook_deliveries SET outcome = :outcome, detail = :detail, task_id = :task WHERE delivery_id = :id")
+                .param("outcome", result.outcome())
+                .param("detail", result.detail())
+                .param("task", result.taskId())
+                .param("id", delivery.id())
+                .update();
+        return result;
+    }
+
+    private IntakeResult decide(Delivery d) {
+        JsonNode issue = d.payload().path("issue");
+        boolean hasIssue = issue.path("number").isInt() && d.repository() != null && d.sender() != null;
+        return switch (d.event()) {
+            case "ping" ->
+                new IntakeResult(
+                        "PONG", null, "hook " + d.payload().path("hook_id").asString(""));
+            case "issues" ->
+                hasIssue && ("opened".equals(d.action()) || "labeled".equals(d.action()))
+                        ? onLabel(d, issue)
+                        : IntakeResult.ignored("issues." + d.action() + " is not acted on");
+            case "issue_comment" ->
+                hasIssue && "created".equals(d.action())
+                        ? onComment(d, issue)
+                        : IntakeResult.ignored("issue_comment." + d.action() + " is not acted on");
+            default -> IntakeResult.ignored(d.event() + " is not acted on");
+        };
+    }
+
+    private IntakeResult onLabel(Delivery d, JsonNode issue) {
+        TaskMode mode = modeFromLabels(d, issue);
+        if (mode == null) {
+            return IntakeResult.ignored("no '" + props.triggerLabel() + "' label");
+        }
+        if (!trusted(Delivery.text(issue, "author_association"), d.sender())) {
+            return refuse(d, issue, "label on an issue by an untrusted author");
+        }
+        return start(d, issue, mode);
+    }
+
+    private TaskMode modeFromLabels(Delivery d, JsonNode issue) {
+        Iterable<JsonNode> labels =
+                "labeled".equals(d.action()) ? java.util.List.of(d.payload().path("label")) : issue.path("labels");
+        TaskMode mode = null;
+        for (JsonNode label : labels) {
+            String name = Delivery.text(label, "name");
+            if (props.pairLabel().equals(name)) {
+                return TaskMode.PAIR;
+            }
+            if (props.triggerLabel().equals(name)) {
+                mode = TaskMode.LINEAR;
+            }
+        }
+        return mode;
+    }
+
+    private IntakeResult onComment(Delivery d, JsonNode issue) {
+        JsonNode comment = d.payload().path("comment");
+        String body =
+                Optional.ofNullable(Delivery.text(comment, "body")).orElse("").strip();
+        if (!body.startsWith("/agent")) {
+            return IntakeResult.ignored("comment without a command");
+        }
+        String[] words = body.lines().findFirst().orElse("").split("\\s+");
+        String command = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
+        if (!trusted(Delivery.text(comment, "author_association"), d.sender())) {
+            return refuse(d, issue, "/agent " + command + " by an untrusted commenter");
+        }
+        String repo = d.repository();
+        int number = issue.path("number").asInt();
+        return switch (command) {
+            case "run" -> start(d, issue, TaskMode.LINEAR);
+            case "pair" -> start(d, issue, TaskMode.PAIR);
+            case "cancel" ->
+                tasks.findActive(repo, number)
+                        .map(task -> change(d, task, TaskState.CANCELLED, "TASK_CANCELLED"))
+                        .orElse(IntakeResult.ignored("no active task to cancel"));
+            case "retry" ->
+                tasks.findLatest(repo, number)
+                        .filter(task -> task.state().canMoveTo(TaskState.QUEUED))
+                        .map(task -> change(d, task, TaskState.QUEUED, "TASK_RETRIED"))
+                        .orElse(IntakeResult.ignored("no failed or parked task to retry"));
+            case "status" ->
+                new IntakeResult(
+                        "STATUS_REQUESTED",
+                        tasks.findLatest(repo, number).map(Task::id).orElse(null),
+                        "answered on the issue once the forge is connected");
+            default -> IntakeResult.ignored("unknown command '/agent " + command + "'");
+        };
+    }
+
+    private IntakeResult start(Delivery d, JsonNode issue, TaskMode mode) {
+        int number = issue.path("number").asInt();
+        Optional<Task> active = tasks.findActive(d.repository(), number);
+        if (active.isPresent()) {
+            return new IntakeResult("ALREADY_ACTIVE", active.get().id(), "the issue has an active task");
+        }
+        Task task = tasks.create(new NewTask(
+                d.repository(),
+                number,
+                Optional.ofNullable(Delivery.text(issue, "title")).orElse("(no title)"),
+                Delivery.text(issue, "body"),
+                mode,
+                props.defaultMaxIters(),
+                d.sender()));
+        Task queued = tasks.transition(task, TaskState.QUEUED);
+        audit.record(queued.id(), d.sender(), "task.created", Map.of("delivery", d.id(), "mode", mode.name()));
+        return new IntakeResult("TASK_CREATED", queued.id(), mode + " task queued");
+    }
+
+    private IntakeResult change(Delivery d, Task task, TaskState to, String outcome) {
+        Task changed = tasks.transition(task, to);
+        audit.record(
+                changed.id(),
+                d.sender(),
+                "task." + to.name().toLowerCase(Locale.ROOT),
+                Map.of("delivery", d.id(), "from", task.state().name()));
+        return new IntakeResult(outcome, changed.id(), task.state() + " -> " + to);
+    }
+
+    private IntakeResult refuse(Delivery d, JsonNode issue, String why) {
+        audit.record(
+                null,
+                d.sender(),
+                "command.refused",
+                Map.of(
+                        "delivery",
+                        d.id(),
+                        "repository",
+                        d.repository(),
+                        "issue",
+                        issue.path("number").asInt(),
+                        "why",
+                        why));
+        return new IntakeResult("REFUSED_UNTRUSTED", null, why);
+    }
+
+    private boolean trusted(String association, String login) {
+        return (association != null && props.trustedAssociations().contains(association))
+                || (login != null && props.allowlist().contains(login));
+    }
+}

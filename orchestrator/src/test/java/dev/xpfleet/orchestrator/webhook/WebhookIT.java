@@ -1,0 +1,252 @@
+package dev.xpfleet.orchestrator.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.common.testing.IsolatedServices;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Real payloads, real signatures, real PostgreSQL: what GitHub's deliveries turn into. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@FleetServices(database = true)
+class WebhookIT {
+
+    private static final Path FIXTURES = findFixtures();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void everyFixtureIsAcceptedWhenSignedAndRefusedWithNothingStoredWhenNot() throws Exception {
+        List<Path> payloads;
+        try (Stream<Path> files = Files.list(FIXTURES)) {
+            payloads = files.filter(p -> p.toString().endsWith(".payload.json"))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(payloads).hasSizeGreaterThanOrEqualTo(7);
+        for (Path payload : payloads) {
+            String event = payload.getFileName().toString().split("\\.")[0];
+            byte[] body = Files.readAllBytes(payload);
+
+            String refused = UUID.randomUUID().toString();
+            HttpResponse<String> bad = post(event, refused, body, "sha256=" + "0".repeat(64));
+            assertThat(bad.statusCode())
+                    .as("bad signature, " + payload.getFileName())
+                    .isEqualTo(401);
+            assertThat(deliveries(refused))
+                    .as("a refused delivery leaves no row")
+                    .isZero();
+
+            String delivery = UUID.randomUUID().toString();
+            HttpResponse<String> good =
+                    post(event, delivery, body, GitHubSignature.sign(body, IsolatedServices.WEBHOOK_SECRET));
+            assertThat(good.statusCode())
+                    .as(payload.getFileName() + ": " + good.body())
+                    .isBetween(200, 299);
+            assertThat(deliveries(delivery)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAgentLabelFromATrustedAuthorQueuesOneTaskEvenWhenRedelivered() throws Exception {
+        ObjectNode payload = issue("issues.labeled", "agent", "OWNER");
+        int issue = payload.path("issue").path("number").asInt();
+        String delivery = UUID.randomUUID().toString();
+
+        HttpResponse<String> first = send("issues", delivery, payload);
+        HttpResponse<String> again = send("issues", delivery, payload);
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(first.body()).contains("\"outcome\":\"TASK_CREATED\"");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("DUPLICATE");
+        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        assertThat(jdbc.sql("select count(*) from audit_trail where action = 'task.created'")
+                        .query(Long.class)
+                        .single())
+                .isPositive();
+    }
+
+    @Test
+    void thePairLabelAsksForAPairSession() throws Exception {
+        ObjectNode payload = issue("issues.opened", "agent:pair", "MEMBER");
+
+        send("issues", UUID.randomUUID().toString(), payload);
+
+        assertThat(taskStates(payload.path("issue").path("number").asInt())).containsExactly("QUEUED:PAIR");
+    }
+
+    @Test
+    void anIssueByAnUntrustedAuthorStartsNothingAndTheRefusalIsAudited() throws Exception {
+        ObjectNode payload = issue("issues.opened", "agent", "NONE");
+        int issue = payload.path("issue").path("number").asInt();
+
+        HttpResponse<String> response = send("issues", UUID.randomUUID().toString(), payload);
+
+        assertThat(response.body()).contains("REFUSED_UNTRUSTED");
+        assertThat(taskStates(issue)).isEmpty();
+        assertThat(jdbc.sql(
+                                "select count(*) from audit_trail where action = 'command.refused' and (detail->>'issue')::int = :issue")
+                        .param("issue", issue)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void commentCommandsRunAndCancelOnlyForTrustedCommenters() throws Exception {
+        ObjectNode run = comment("/agent run", "COLLABORATOR");
+        int issue = run.path("issue").path("number").asInt();
+        ObjectNode outsider = comment("/agent cancel", "CONTRIBUTOR");
+        outsider.set("issue", run.path("issue"));
+        ObjectNode cancel = comment("/agent cancel", "OWNER");
+        cancel.set("issue", run.path("issue"));
+
+        send("issue_comment", UUID.randomUUID().toString(), run);
+        assertThat(send("issue_comment", UUID.randomUUID().toString(), outsider).body())
+                .contains("REFUSED_UNTRUSTED");
+        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+
+        assertThat(send("issue_comment", UUID.randomUUID().toString(), cancel).body())
+                .contains("TASK_CANCELLED");
+        assertThat(taskStates(issue)).containsExactly("CANCELLED:LINEAR");
+    }
+
+    @Test
+    void theSameDeliverySentFiveTimesAtOnceMakesOneTask() throws Exception {
+        ObjectNode payload = issue("issues.labeled", "agent", "OWNER");
+        int issue = payload.path("issue").path("number").asInt();
+        String delivery = UUID.randomUUID().toString();
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(() -> send("issues", delivery, payload).statusCode());
+        }
+
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(5)) {
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+        }
+
+        assertThat(statuses).allSatisfy(s -> assertThat(s).isBetween(200, 299));
+        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        assertThat(deliveries(delivery)).isEqualTo(1);
+    }
+
+    @Test
+    void badRequestsGetShortJsonErrors() throws Exception {
+        byte[] notJson = "{nope".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> malformed =
+                post("issues", "d-1", notJson, GitHubSignature.sign(notJson, IsolatedServices.WEBHOOK_SECRET));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"error\"");
+
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> noDelivery =
+                post("issues", null, body, GitHubSignature.sign(body, IsolatedServices.WEBHOOK_SECRET));
+        assertThat(noDelivery.statusCode()).isEqualTo(400);
+
+        byte[] huge = new byte[6 * 1024 * 1024];
+        HttpResponse<String> tooBig = post("issues", "d-2", huge, "sha256=00");
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).contains("larger than");
+    }
+
+    private ObjectNode issue(String fixture, String label, String association) throws IOException {
+        ObjectNode payload = (ObjectNode)
+                JSON.readTree(FIXTURES.resolve(fixture + ".payload.json").toFile());
+        ObjectNode issue = (ObjectNode) payload.path("issue");
+        issue.put("number", ThreadLocalRandom.current().nextInt(1, 1_000_000));
+        issue.put("author_association", association);
+        issue.putArray("labels").addObject().put("name", label);
+        if (payload.has("label")) {
+            ((ObjectNode) payload.path("label")).put("name", label);
+        }
+        return payload;
+    }
+
+    private ObjectNode comment(String body, String association) throws IOException {
+        ObjectNode payload = (ObjectNode) JSON.readTree(
+                FIXTURES.resolve("issue_comment.created.payload.json").toFile());
+        ((ObjectNode) payload.path("issue"))
+                .put("number", ThreadLocalRandom.current().nextInt(1, 1_000_000));
+        ((ObjectNode) payload.path("comment")).put("body", body).put("author_association", association);
+        return payload;
+    }
+
+    private HttpResponse<String> send(String event, String delivery, ObjectNode payload) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(payload);
+        return post(event, delivery, body, GitHubSignature.sign(body, IsolatedServices.WEBHOOK_SECRET));
+    }
+
+    private HttpResponse<String> post(String event, String delivery, byte[] body, String signature) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+                .header("Content-Type", "application/json")
+                .header("X-GitHub-Event", event)
+                .header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (delivery != null) {
+            request.header("X-GitHub-Delivery", delivery);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private List<String> taskStates(int issue) {
+        return jdbc.sql("select state || ':' || mode from tasks where issue_number = :issue order by created_at")
+                .param("issue", issue)
+                .query(String.class)
+                .list();
+    }
+
+    private long deliveries(String delivery) {
+        return jdbc.sql("select count(*) from webhook_deliveries where delivery_id = :id")
+                .param("id", delivery)
+                .query(Long.class)
+                .single();
+    }
+
+    private static Path findFixtures() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/fixtures/github-webhooks");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+            Path sibling = dir.resolveSibling("shared").resolve("fixtures/github-webhooks");
+            if (Files.isDirectory(sibling)) {
+                return sibling;
+            }
+        }
+        throw new IllegalStateException("no shared/fixtures/github-webhooks beside the checkout");
+    }
+}
