@@ -1,12 +1,11 @@
 package dev.xpfleet.common.consumer;
 
+import dev.xpfleet.common.stream.RedisUris;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.stream.StreamProperties;
-import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,7 +39,7 @@ public class ConsumerAutoConfiguration {
         TraceContinuation tracing =
                 t != null && p != null ? new MicrometerTraceContinuation(t, p) : TraceContinuation.NONE;
         return new StreamConsumer(
-                redisUri(redis),
+                RedisUris.from(redis),
                 new StreamNames(streams),
                 agent.role(),
                 consumer,
@@ -74,27 +73,5 @@ public class ConsumerAutoConfiguration {
                 return Integer.MAX_VALUE - 100;
             }
         };
-    }
-
-    static RedisURI redisUri(DataRedisConnectionDetails details) {
-        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-        if (standalone == null) {
-            throw new IllegalStateException(
-                    "the consumer runtime supports a standalone Redis only (spring.data.redis.host/port)");
-        }
-        RedisURI.Builder builder = RedisURI.builder()
-                .withHost(standalone.getHost())
-                .withPort(standalone.getPort())
-                .withDatabase(standalone.getDatabase())
-                .withTimeout(Duration.ofSeconds(5));
-        if (details.getPassword() != null) {
-            if (details.getUsername() != null) {
-                builder.withAuthentication(
-                        details.getUsername(), details.getPassword().toCharArray());
-            } else {
-                builder.withPassword(details.getPassword().toCharArray());
-            }
-        }
-        return builder.build();
     }
 }

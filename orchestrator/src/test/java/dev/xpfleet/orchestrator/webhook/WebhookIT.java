@@ -1,9 +1,16 @@
 package dev.xpfleet.orchestrator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,6 +51,9 @@ class WebhookIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    IsolatedServices services;
 
     @Test
     void everyFixtureIsAcceptedWhenSignedAndRefusedWithNothingStoredWhenNot() throws Exception {
@@ -90,6 +101,8 @@ class WebhookIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("DUPLICATE");
         assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        String task = JSON.readTree(first.body()).path("task").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> announced(AgentRole.DEV, task) == 1);
         assertThat(jdbc.sql("select count(*) from audit_trail where action = 'task.created'")
                         .query(Long.class)
                         .single())
@@ -100,9 +113,11 @@ class WebhookIT {
     void thePairLabelAsksForAPairSession() throws Exception {
         ObjectNode payload = issue("issues.opened", "agent:pair", "MEMBER");
 
-        send("issues", UUID.randomUUID().toString(), payload);
+        HttpResponse<String> response = send("issues", UUID.randomUUID().toString(), payload);
 
         assertThat(taskStates(payload.path("issue").path("number").asInt())).containsExactly("QUEUED:PAIR");
+        String task = JSON.readTree(response.body()).path("task").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> announced(AgentRole.PAIR, task) == 1);
     }
 
     @Test
@@ -229,6 +244,21 @@ class WebhookIT {
                 .list();
     }
 
+    /** How many entries on the role's stream announce the task (relayed from the outbox). */
+    private long announced(AgentRole role, String task) {
+        RedisClient client = RedisClient.create(RedisURI.create(
+                services.endpoints().redis().host(),
+                services.endpoints().redis().port()));
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            String stream = new StreamNames(services.redisPrefix()).tasks(role);
+            return connection.sync().xrange(stream, Range.create("-", "+")).stream()
+                    .filter(entry -> task.equals(entry.getBody().get("task")))
+                    .count();
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private long deliveries(String delivery) {
         return jdbc.sql("select count(*) from webhook_deliveries where delivery_id = :id")
                 .param("id", delivery)
@@ -236,17 +266,15 @@ class WebhookIT {
                 .single();
     }
 
+    /** A copy of shared/fixtures/github-webhooks (octokit/webhooks examples, MIT), kept with the tests. */
     private static Path findFixtures() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures/github-webhooks");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-            Path sibling = dir.resolveSibling("shared").resolve("fixtures/github-webhooks");
-            if (Files.isDirectory(sibling)) {
-                return sibling;
-            }
+        try {
+            return Path.of(WebhookIT.class
+                            .getResource("/github-webhooks/ping.payload.json")
+                            .toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("test resources github-webhooks/ missing", e);
         }
-        throw new IllegalStateException("no shared/fixtures/github-webhooks beside the checkout");
     }
 }

@@ -1,0 +1,13 @@
+package dev.xpfleet.common.stream;
+
+/** Envelope types the orchestrator sends; agents register handlers for them. */
+public final class MessageTypes {
+
+    /** Dev agent: write the change for a task, test first. Payload: the issue (untrusted text). */
+    public static final String DEV_IMPLEMENT = "dev.implement";
+
+    /** Pair coordinator: run a driver/navigator session for a task. Payload: the issue. */
+    public static final String PAIR_START = "pair.start";
+
+    private MessageTypes() {}
+}

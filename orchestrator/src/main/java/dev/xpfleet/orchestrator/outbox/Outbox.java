@@ -1,0 +1,70 @@
+package dev.xpfleet.orchestrator.outbox;
+
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Writes and manages outbox rows; {@link #enqueue} joins the caller's transaction. */
+@Repository
+public class Outbox {
+
+    private final JdbcClient jdbc;
+
+    public Outbox(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Adds a message for a role, to be published after the caller's transaction commits. */
+    public void enqueue(AgentRole role, Envelope envelope) {
+        jdbc.sql("""
+                        INSERT INTO outbox_events (task_id, event_id, role, type, envelope)
+                        VALUES (:task, :event, :role, :type, :envelope)
+                        """)
+                .param("task", envelope.taskId())
+                .param("event", envelope.eventId())
+                .param("role", role.key())
+                .param("type", envelope.type())
+                .param("envelope", EnvelopeCodec.toJson(envelope))
+                .update();
+    }
+
+    /** Rows that failed too often, oldest first. */
+    public List<BlockedRow> blocked() {
+        return jdbc.sql("""
+                        SELECT id, task_id, role, type, attempts, last_error, created_at FROM outbox_events
+                         WHERE status = 'BLOCKED' ORDER BY id
+                        """).query(BlockedRow.class).list();
+    }
+
+    /** Puts a blocked row back in line; false when there is no such blocked row. */
+    public boolean unblock(long id) {
+        return jdbc.sql("""
+                                UPDATE outbox_events SET status = 'PENDING', attempts = 0, next_attempt_at = now()
+                                 WHERE id = :id AND status = 'BLOCKED'
+                                """).param("id", id).update() == 1;
+    }
+
+    /** Rows not yet published, and the age of the oldest in seconds (0 when none). */
+    public Backlog backlog() {
+        return jdbc.sql("""
+                        SELECT count(*) AS pending,
+                               count(*) FILTER (WHERE status = 'BLOCKED') AS blocked,
+                               coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest_seconds
+                          FROM outbox_events WHERE status <> 'PUBLISHED'
+                        """).query(Backlog.class).single();
+    }
+
+    public record BlockedRow(
+            long id,
+            java.util.UUID taskId,
+            String role,
+            String type,
+            int attempts,
+            String lastError,
+            java.time.OffsetDateTime createdAt) {}
+
+    public record Backlog(long pending, long blocked, double oldestSeconds) {}
+}
