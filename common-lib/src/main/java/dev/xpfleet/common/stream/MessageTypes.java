@@ -9,5 +9,11 @@ public final class MessageTypes {
     /** Pair coordinator: run a driver/navigator session for a task. Payload: the issue. */
     public static final String PAIR_START = "pair.start";
 
+    /** QA agent: build, test, lint, analyse and prove TDD for an iteration's snapshot. */
+    public static final String QA_VERIFY = "qa.verify";
+
+    /** Review agent: check the Definition of Done and review the iteration's diff. */
+    public static final String REVIEW_DIFF = "review.diff";
+
     private MessageTypes() {}
 }

@@ -1,13 +1,9 @@
 package dev.xpfleet.orchestrator.webhook;
 
-import dev.xpfleet.common.stream.AgentRole;
-import dev.xpfleet.common.stream.Envelope;
-import dev.xpfleet.common.stream.EnvelopeCodec;
-import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
-import dev.xpfleet.orchestrator.outbox.Outbox;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
@@ -18,7 +14,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns one verified delivery into at most one task change, in one transaction with its delivery
@@ -32,14 +27,14 @@ class WebhookIntake {
     private final TaskRepository tasks;
     private final AuditTrail audit;
     private final WebhookProperties props;
-    private final Outbox outbox;
+    private final TaskFlow flow;
 
-    WebhookIntake(JdbcClient jdbc, TaskRepository tasks, AuditTrail audit, WebhookProperties props, Outbox outbox) {
+    WebhookIntake(JdbcClient jdbc, TaskRepository tasks, AuditTrail audit, WebhookProperties props, TaskFlow flow) {
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.audit = audit;
         this.props = props;
-        this.outbox = outbox;
+        this.flow = flow;
     }
 
     @Transactional
@@ -167,35 +162,14 @@ class WebhookIntake {
                 d.sender()));
         Task queued = tasks.transition(task, TaskState.QUEUED);
         audit.record(queued.id(), d.sender(), "task.created", Map.of("delivery", d.id(), "mode", mode.name()));
-        announceFirstStep(queued);
-        return new IntakeResult("TASK_CREATED", queued.id(), mode + " task queued");
-    }
-
-    /** The message that hands a queued task to its first agent, in this same transaction. */
-    private void announceFirstStep(Task task) {
-        ObjectNode payload = EnvelopeCodec.mapper().createObjectNode();
-        payload.put("repository", task.repository());
-        payload.put("mode", task.mode().name());
-        payload.put("maxIters", task.maxIters());
-        ObjectNode issue = payload.putObject("issue");
-        issue.put("number", task.issueNumber());
-        // Untrusted: written by the issue's author; agents must treat it as data, not instructions.
-        issue.put("title", task.title());
-        issue.put("body", task.body());
-        boolean pair = task.mode() == TaskMode.PAIR;
-        outbox.enqueue(
-                pair ? AgentRole.PAIR : AgentRole.DEV,
-                Envelope.create(
-                        pair ? MessageTypes.PAIR_START : MessageTypes.DEV_IMPLEMENT,
-                        task.id(),
-                        task.iteration(),
-                        payload));
+        Task started = flow.start(queued);
+        return new IntakeResult("TASK_CREATED", started.id(), mode + " task started: " + started.state());
     }
 
     private IntakeResult change(Delivery d, Task task, TaskState to, String outcome) {
         Task changed = tasks.transition(task, to);
         if (to == TaskState.QUEUED) {
-            announceFirstStep(changed);
+            changed = flow.start(changed);
         }
         audit.record(
                 changed.id(),

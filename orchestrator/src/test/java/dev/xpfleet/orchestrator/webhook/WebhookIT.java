@@ -100,7 +100,7 @@ class WebhookIT {
         assertThat(first.body()).contains("\"outcome\":\"TASK_CREATED\"");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("DUPLICATE");
-        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        assertThat(taskStates(issue)).containsExactly("DEVELOPING:LINEAR");
         String task = JSON.readTree(first.body()).path("task").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> announced(AgentRole.DEV, task) == 1);
         assertThat(jdbc.sql("select count(*) from audit_trail where action = 'task.created'")
@@ -115,7 +115,7 @@ class WebhookIT {
 
         HttpResponse<String> response = send("issues", UUID.randomUUID().toString(), payload);
 
-        assertThat(taskStates(payload.path("issue").path("number").asInt())).containsExactly("QUEUED:PAIR");
+        assertThat(taskStates(payload.path("issue").path("number").asInt())).containsExactly("PAIRING:PAIR");
         String task = JSON.readTree(response.body()).path("task").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> announced(AgentRole.PAIR, task) == 1);
     }
@@ -149,7 +149,7 @@ class WebhookIT {
         send("issue_comment", UUID.randomUUID().toString(), run);
         assertThat(send("issue_comment", UUID.randomUUID().toString(), outsider).body())
                 .contains("REFUSED_UNTRUSTED");
-        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        assertThat(taskStates(issue)).containsExactly("DEVELOPING:LINEAR");
 
         assertThat(send("issue_comment", UUID.randomUUID().toString(), cancel).body())
                 .contains("TASK_CANCELLED");
@@ -174,7 +174,7 @@ class WebhookIT {
         }
 
         assertThat(statuses).allSatisfy(s -> assertThat(s).isBetween(200, 299));
-        assertThat(taskStates(issue)).containsExactly("QUEUED:LINEAR");
+        assertThat(taskStates(issue)).containsExactly("DEVELOPING:LINEAR");
         assertThat(deliveries(delivery)).isEqualTo(1);
     }
 

@@ -1,0 +1,95 @@
+package dev.xpfleet.orchestrator.results;
+
+import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/** Applies one result in one transaction; a result already applied changes nothing. */
+@Component
+class ResultApplier {
+
+    private final JdbcClient jdbc;
+    private final TaskRepository tasks;
+    private final TaskFlow flow;
+    private final AuditTrail audit;
+
+    ResultApplier(JdbcClient jdbc, TaskRepository tasks, TaskFlow flow, AuditTrail audit) {
+        this.jdbc = jdbc;
+        this.tasks = tasks;
+        this.flow = flow;
+        this.audit = audit;
+    }
+
+    /** @return false when the result had been applied before */
+    @Transactional
+    boolean apply(Envelope envelope, String stream) {
+        int fresh = jdbc.sql(
+                        "INSERT INTO processed_events (event_id, stream) VALUES (:id, :stream) ON CONFLICT DO NOTHING")
+                .param("id", envelope.eventId())
+                .param("stream", stream)
+                .update();
+        if (fresh == 0) {
+            return false;
+        }
+        AgentResult result = AgentResult.fromEnvelope(envelope);
+        log(envelope, result);
+        Optional<Task> task = tasks.find(envelope.taskId());
+        if (task.isEmpty()) {
+            audit.record(envelope.taskId(), result.role(), "result.unknown_task", Map.of("event", envelope.eventId()));
+            return true;
+        }
+        flow.onResult(task.get(), envelope, result);
+        return true;
+    }
+
+    /** The task shows that one of its results could not be read or applied. */
+    @Transactional
+    void recordDeadLetter(UUID taskId, String reason) {
+        audit.record(taskId, "orchestrator", "result.dead_lettered", Map.of("reason", reason));
+    }
+
+    private void log(Envelope envelope, AgentResult result) {
+        JsonNode output = result.output();
+        jdbc.sql("""
+                        INSERT INTO agent_logs (event_id, session_id, task_id, iter, role, input_type, outcome, reason,
+                                                patch_hash, tests_result, token_usage, coverage)
+                        VALUES (:event, :session, :task, :iter, :role, :inputType, :outcome, :reason,
+                                :patchHash, CAST(:tests AS jsonb), CAST(:tokens AS jsonb), :coverage)
+                        """)
+                .param("event", envelope.eventId())
+                .param("session", envelope.sessionId())
+                .param("task", envelope.taskId())
+                .param("iter", envelope.iteration())
+                .param("role", result.role())
+                .param("inputType", result.inputType())
+                .param("outcome", result.outcome().name())
+                .param("reason", result.reason())
+                .param("patchHash", text(output, "patchHash"))
+                .param("tests", json(output, "tests"))
+                .param("tokens", json(output, "tokenUsage"))
+                .param(
+                        "coverage",
+                        output.path("coverage").isNumber()
+                                ? output.path("coverage").decimalValue()
+                                : null)
+                .update();
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.path(field).isString() ? node.path(field).asString() : null;
+    }
+
+    private static String json(JsonNode node, String field) {
+        return node.has(field) ? node.get(field).toString() : null;
+    }
+}

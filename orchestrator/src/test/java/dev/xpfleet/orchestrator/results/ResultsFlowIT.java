@@ -1,0 +1,254 @@
+package dev.xpfleet.orchestrator.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.common.testing.IsolatedServices;
+import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskMode;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Agent results, as the agents will send them, drive a task through its loop. */
+@SpringBootTest
+@FleetServices(database = true)
+class ResultsFlowIT {
+
+    @Autowired
+    TaskRepository tasks;
+
+    @Autowired
+    TaskFlow flow;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    IsolatedServices services;
+
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> redis;
+    private StreamNames names;
+
+    @BeforeEach
+    void connect() {
+        client = RedisClient.create(RedisURI.create(
+                services.endpoints().redis().host(),
+                services.endpoints().redis().port()));
+        connection = client.connect();
+        redis = connection.sync();
+        names = new StreamNames(services.redisPrefix());
+    }
+
+    @AfterEach
+    void disconnect() {
+        connection.close();
+        client.shutdown();
+    }
+
+    @Test
+    void resultsMoveATaskThroughTestReviewAndAnotherIterationToApproval() {
+        Task task = started(3);
+        assertThat(task.state()).isEqualTo(TaskState.DEVELOPING);
+
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of("patchHash", "abc123"));
+        awaitState(task, TaskState.TESTING);
+        report(task, "qa", MessageTypes.QA_VERIFY, AgentResult.Outcome.COMPLETED, Map.of("verdict", "FAILED"));
+        Task second = awaitState(task, TaskState.DEVELOPING);
+        assertThat(second.iteration()).isEqualTo(2);
+
+        report(second, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of("patchHash", "def456"));
+        awaitState(task, TaskState.TESTING);
+        report(second, "qa", MessageTypes.QA_VERIFY, AgentResult.Outcome.COMPLETED, Map.of("verdict", "PASSED"));
+        awaitState(task, TaskState.REVIEWING);
+        report(
+                second,
+                "review",
+                MessageTypes.REVIEW_DIFF,
+                AgentResult.Outcome.COMPLETED,
+                Map.of("decision", "APPROVE"));
+        awaitState(task, TaskState.APPROVED);
+
+        assertThat(jdbc.sql("select patch_hash from agent_logs where task_id = :t and role = 'dev' order by id")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .list())
+                .containsExactly("abc123", "def456");
+        assertThat(jdbc.sql("select type from outbox_events where task_id = :t order by id")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .list())
+                .containsExactly("dev.implement", "qa.verify", "dev.implement", "qa.verify", "review.diff");
+    }
+
+    @Test
+    void aResultDeliveredTwiceIsAppliedOnce() {
+        Task task = started(3);
+        Envelope result = result(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+
+        send(result);
+        send(result);
+        awaitState(task, TaskState.TESTING);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> pendingResults() == 0);
+        assertThat(jdbc.sql("select count(*) from agent_logs where task_id = :t")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.TESTING);
+    }
+
+    @Test
+    void aFailedOrDeadLetteredResultFailsTheTask() {
+        Task task = started(3);
+
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.DEAD_LETTERED, Map.of());
+
+        awaitState(task, TaskState.FAILED);
+        assertThat(jdbc.sql("select count(*) from audit_trail where task_id = :t and action = 'task.failed'")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theLastAllowedIterationFailingQaNeedsAHuman() {
+        Task task = started(1);
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+        awaitState(task, TaskState.TESTING);
+
+        report(task, "qa", MessageTypes.QA_VERIFY, AgentResult.Outcome.COMPLETED, Map.of("verdict", "FAILED"));
+
+        awaitState(task, TaskState.NEEDS_HUMAN);
+    }
+
+    @Test
+    void anUnreadableResultIsDeadLetteredAndTheNextOneIsStillApplied() {
+        Task task = started(3);
+        redis.xadd(names.results(), Map.of("envelope", "{broken"));
+
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+
+        awaitState(task, TaskState.TESTING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.xlen(names.prefix() + "dlq:results") >= 1);
+        assertThat(deadLetters())
+                .anySatisfy(body -> assertThat(body.get("reason")).startsWith("unreadable envelope"));
+    }
+
+    @Test
+    void aResultForAnOldIterationChangesNothing() {
+        Task task = started(3);
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+        awaitState(task, TaskState.TESTING);
+
+        Envelope late = result(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+        send(new Envelope(
+                late.version(),
+                UUID.randomUUID(),
+                late.type(),
+                late.taskId(),
+                null,
+                0,
+                1,
+                null,
+                late.createdAt(),
+                late.payload()));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("select count(*) from audit_trail where task_id = :t and action = 'result.stale'")
+                                .param("t", task.id())
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.TESTING);
+    }
+
+    private Task started(int maxIters) {
+        return transactions.execute(tx -> {
+            Task created = tasks.create(new NewTask(
+                    "octo/repo",
+                    ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                    "Add",
+                    "body",
+                    TaskMode.LINEAR,
+                    maxIters,
+                    "octocat"));
+            return flow.start(tasks.transition(created, TaskState.QUEUED));
+        });
+    }
+
+    private void report(
+            Task task, String role, String inputType, AgentResult.Outcome outcome, Map<String, String> output) {
+        send(result(tasks.find(task.id()).orElseThrow(), role, inputType, outcome, output));
+    }
+
+    private Envelope result(
+            Task task, String role, String inputType, AgentResult.Outcome outcome, Map<String, String> output) {
+        ObjectNode out = EnvelopeCodec.mapper().createObjectNode();
+        output.forEach(out::put);
+        Envelope input = Envelope.create(inputType, task.id(), task.iteration(), null);
+        return new AgentResult(
+                        role,
+                        input.eventId(),
+                        inputType,
+                        outcome,
+                        outcome.name().toLowerCase(),
+                        1,
+                        "test",
+                        out)
+                .toEnvelope(input);
+    }
+
+    private void send(Envelope envelope) {
+        redis.xadd(names.results(), EnvelopeCodec.toFields(envelope));
+    }
+
+    private Task awaitState(Task task, TaskState state) {
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> tasks.find(task.id()).orElseThrow(), t -> t.state() == state);
+    }
+
+    private long pendingResults() {
+        return redis.xpending(names.results(), ResultsConsumer.GROUP).getCount();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, String>> deadLetters() {
+        return redis.xread(XReadArgs.StreamOffset.from(names.prefix() + "dlq:results", "0")).stream()
+                .map(StreamMessage::getBody)
+                .toList();
+    }
+}
