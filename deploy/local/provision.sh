@@ -240,6 +240,8 @@ CONF
 write_env() {
   local webhook_secret_file=$FLEET_HOME/webhook.secret
   [ -s "$webhook_secret_file" ] || (umask 077 && random_secret 40 >"$webhook_secret_file")
+  local api_token_file=$FLEET_HOME/api-admin.token
+  [ -s "$api_token_file" ] || (umask 077 && printf 'fleet_%s' "$(random_secret 40)" >"$api_token_file")
   (umask 077 && cat >"$FLEET_ENV_FILE" <<ENV
 # Written by deploy/local/provision.sh; read by deploy/local/fleet and the integration tests.
 FLEET_PG_HOST=127.0.0.1
@@ -254,6 +256,7 @@ FLEET_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
 FLEET_S3_ACCESS_KEY=$S3_ACCESS_KEY
 FLEET_S3_SECRET_KEY=$S3_SECRET_KEY
 FLEET_WEBHOOK_SECRET=$(cat "$webhook_secret_file")
+FLEET_API_TOKEN=$(cat "$api_token_file")
 ENV
   )
   say env "endpoints written to $FLEET_ENV_FILE"

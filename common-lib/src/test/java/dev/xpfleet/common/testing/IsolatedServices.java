@@ -36,6 +36,9 @@ public final class IsolatedServices implements AutoCloseable {
     /** The webhook secret services under test accept (the orchestrator requires one). */
     public static final String WEBHOOK_SECRET = "it-webhook-secret-0123456789abcdef";
 
+    /** An admin API token services under test accept (the orchestrator's bootstrap token). */
+    public static final String API_TOKEN = "it-admin-token-0123456789abcdef0123456789";
+
     private final ServiceEndpoints endpoints;
     private final String database;
     private final String redisPrefix;
@@ -98,6 +101,7 @@ public final class IsolatedServices implements AutoCloseable {
         props.put("fleet.artifacts.secret-key", endpoints.s3().secretKey());
         props.put("fleet.artifacts.bucket", bucket);
         props.put("fleet.webhook.secrets", WEBHOOK_SECRET);
+        props.put("fleet.api.bootstrap-admin-token", API_TOKEN);
         return props;
     }
 

@@ -24,6 +24,7 @@ public final class ServiceProbe {
     public HttpResponse<String> get(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
                 .GET()
                 .build();
         try {

@@ -19,7 +19,11 @@ public record NewTask(
 
     public NewTask {
         Objects.requireNonNull(mode, "mode");
-        if (repository == null || !repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+        // GitHub's shapes: owner of letters, digits and '-', name of letters, digits, '_', '.', '-'.
+        if (repository == null
+                || !repository.matches("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}")
+                || repository.endsWith("/.")
+                || repository.endsWith("/..")) {
             throw new IllegalArgumentException("repository must look like owner/name, not '" + repository + "'");
         }
         if (title == null || title.isBlank()) {

@@ -1,0 +1,42 @@
+package dev.xpfleet.orchestrator.api;
+
+import dev.xpfleet.orchestrator.task.TaskChangeException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Errors of the API as problem details, never stack traces. */
+@RestControllerAdvice(basePackageClasses = ApiErrors.class)
+class ApiErrors {
+
+    @ExceptionHandler(Callers.ForbiddenException.class)
+    ProblemDetail forbidden(Callers.ForbiddenException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
+    @ExceptionHandler(TaskCommands.NotFoundException.class)
+    ProblemDetail notFound(TaskCommands.NotFoundException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(TaskChangeException.class)
+    ProblemDetail conflict(TaskChangeException e) {
+        return ProblemDetail.forStatusAndDetail(
+                e instanceof TaskChangeException.NotFound ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler({
+        IllegalArgumentException.class,
+        HttpMessageNotReadableException.class,
+        MethodArgumentTypeMismatchException.class
+    })
+    ProblemDetail badRequest(Exception e) {
+        String detail = e instanceof HttpMessageNotReadableException
+                ? "the body is not valid JSON for this call"
+                : e.getMessage();
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.xpfleet.orchestrator.api;
+
+import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** What REST callers may do to tasks; each command is one transaction with its audit row. */
+@Service
+class TaskCommands {
+
+    private final TaskRepository tasks;
+    private final TaskFlow flow;
+    private final AuditTrail audit;
+
+    TaskCommands(TaskRepository tasks, TaskFlow flow, AuditTrail audit) {
+        this.tasks = tasks;
+        this.flow = flow;
+        this.audit = audit;
+    }
+
+    @Transactional
+    Task create(NewTask request) {
+        Task created = tasks.create(request);
+        audit.record(created.id(), request.createdBy(), "task.created", Map.of("via", "api"));
+        return flow.start(tasks.transition(created, TaskState.QUEUED));
+    }
+
+    @Transactional
+    Task cancel(UUID id, String caller) {
+        Task task = tasks.find(id).orElseThrow(() -> new NotFoundException("no task " + id));
+        Task cancelled = tasks.transition(task, TaskState.CANCELLED);
+        audit.record(id, caller, "task.cancelled", Map.of("from", task.state().name(), "via", "api"));
+        return cancelled;
+    }
+
+    @Transactional
+    Task retry(UUID id, String caller) {
+        Task task = tasks.find(id).orElseThrow(() -> new NotFoundException("no task " + id));
+        Task queued = tasks.transition(task, TaskState.QUEUED);
+        audit.record(id, caller, "task.retried", Map.of("from", task.state().name(), "via", "api"));
+        return flow.start(queued);
+    }
+
+    static final class NotFoundException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFoundException(String message) {
+            super(message);
+        }
+    }
+}

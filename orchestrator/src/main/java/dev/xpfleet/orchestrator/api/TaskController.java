@@ -1,0 +1,101 @@
+package dev.xpfleet.orchestrator.api;
+
+import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskMode;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/tasks")
+class TaskController {
+
+    private final TaskRepository tasks;
+    private final TaskQueries queries;
+    private final TaskCommands commands;
+
+    TaskController(TaskRepository tasks, TaskQueries queries, TaskCommands commands) {
+        this.tasks = tasks;
+        this.queries = queries;
+        this.commands = commands;
+    }
+
+    record CreateTask(String repository, String title, String body, String mode, Integer maxIters) {}
+
+    @GetMapping
+    List<Map<String, Object>> list(
+            HttpServletRequest request,
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String repository,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        Callers.require(request, ApiRole.VIEWER);
+        if (state != null) {
+            TaskState.valueOf(state.toUpperCase(Locale.ROOT)); // refuses unknown states with a 400
+        }
+        if (page < 0 || size < 1 || size > 200) {
+            throw new IllegalArgumentException("page must be >= 0 and size between 1 and 200");
+        }
+        return queries.list(state == null ? null : state.toUpperCase(Locale.ROOT), repository, page, size);
+    }
+
+    @GetMapping("/{id}")
+    Map<String, Object> get(HttpServletRequest request, @PathVariable UUID id) {
+        Callers.require(request, ApiRole.VIEWER);
+        Task task = tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("task", task);
+        view.put("usage", queries.usage(id));
+        view.put("links", Map.of("timeline", "/api/tasks/" + id + "/timeline"));
+        return view;
+    }
+
+    @GetMapping("/{id}/timeline")
+    List<Map<String, Object>> timeline(HttpServletRequest request, @PathVariable UUID id) {
+        Callers.require(request, ApiRole.VIEWER);
+        tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
+        return queries.timeline(id);
+    }
+
+    @PostMapping
+    ResponseEntity<Task> create(HttpServletRequest request, @RequestBody CreateTask body) {
+        ApiTokens.Caller caller = Callers.require(request, ApiRole.OPERATOR);
+        TaskMode mode = body.mode() == null
+                ? TaskMode.LINEAR
+                : TaskMode.valueOf(body.mode().toUpperCase(Locale.ROOT));
+        Task task = commands.create(new NewTask(
+                body.repository(),
+                null,
+                body.title(),
+                body.body(),
+                mode,
+                body.maxIters() == null ? 5 : body.maxIters(),
+                caller.name()));
+        return ResponseEntity.created(URI.create("/api/tasks/" + task.id())).body(task);
+    }
+
+    @PostMapping("/{id}/cancel")
+    Task cancel(HttpServletRequest request, @PathVariable UUID id) {
+        return commands.cancel(id, Callers.require(request, ApiRole.OPERATOR).name());
+    }
+
+    @PostMapping("/{id}/retry")
+    Task retry(HttpServletRequest request, @PathVariable UUID id) {
+        return commands.retry(id, Callers.require(request, ApiRole.OPERATOR).name());
+    }
+}

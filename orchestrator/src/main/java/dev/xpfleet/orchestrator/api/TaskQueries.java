@@ -1,0 +1,59 @@
+package dev.xpfleet.orchestrator.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Read models for the API: task lists, usage so far, timelines. */
+@Repository
+class TaskQueries {
+
+    private final JdbcClient jdbc;
+
+    TaskQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Map<String, Object>> list(String state, String repository, int page, int size) {
+        return jdbc.sql("""
+                        SELECT id, repository, issue_number, title, state, mode, iteration, max_iters, created_by,
+                               created_at, updated_at
+                          FROM tasks
+                         WHERE (CAST(:state AS text) IS NULL OR state = :state)
+                           AND (CAST(:repository AS text) IS NULL OR repository = :repository)
+                         ORDER BY created_at DESC, id DESC
+                         LIMIT :size OFFSET :offset
+                        """)
+                .param("state", state)
+                .param("repository", repository)
+                .param("size", size)
+                .param("offset", page * size)
+                .query()
+                .listOfRows();
+    }
+
+    /** Tokens reported by the agents' results so far (from agent_logs.token_usage). */
+    Map<String, Object> usage(UUID task) {
+        return jdbc.sql("""
+                        SELECT count(*) AS results,
+                               coalesce(sum((token_usage->>'promptTokens')::bigint), 0) AS prompt_tokens,
+                               coalesce(sum((token_usage->>'completionTokens')::bigint), 0) AS completion_tokens
+                          FROM agent_logs WHERE task_id = :task
+                        """).param("task", task).query().singleRow();
+    }
+
+    /** Audit rows and agent results of a task, oldest first. */
+    List<Map<String, Object>> timeline(UUID task) {
+        return jdbc.sql("""
+                        SELECT occurred_at AS at, 'audit' AS kind, actor AS who, action AS what, detail::text AS detail
+                          FROM audit_trail WHERE task_id = :task
+                        UNION ALL
+                        SELECT created_at, 'result', role, input_type || ' ' || outcome,
+                               json_build_object('iteration', iter, 'reason', reason, 'patchHash', patch_hash)::text
+                          FROM agent_logs WHERE task_id = :task
+                        ORDER BY at
+                        """).param("task", task).query().listOfRows();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.xpfleet.orchestrator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.common.testing.IsolatedServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The REST API over HTTP: tokens and roles, tasks, errors as problem details. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@FleetServices(database = true)
+class ApiIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN = IsolatedServices.API_TOKEN;
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void everythingButHealthAndTheWebhookNeedsAToken() throws Exception {
+        assertThat(call("GET", "/api/tasks", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/prometheus", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/tasks", "fleet_wrong", null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/health", null, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/actuator/health/readiness", null, null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> unauthorized = call("GET", "/api/tasks", null, null);
+        assertThat(unauthorized.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void rolesLimitWhatATokenMayDo() throws Exception {
+        HttpResponse<String> created =
+                call("POST", "/api/tokens", ADMIN, "{\"name\":\"dashboard\",\"role\":\"viewer\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String viewer = JSON.readTree(created.body()).path("token").asString();
+
+        assertThat(call("GET", "/api/tasks", viewer, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused =
+                call("POST", "/api/tasks", viewer, "{\"repository\":\"octo/repo\",\"title\":\"x\"}");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("operator");
+        assertThat(call("POST", "/api/tokens", viewer, "{\"name\":\"x\",\"role\":\"admin\"}")
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(call("POST", "/api/tokens", ADMIN, "{\"name\":\"dashboard\",\"role\":\"viewer\"}")
+                        .statusCode())
+                .as("names are unique")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void anOperatorCreatesFollowsCancelsATaskAndIllegalMovesAreConflicts() throws Exception {
+        HttpResponse<String> created = call(
+                "POST",
+                "/api/tasks",
+                ADMIN,
+                "{\"repository\":\"octo/repo\",\"title\":\"Refactor Calc\",\"body\":\"hotspot\",\"maxIters\":2}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode task = JSON.readTree(created.body());
+        String id = task.path("id").asString();
+        assertThat(task.path("state").asString()).isEqualTo("DEVELOPING");
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/tasks/" + id);
+
+        JsonNode view =
+                JSON.readTree(call("GET", "/api/tasks/" + id, ADMIN, null).body());
+        assertThat(view.path("task").path("title").asString()).isEqualTo("Refactor Calc");
+        assertThat(view.path("usage").path("results").asLong()).isZero();
+        assertThat(call("GET", "/api/tasks?state=developing&repository=octo/repo", ADMIN, null)
+                        .body())
+                .contains(id);
+
+        assertThat(JSON.readTree(call("POST", "/api/tasks/" + id + "/cancel", ADMIN, null)
+                                .body())
+                        .path("state")
+                        .asString())
+                .isEqualTo("CANCELLED");
+        HttpResponse<String> retry = call("POST", "/api/tasks/" + id + "/retry", ADMIN, null);
+        assertThat(retry.statusCode()).isEqualTo(409);
+        assertThat(retry.body()).contains("from CANCELLED to QUEUED");
+
+        assertThat(call("GET", "/api/tasks/" + id + "/timeline", ADMIN, null).body())
+                .contains("task.created")
+                .contains("task.cancelled");
+    }
+
+    @Test
+    void badInputGetsProblemDetailsNotStackTraces() throws Exception {
+        HttpResponse<String> missing = call("GET", "/api/tasks/0199a8a0-0000-7000-8000-000000000000", ADMIN, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"status\":404");
+        assertThat(call("GET", "/api/tasks/not-a-uuid", ADMIN, null).statusCode())
+                .isEqualTo(400);
+        assertThat(call("GET", "/api/tasks?state=NOPE", ADMIN, null).statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> badRepo = call("POST", "/api/tasks", ADMIN, "{\"repository\":\"../etc\",\"title\":\"x\"}");
+        assertThat(badRepo.statusCode()).isEqualTo(400);
+        assertThat(badRepo.body()).contains("owner/name").doesNotContain("\tat ");
+        assertThat(call("POST", "/api/tasks", ADMIN, "{broken").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/outbox/999999/unblock", ADMIN, null).statusCode())
+                .isEqualTo(404);
+        assertThat(call("GET", "/api/outbox/blocked", ADMIN, null).body()).isEqualTo("[]");
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
