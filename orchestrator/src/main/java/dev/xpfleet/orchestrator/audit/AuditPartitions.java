@@ -1,0 +1,94 @@
+package dev.xpfleet.orchestrator.audit;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creates the monthly partitions of {@code audit_trail} ahead of time: this month and the next
+ * {@value #MONTHS_AHEAD}, at startup and daily. A transaction-level advisory lock makes one replica
+ * do it at a time; the others find the partitions there. A month whose rows already sit in the
+ * default partition keeps them there (PostgreSQL refuses the new partition), which is logged.
+ */
+@Component
+public class AuditPartitions {
+
+    static final int MONTHS_AHEAD = 2;
+    private static final long LOCK_KEY = 0x666C656574617564L; // "fleetaud"
+    private static final Logger log = LoggerFactory.getLogger(AuditPartitions.class);
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    @Autowired
+    public AuditPartitions(JdbcClient jdbc) {
+        this(jdbc, Clock.systemUTC());
+    }
+
+    AuditPartitions(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** @return the partitions created now */
+    @Scheduled(initialDelay = 0, fixedDelayString = "PT24H")
+    @Transactional
+    public List<String> ensureAhead() {
+        boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
+                .param("key", LOCK_KEY)
+                .query(Boolean.class)
+                .single();
+        List<String> created = new ArrayList<>();
+        if (!locked) {
+            return created;
+        }
+        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        for (int i = 0; i <= MONTHS_AHEAD; i++) {
+            YearMonth m = month.plusMonths(i);
+            String name = "audit_trail_%d_%02d".formatted(m.getYear(), m.getMonthValue());
+            if (exists(name)) {
+                continue;
+            }
+            if (hasDefaultRows(m)) {
+                log.warn("Audit rows of {} are in the default partition already; {} not created", m, name);
+                continue;
+            }
+            LocalDate from = m.atDay(1);
+            LocalDate to = m.plusMonths(1).atDay(1);
+            jdbc.sql("CREATE TABLE %s PARTITION OF audit_trail FOR VALUES FROM ('%s') TO ('%s')"
+                            .formatted(name, from, to))
+                    .update();
+            created.add(name);
+            log.info("Created audit partition {}", name);
+        }
+        return created;
+    }
+
+    private boolean exists(String name) {
+        return jdbc.sql("SELECT to_regclass(:name) IS NOT NULL")
+                .param("name", name)
+                .query(Boolean.class)
+                .single();
+    }
+
+    private boolean hasDefaultRows(YearMonth m) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM audit_trail_default
+                                        WHERE occurred_at >= CAST(:from AS date) AND occurred_at < CAST(:to AS date))
+                        """)
+                .param("from", m.atDay(1).toString())
+                .param("to", m.plusMonths(1).atDay(1).toString())
+                .query(Boolean.class)
+                .single();
+    }
+}
