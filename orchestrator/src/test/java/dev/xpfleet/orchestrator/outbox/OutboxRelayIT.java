@@ -10,10 +10,9 @@ import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
-import io.lettuce.core.RedisClient;
+import dev.xpfleet.common.testing.TestRedis;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -63,25 +62,20 @@ class OutboxRelayIT {
     @Autowired
     OutboxProperties props;
 
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
+    private TestRedis testRedis;
     private RedisCommands<String, String> redis;
     private StreamNames names;
 
     @BeforeEach
     void connect() {
-        client = RedisClient.create(RedisURI.create(
-                services.endpoints().redis().host(),
-                services.endpoints().redis().port()));
-        connection = client.connect();
-        redis = connection.sync();
-        names = new StreamNames(services.redisPrefix());
+        testRedis = new TestRedis(services);
+        redis = testRedis.commands();
+        names = testRedis.names();
     }
 
     @AfterEach
     void disconnect() {
-        connection.close();
-        client.shutdown();
+        testRedis.close();
     }
 
     @Test

@@ -10,17 +10,15 @@ import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
+import dev.xpfleet.common.testing.TestRedis;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
@@ -56,25 +54,20 @@ class ResultsFlowIT {
     @Autowired
     IsolatedServices services;
 
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
+    private TestRedis testRedis;
     private RedisCommands<String, String> redis;
     private StreamNames names;
 
     @BeforeEach
     void connect() {
-        client = RedisClient.create(RedisURI.create(
-                services.endpoints().redis().host(),
-                services.endpoints().redis().port()));
-        connection = client.connect();
-        redis = connection.sync();
-        names = new StreamNames(services.redisPrefix());
+        testRedis = new TestRedis(services);
+        redis = testRedis.commands();
+        names = testRedis.names();
     }
 
     @AfterEach
     void disconnect() {
-        connection.close();
-        client.shutdown();
+        testRedis.close();
     }
 
     @Test

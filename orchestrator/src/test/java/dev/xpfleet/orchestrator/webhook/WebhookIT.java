@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.xpfleet.common.stream.AgentRole;
-import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
+import dev.xpfleet.common.testing.TestRedis;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -246,16 +243,10 @@ class WebhookIT {
 
     /** How many entries on the role's stream announce the task (relayed from the outbox). */
     private long announced(AgentRole role, String task) {
-        RedisClient client = RedisClient.create(RedisURI.create(
-                services.endpoints().redis().host(),
-                services.endpoints().redis().port()));
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            String stream = new StreamNames(services.redisPrefix()).tasks(role);
-            return connection.sync().xrange(stream, Range.create("-", "+")).stream()
+        try (TestRedis redis = new TestRedis(services)) {
+            return redis.commands().xrange(redis.names().tasks(role), Range.create("-", "+")).stream()
                     .filter(entry -> task.equals(entry.getBody().get("task")))
                     .count();
-        } finally {
-            client.shutdown();
         }
     }
 
