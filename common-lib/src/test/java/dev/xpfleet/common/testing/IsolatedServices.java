@@ -171,7 +171,7 @@ public final class IsolatedServices implements AutoCloseable {
             client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "cannot create test bucket %s at %s (%s): is it running? Start the local services with 'deploy/local/fleet provision'"
+                    "cannot create test bucket %s at %s (%s): the local S3 endpoint is down or belongs to another checkout: run 'deploy/local/fleet provision'"
                             .formatted(bucket, endpoints.s3().endpoint(), e.getMessage()),
                     e);
         }
