@@ -9,10 +9,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creates the monthly partitions of {@code audit_trail} ahead of time: this month and the next
@@ -21,29 +23,45 @@ import org.springframework.transaction.annotation.Transactional;
  * default partition keeps them there (PostgreSQL refuses the new partition), which is logged.
  */
 @Component
-public class AuditPartitions {
+public class AuditPartitions implements ApplicationRunner {
 
     static final int MONTHS_AHEAD = 2;
     private static final long LOCK_KEY = 0x666C656574617564L; // "fleetaud"
     private static final Logger log = LoggerFactory.getLogger(AuditPartitions.class);
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     @Autowired
-    public AuditPartitions(JdbcClient jdbc) {
-        this(jdbc, Clock.systemUTC());
+    public AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions) {
+        this(jdbc, transactions, Clock.systemUTC());
     }
 
-    AuditPartitions(JdbcClient jdbc, Clock clock) {
+    AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
+    /** At startup, before the service reports ready: no audit row waits for its month. */
+    @Override
+    public void run(ApplicationArguments args) {
+        ensureAhead();
+    }
+
+    /** Daily, so the months ahead keep existing as time passes. */
+    @Scheduled(initialDelayString = "PT24H", fixedDelayString = "PT24H")
+    public void daily() {
+        ensureAhead();
+    }
+
     /** @return the partitions created now */
-    @Scheduled(initialDelay = 0, fixedDelayString = "PT24H")
-    @Transactional
     public List<String> ensureAhead() {
+        return transactions.execute(tx -> createMissing());
+    }
+
+    private List<String> createMissing() {
         boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
                 .param("key", LOCK_KEY)
                 .query(Boolean.class)

@@ -56,10 +56,10 @@ class AuditPartitionsIT {
                         .atStartOfDay()
                         .toInstant(ZoneOffset.UTC),
                 ZoneOffset.UTC);
-        AuditPartitions later = new AuditPartitions(jdbc, inFourMonths);
+        AuditPartitions later = new AuditPartitions(jdbc, transactions, inFourMonths);
 
-        java.util.List<String> first = transactions.execute(tx -> later.ensureAhead());
-        java.util.List<String> second = transactions.execute(tx -> later.ensureAhead());
+        java.util.List<String> first = later.ensureAhead();
+        java.util.List<String> second = later.ensureAhead();
 
         assertThat(first).hasSize(3);
         assertThat(second).isEmpty();
