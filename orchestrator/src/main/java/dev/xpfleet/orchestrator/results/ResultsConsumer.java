@@ -20,7 +20,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class ResultsConsumer implements SmartLifecycle {
     private final Counter applied;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Timer lag;
 
     private volatile boolean running;
     private Thread thread;
@@ -70,6 +73,10 @@ public final class ResultsConsumer implements SmartLifecycle {
         this.applied = Counter.builder("fleet.results.applied").register(meters);
         this.duplicates = Counter.builder("fleet.results.duplicates").register(meters);
         this.deadLettered = Counter.builder("fleet.results.dead.lettered").register(meters);
+        this.lag = Timer.builder("fleet.results.lag")
+                .description("from an agent writing a result to the orchestrator applying it")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     @Override
@@ -195,6 +202,9 @@ public final class ResultsConsumer implements SmartLifecycle {
             try {
                 boolean fresh = applier.apply(envelope, stream);
                 (fresh ? applied : duplicates).increment();
+                if (fresh) {
+                    lag.record(Duration.between(envelope.createdAt(), Instant.now()));
+                }
                 redis.xack(stream, GROUP, entry.getId());
                 return;
             } catch (TaskChangeException.StaleVersion e) {

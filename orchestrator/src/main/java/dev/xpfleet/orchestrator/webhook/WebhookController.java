@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.webhook;
 
 import dev.xpfleet.orchestrator.task.TaskChangeException;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +28,12 @@ class WebhookController {
 
     private final WebhookProperties props;
     private final WebhookIntake intake;
+    private final MeterRegistry meters;
 
-    WebhookController(WebhookProperties props, WebhookIntake intake) {
+    WebhookController(WebhookProperties props, WebhookIntake intake, MeterRegistry meters) {
         this.props = props;
         this.intake = intake;
+        this.meters = meters;
     }
 
     @PostMapping("/webhooks/github")
@@ -42,34 +45,34 @@ class WebhookController {
             throws IOException {
         long max = props.maxBodySize().toBytes();
         if (request.getContentLengthLong() > max) {
-            return error(HttpStatus.CONTENT_TOO_LARGE, "body larger than " + props.maxBodySize());
+            return refused("TOO_LARGE", HttpStatus.CONTENT_TOO_LARGE, "body larger than " + props.maxBodySize());
         }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 1, max + 1));
         }
         if (body.length > max) {
-            return error(HttpStatus.CONTENT_TOO_LARGE, "body larger than " + props.maxBodySize());
+            return refused("TOO_LARGE", HttpStatus.CONTENT_TOO_LARGE, "body larger than " + props.maxBodySize());
         }
         if (!GitHubSignature.verify(body, signature, props.secrets())) {
             log.warn("Refused delivery {} ({}): signature missing or wrong", deliveryId, event);
-            return error(HttpStatus.UNAUTHORIZED, "X-Hub-Signature-256 missing or wrong");
+            return refused("BAD_SIGNATURE", HttpStatus.UNAUTHORIZED, "X-Hub-Signature-256 missing or wrong");
         }
         if (event == null
                 || event.isBlank()
                 || deliveryId == null
                 || deliveryId.isBlank()
                 || deliveryId.length() > 100) {
-            return error(HttpStatus.BAD_REQUEST, "X-GitHub-Event and X-GitHub-Delivery are required");
+            return refused("BAD_REQUEST", HttpStatus.BAD_REQUEST, "X-GitHub-Event and X-GitHub-Delivery are required");
         }
         JsonNode payload;
         try {
             payload = JSON.readTree(body);
         } catch (JacksonException e) {
-            return error(HttpStatus.BAD_REQUEST, "body is not valid JSON");
+            return counted(event, "BAD_REQUEST", error(HttpStatus.BAD_REQUEST, "body is not valid JSON"));
         }
         if (payload == null || !payload.isObject()) {
-            return error(HttpStatus.BAD_REQUEST, "body is not a JSON object");
+            return counted(event, "BAD_REQUEST", error(HttpStatus.BAD_REQUEST, "body is not a JSON object"));
         }
         IntakeResult result = intake.handle(new Delivery(deliveryId, event, payload));
         log.info(
@@ -88,14 +91,30 @@ class WebhookController {
         if (result.detail() != null) {
             answer.put("detail", result.detail());
         }
-        return ResponseEntity.status("DUPLICATE".equals(result.outcome()) ? HttpStatus.OK : HttpStatus.ACCEPTED)
-                .body(answer);
+        return counted(
+                event,
+                result.outcome(),
+                ResponseEntity.status("DUPLICATE".equals(result.outcome()) ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                        .body(answer));
+    }
+
+    /** Refused before the sender was verified: the event header is not trusted as a tag value. */
+    private ResponseEntity<Map<String, Object>> refused(String outcome, HttpStatus status, String message) {
+        return counted("unverified", outcome, error(status, message));
+    }
+
+    /** {@code fleet.webhook.deliveries{event, outcome}}. */
+    private ResponseEntity<Map<String, Object>> counted(
+            String event, String outcome, ResponseEntity<Map<String, Object>> response) {
+        meters.counter("fleet.webhook.deliveries", "event", event, "outcome", outcome)
+                .increment();
+        return response;
     }
 
     /** Two deliveries for one issue raced past the active-task check; GitHub may redeliver. */
     @ExceptionHandler(TaskChangeException.class)
-    ResponseEntity<Map<String, Object>> conflict(TaskChangeException e) {
-        return error(HttpStatus.CONFLICT, e.getMessage());
+    ResponseEntity<Map<String, Object>> conflict(TaskChangeException e, HttpServletRequest request) {
+        return counted(request.getHeader("X-GitHub-Event"), "CONFLICT", error(HttpStatus.CONFLICT, e.getMessage()));
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {

@@ -8,10 +8,6 @@ import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
 import io.lettuce.core.Range;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,9 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 @FleetServices(database = true)
 class WebhookIT {
 
-    private static final Path FIXTURES = findFixtures();
+    private static final Path FIXTURES = WebhookClient.FIXTURES;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
@@ -86,7 +80,7 @@ class WebhookIT {
 
     @Test
     void anAgentLabelFromATrustedAuthorQueuesOneTaskEvenWhenRedelivered() throws Exception {
-        ObjectNode payload = issue("issues.labeled", "agent", "OWNER");
+        ObjectNode payload = WebhookClient.issue("issues.labeled", "agent", "OWNER");
         int issue = payload.path("issue").path("number").asInt();
         String delivery = UUID.randomUUID().toString();
 
@@ -108,7 +102,7 @@ class WebhookIT {
 
     @Test
     void thePairLabelAsksForAPairSession() throws Exception {
-        ObjectNode payload = issue("issues.opened", "agent:pair", "MEMBER");
+        ObjectNode payload = WebhookClient.issue("issues.opened", "agent:pair", "MEMBER");
 
         HttpResponse<String> response = send("issues", UUID.randomUUID().toString(), payload);
 
@@ -119,7 +113,7 @@ class WebhookIT {
 
     @Test
     void anIssueByAnUntrustedAuthorStartsNothingAndTheRefusalIsAudited() throws Exception {
-        ObjectNode payload = issue("issues.opened", "agent", "NONE");
+        ObjectNode payload = WebhookClient.issue("issues.opened", "agent", "NONE");
         int issue = payload.path("issue").path("number").asInt();
 
         HttpResponse<String> response = send("issues", UUID.randomUUID().toString(), payload);
@@ -136,11 +130,11 @@ class WebhookIT {
 
     @Test
     void commentCommandsRunAndCancelOnlyForTrustedCommenters() throws Exception {
-        ObjectNode run = comment("/agent run", "COLLABORATOR");
+        ObjectNode run = WebhookClient.comment("/agent run", "COLLABORATOR");
         int issue = run.path("issue").path("number").asInt();
-        ObjectNode outsider = comment("/agent cancel", "CONTRIBUTOR");
+        ObjectNode outsider = WebhookClient.comment("/agent cancel", "CONTRIBUTOR");
         outsider.set("issue", run.path("issue"));
-        ObjectNode cancel = comment("/agent cancel", "OWNER");
+        ObjectNode cancel = WebhookClient.comment("/agent cancel", "OWNER");
         cancel.set("issue", run.path("issue"));
 
         send("issue_comment", UUID.randomUUID().toString(), run);
@@ -155,7 +149,7 @@ class WebhookIT {
 
     @Test
     void theSameDeliverySentFiveTimesAtOnceMakesOneTask() throws Exception {
-        ObjectNode payload = issue("issues.labeled", "agent", "OWNER");
+        ObjectNode payload = WebhookClient.issue("issues.labeled", "agent", "OWNER");
         int issue = payload.path("issue").path("number").asInt();
         String delivery = UUID.randomUUID().toString();
         List<Callable<Integer>> calls = new ArrayList<>();
@@ -194,44 +188,16 @@ class WebhookIT {
         assertThat(tooBig.body()).contains("larger than");
     }
 
-    private ObjectNode issue(String fixture, String label, String association) throws IOException {
-        ObjectNode payload = (ObjectNode)
-                JSON.readTree(FIXTURES.resolve(fixture + ".payload.json").toFile());
-        ObjectNode issue = (ObjectNode) payload.path("issue");
-        issue.put("number", ThreadLocalRandom.current().nextInt(1, 1_000_000));
-        issue.put("author_association", association);
-        issue.putArray("labels").addObject().put("name", label);
-        if (payload.has("label")) {
-            ((ObjectNode) payload.path("label")).put("name", label);
-        }
-        return payload;
-    }
-
-    private ObjectNode comment(String body, String association) throws IOException {
-        ObjectNode payload = (ObjectNode) JSON.readTree(
-                FIXTURES.resolve("issue_comment.created.payload.json").toFile());
-        ((ObjectNode) payload.path("issue"))
-                .put("number", ThreadLocalRandom.current().nextInt(1, 1_000_000));
-        ((ObjectNode) payload.path("comment")).put("body", body).put("author_association", association);
-        return payload;
-    }
-
     private HttpResponse<String> send(String event, String delivery, ObjectNode payload) throws Exception {
-        byte[] body = JSON.writeValueAsBytes(payload);
-        return post(event, delivery, body, GitHubSignature.sign(body, IsolatedServices.WEBHOOK_SECRET));
+        return client().send(event, delivery, payload);
     }
 
     private HttpResponse<String> post(String event, String delivery, byte[] body, String signature) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", event)
-                .header("X-Hub-Signature-256", signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (delivery != null) {
-            request.header("X-GitHub-Delivery", delivery);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client().post(event, delivery, body, signature);
+    }
+
+    private WebhookClient client() {
+        return new WebhookClient(port);
     }
 
     private List<String> taskStates(int issue) {
@@ -255,17 +221,5 @@ class WebhookIT {
                 .param("id", delivery)
                 .query(Long.class)
                 .single();
-    }
-
-    /** A copy of shared/fixtures/github-webhooks (octokit/webhooks examples, MIT), kept with the tests. */
-    private static Path findFixtures() {
-        try {
-            return Path.of(WebhookIT.class
-                            .getResource("/github-webhooks/ping.payload.json")
-                            .toURI())
-                    .getParent();
-        } catch (java.net.URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resources github-webhooks/ missing", e);
-        }
     }
 }
