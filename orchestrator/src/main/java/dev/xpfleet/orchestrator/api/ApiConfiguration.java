@@ -1,5 +1,10 @@
 package dev.xpfleet.orchestrator.api;
 
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -16,6 +21,26 @@ class ApiConfiguration {
         registration.addUrlPatterns("/*");
         registration.setOrder(0);
         return registration;
+    }
+
+    /** The OpenAPI description served at /v3/api-docs (itself behind a token, like every API path). */
+    @Bean
+    OpenAPI fleetOpenApi() {
+        return new OpenAPI()
+                .info(new Info()
+                        .title("XP agent fleet orchestrator")
+                        .description("Tasks, their timelines, the outbox and API tokens. Every path but health and"
+                                + " the GitHub webhook needs 'Authorization: Bearer <token>'; errors are problem"
+                                + " details (RFC 9457).")
+                        .version("v1"))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "bearer",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description("An API token (viewer, operator or admin role)")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }
 
     @Bean

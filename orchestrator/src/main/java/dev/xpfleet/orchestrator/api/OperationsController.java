@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.api;
 
 import dev.xpfleet.orchestrator.outbox.Outbox;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Locale;
@@ -27,12 +28,14 @@ class OperationsController {
 
     record CreateToken(String name, String role) {}
 
+    @Operation(summary = "Outbox rows that failed too often (viewer)")
     @GetMapping("/api/outbox/blocked")
     List<Outbox.BlockedRow> blocked(HttpServletRequest request) {
         Callers.require(request, ApiRole.OPERATOR);
         return outbox.blocked();
     }
 
+    @Operation(summary = "Put a blocked outbox row back in line (operator)")
     @PostMapping("/api/outbox/{id}/unblock")
     Map<String, Object> unblock(HttpServletRequest request, @PathVariable long id) {
         Callers.require(request, ApiRole.OPERATOR);
@@ -42,6 +45,7 @@ class OperationsController {
         return Map.of("id", id, "status", "PENDING");
     }
 
+    @Operation(summary = "Create an API token with a role; the token is shown once (admin)")
     @PostMapping("/api/tokens")
     ResponseEntity<Map<String, Object>> createToken(HttpServletRequest request, @RequestBody CreateToken body) {
         ApiTokens.Caller caller = Callers.require(request, ApiRole.ADMIN);

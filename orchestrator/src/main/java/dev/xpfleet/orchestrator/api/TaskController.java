@@ -5,6 +5,7 @@ import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ class TaskController {
 
     record CreateTask(String repository, String title, String body, String mode, Integer maxIters) {}
 
+    @Operation(summary = "List tasks, newest first; filter by state and repository; paged (viewer)")
     @GetMapping
     List<Map<String, Object>> list(
             HttpServletRequest request,
@@ -54,6 +56,7 @@ class TaskController {
         return queries.list(state == null ? null : state.toUpperCase(Locale.ROOT), repository, page, size);
     }
 
+    @Operation(summary = "One task: state, stage timestamps, iterations, token usage so far (viewer)")
     @GetMapping("/{id}")
     Map<String, Object> get(HttpServletRequest request, @PathVariable UUID id) {
         Callers.require(request, ApiRole.VIEWER);
@@ -65,6 +68,7 @@ class TaskController {
         return view;
     }
 
+    @Operation(summary = "Audit entries and agent logs of a task, in order (viewer)")
     @GetMapping("/{id}/timeline")
     List<Map<String, Object>> timeline(HttpServletRequest request, @PathVariable UUID id) {
         Callers.require(request, ApiRole.VIEWER);
@@ -72,6 +76,7 @@ class TaskController {
         return queries.timeline(id);
     }
 
+    @Operation(summary = "Create a task for a repository with a title and body (operator)")
     @PostMapping
     ResponseEntity<Task> create(HttpServletRequest request, @RequestBody CreateTask body) {
         ApiTokens.Caller caller = Callers.require(request, ApiRole.OPERATOR);
@@ -89,11 +94,13 @@ class TaskController {
         return ResponseEntity.created(URI.create("/api/tasks/" + task.id())).body(task);
     }
 
+    @Operation(summary = "Cancel an active task (operator)")
     @PostMapping("/{id}/cancel")
     Task cancel(HttpServletRequest request, @PathVariable UUID id) {
         return commands.cancel(id, Callers.require(request, ApiRole.OPERATOR).name());
     }
 
+    @Operation(summary = "Queue a failed or stuck task again (operator)")
     @PostMapping("/{id}/retry")
     Task retry(HttpServletRequest request, @PathVariable UUID id) {
         return commands.retry(id, Callers.require(request, ApiRole.OPERATOR).name());

@@ -2,6 +2,8 @@ package dev.xpfleet.orchestrator.webhook;
 
 import dev.xpfleet.orchestrator.task.TaskChangeException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,8 @@ class WebhookController {
         this.meters = meters;
     }
 
+    @Operation(summary = "GitHub webhook deliveries; authenticated by X-Hub-Signature-256, not by a bearer token")
+    @SecurityRequirements
     @PostMapping("/webhooks/github")
     ResponseEntity<Map<String, Object>> receive(
             HttpServletRequest request,

@@ -40,6 +40,32 @@ class ApiIT {
     }
 
     @Test
+    void theOpenApiDescriptionCoversEveryEndpointAndNamesTheBearerScheme() throws Exception {
+        assertThat(call("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> docs = call("GET", "/v3/api-docs", ADMIN, null);
+
+        assertThat(docs.statusCode()).isEqualTo(200);
+        var paths = JSON.readTree(docs.body()).path("paths");
+        assertThat(paths.propertyNames())
+                .contains(
+                        "/api/tasks",
+                        "/api/tasks/{id}",
+                        "/api/tasks/{id}/timeline",
+                        "/api/tasks/{id}/cancel",
+                        "/api/tasks/{id}/retry",
+                        "/api/outbox/blocked",
+                        "/api/outbox/{id}/unblock",
+                        "/api/tokens",
+                        "/webhooks/github");
+        assertThat(docs.body()).contains("\"bearer\"");
+        var webhookSecurity = paths.path("/webhooks/github").path("post").path("security");
+        assertThat(webhookSecurity.isArray() && webhookSecurity.isEmpty())
+                .as("the webhook is signed, not bearer-authenticated")
+                .isTrue();
+    }
+
+    @Test
     void rolesLimitWhatATokenMayDo() throws Exception {
         HttpResponse<String> created =
                 call("POST", "/api/tokens", ADMIN, "{\"name\":\"dashboard\",\"role\":\"viewer\"}");
