@@ -91,6 +91,27 @@ public class TaskFlow {
         };
     }
 
+    /**
+     * The fleet's pull request was closed on the forge: merged moves the task to MERGED, closed
+     * without merging to CANCELLED.
+     */
+    public Task pullRequestClosed(Task task, boolean merged, String by) {
+        Task closed = tasks.transition(task, merged ? TaskState.MERGED : TaskState.CANCELLED);
+        audit.record(
+                task.id(),
+                by,
+                merged ? "pull_request.merged" : "pull_request.closed",
+                Map.of("from", task.state().name()));
+        return closed;
+    }
+
+    /** A reviewer asked for changes on the fleet's open pull request: another iteration, if any are left. */
+    public Task pullRequestChangesRequested(Task task, JsonNode feedback, String by) {
+        Task changes = tasks.transition(task, TaskState.CHANGES_REQUESTED);
+        audit.record(task.id(), by, "pull_request.changes_requested", Map.of("iteration", task.iteration()));
+        return iterateOrStop(changes, feedback, "pull request review");
+    }
+
     private Task develop(Task task, JsonNode feedback) {
         Task developing = tasks.transition(task, TaskState.DEVELOPING);
         ObjectNode payload = issuePayload(developing);

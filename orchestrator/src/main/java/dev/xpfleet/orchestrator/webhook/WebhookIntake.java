@@ -28,13 +28,21 @@ class WebhookIntake {
     private final AuditTrail audit;
     private final WebhookProperties props;
     private final TaskFlow flow;
+    private final PullRequestIntake pullRequests;
 
-    WebhookIntake(JdbcClient jdbc, TaskRepository tasks, AuditTrail audit, WebhookProperties props, TaskFlow flow) {
+    WebhookIntake(
+            JdbcClient jdbc,
+            TaskRepository tasks,
+            AuditTrail audit,
+            WebhookProperties props,
+            TaskFlow flow,
+            PullRequestIntake pullRequests) {
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.audit = audit;
         this.props = props;
         this.flow = flow;
+        this.pullRequests = pullRequests;
     }
 
     @Transactional
@@ -80,6 +88,7 @@ class WebhookIntake {
                 hasIssue && "created".equals(d.action())
                         ? onComment(d, issue)
                         : IntakeResult.ignored("issue_comment." + d.action() + " is not acted on");
+            case "pull_request", "pull_request_review" -> pullRequests.handle(d);
             default -> IntakeResult.ignored(d.event() + " is not acted on");
         };
     }
@@ -89,7 +98,7 @@ class WebhookIntake {
         if (mode == null) {
             return IntakeResult.ignored("no '" + props.triggerLabel() + "' label");
         }
-        if (!trusted(Delivery.text(issue, "author_association"), d.sender())) {
+        if (!props.trusts(Delivery.text(issue, "author_association"), d.sender())) {
             return refuse(d, issue, "label on an issue by an untrusted author");
         }
         return start(d, issue, mode);
@@ -120,7 +129,7 @@ class WebhookIntake {
         }
         String[] words = body.lines().findFirst().orElse("").split("\\s+");
         String command = words.length > 1 ? words[1].toLowerCase(Locale.ROOT) : "";
-        if (!trusted(Delivery.text(comment, "author_association"), d.sender())) {
+        if (!props.trusts(Delivery.text(comment, "author_association"), d.sender())) {
             return refuse(d, issue, "/agent " + command + " by an untrusted commenter");
         }
         String repo = d.repository();
@@ -194,10 +203,5 @@ class WebhookIntake {
                         "why",
                         why));
         return new IntakeResult("REFUSED_UNTRUSTED", null, why);
-    }
-
-    private boolean trusted(String association, String login) {
-        return (association != null && props.trustedAssociations().contains(association))
-                || (login != null && props.allowlist().contains(login));
     }
 }

@@ -33,6 +33,12 @@ public record WebhookProperties(
         @DefaultValue({}) List<String> allowlist,
         @DefaultValue("5") @Min(1) @Max(50) int defaultMaxIters) {
 
+    /** Whether someone with this association (or this login) may start or steer work. */
+    boolean trusts(String association, String login) {
+        return (association != null && trustedAssociations.contains(association))
+                || (login != null && allowlist.contains(login));
+    }
+
     @Override
     public String toString() {
         return "WebhookProperties[secrets=%d hidden, maxBodySize=%s, triggerLabel=%s, pairLabel=%s]"
