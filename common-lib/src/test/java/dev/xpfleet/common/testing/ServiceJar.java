@@ -37,15 +37,7 @@ public final class ServiceJar {
      * waits for it to exit; a service that is still running after 90 s is killed and reported.
      */
     public Outcome startExpectingFailure(Map<String, Object> settings) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-jar");
-        command.add(jar.toString());
-        command.add("--server.port=0");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        settings.forEach((key, value) -> builder.environment().put(environmentName(key), String.valueOf(value)));
-        Process process = builder.start();
+        Process process = builder(settings).redirectErrorStream(true).start();
         byte[] output;
         try {
             boolean exited = process.waitFor(90, TimeUnit.SECONDS);
@@ -57,6 +49,29 @@ public final class ServiceJar {
             output = process.getInputStream().readAllBytes();
         }
         return new Outcome(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Starts the jar as a service that keeps running; its output goes to {@code log}. The caller
+     * stops it, by its pid ({@link Process#destroyForcibly()} for a kill -9).
+     */
+    public Process start(Map<String, Object> settings, Path log) throws IOException {
+        return builder(settings)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    private ProcessBuilder builder(Map<String, Object> settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("--server.port=0");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        settings.forEach((key, value) -> builder.environment().put(environmentName(key), String.valueOf(value)));
+        return builder;
     }
 
     static String environmentName(String property) {

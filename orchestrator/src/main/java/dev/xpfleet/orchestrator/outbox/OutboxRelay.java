@@ -4,6 +4,7 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.StreamNames;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
@@ -92,6 +93,11 @@ public final class OutboxRelay implements SmartLifecycle {
         }
         running = true;
         redisClient = RedisClient.create();
+        // While Redis is away, fail the XADD at once (the row stays PENDING and is retried) instead
+        // of queueing it in the client, where it could be sent late, after the row was retried.
+        redisClient.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
         thread = Thread.ofPlatform().name("outbox-relay").start(this::loop);
     }
 
