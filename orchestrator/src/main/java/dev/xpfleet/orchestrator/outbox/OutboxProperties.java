@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param pollInterval how often the active relay looks for new rows
+ * @param pollInterval longest wait of the active relay between looks for new rows; committed inserts
+ *     wake it at once through LISTEN/NOTIFY
  * @param batchSize rows per round
  * @param maxAttempts failed publishes after which a row is BLOCKED
  * @param retryBackoff first pause after a failed publish; doubles per attempt
@@ -19,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("fleet.outbox")
 public record OutboxProperties(
-        @DefaultValue("100ms") Duration pollInterval,
+        @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("200") @Min(1) @Max(5000) int batchSize,
         @DefaultValue("10") @Min(1) @Max(1000) int maxAttempts,
         @DefaultValue("1s") Duration retryBackoff,

@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.outbox;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -42,6 +45,9 @@ public final class OutboxRelay implements SmartLifecycle {
 
     /** "fleetobx" as a number: the advisory lock every relay competes for. */
     static final long LOCK_KEY = 0x666C6565746F6278L;
+
+    /** Notified by a trigger when outbox rows are inserted (V7__outbox_notify.sql). */
+    static final String CHANNEL = "fleet_outbox";
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -136,7 +142,7 @@ public final class OutboxRelay implements SmartLifecycle {
                     continue;
                 }
                 if (publishBatch() == 0) {
-                    Thread.sleep(props.pollInterval());
+                    awaitNewRows();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -157,6 +163,9 @@ public final class OutboxRelay implements SmartLifecycle {
             statement.setLong(1, LOCK_KEY);
             try (ResultSet rs = statement.executeQuery()) {
                 if (rs.next() && rs.getBoolean(1)) {
+                    try (PreparedStatement listen = connection.prepareStatement("LISTEN " + CHANNEL)) {
+                        listen.execute();
+                    }
                     lockConnection = connection;
                     leader = true;
                     log.info("This replica is now the active outbox relay");
@@ -166,6 +175,22 @@ public final class OutboxRelay implements SmartLifecycle {
         }
         connection.close();
         return false;
+    }
+
+    /**
+     * Waits until a committed insert notifies the channel, or at most the poll interval (which
+     * also catches rows whose retry time came, and rows unblocked by an operator).
+     */
+    private void awaitNewRows() throws SQLException, InterruptedException {
+        PGConnection pg = lockConnection.unwrap(PGConnection.class);
+        PGNotification[] notifications =
+                pg.getNotifications((int) Math.max(1, props.pollInterval().toMillis()));
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (notifications != null && notifications.length > 0) {
+            log.trace("Woken by {} notification(s)", notifications.length);
+        }
     }
 
     /**
@@ -196,8 +221,9 @@ public final class OutboxRelay implements SmartLifecycle {
                     publish(row);
                     done.add(row.id());
                     lag.record(Duration.between(row.createdAt().toInstant(), java.time.Instant.now()));
-                } catch (RedisCommandExecutionException e) {
-                    // Redis refused this entry: count it against the row, keep the task's order.
+                } catch (RedisCommandExecutionException | MalformedEnvelopeException | IllegalArgumentException e) {
+                    // Redis refused this entry, or the row itself is unreadable (or names no role): count it against
+                    // the row (it ends BLOCKED), keep the task's order, let other tasks flow.
                     stalledTasks.add(row.taskId());
                     recordFailure(row, e.getMessage());
                 }
@@ -284,6 +310,9 @@ public final class OutboxRelay implements SmartLifecycle {
                 // Closing the session releases the advisory lock (the pool may keep the physical
                 // connection, so unlock explicitly first).
                 try (PreparedStatement s = lockConnection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+                    s.execute();
+                }
+                try (PreparedStatement s = lockConnection.prepareStatement("UNLISTEN *")) {
                     s.execute();
                 }
                 lockConnection.close();

@@ -135,6 +135,30 @@ class OutboxRelayIT {
     }
 
     @Test
+    void anUnreadableRowIsBlockedAndDoesNotWedgeTheRelay() {
+        UUID garbled = UuidV7.next();
+        UUID fine = UuidV7.next();
+        transactions.executeWithoutResult(tx -> {
+            jdbc.sql("""
+                            INSERT INTO outbox_events (task_id, event_id, role, type, envelope)
+                            VALUES (:task, :event, 'dev', 'dev.implement', 'not json'),
+                                   (:task, :event2, 'nobody', 'dev.implement', '{}')
+                            """)
+                    .param("task", garbled)
+                    .param("event", UuidV7.next())
+                    .param("event2", UuidV7.next())
+                    .update();
+            outbox.enqueue(AgentRole.DEV, Envelope.create("dev.implement", fine, 1, null));
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> outbox.blocked().size() == 1);
+        assertThat(outbox.blocked().get(0).lastError()).contains("unreadable envelope");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        entries(AgentRole.DEV).stream().anyMatch(e -> e.taskId().equals(fine)));
+    }
+
+    @Test
     void onlyOneReplicaPublishesAndAStandbyTakesOverWhenItStops() {
         OutboxRelay standby = new OutboxRelay(
                 dataSource,
