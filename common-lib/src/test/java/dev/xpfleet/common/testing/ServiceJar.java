@@ -20,6 +20,14 @@ public final class ServiceJar {
         this.jar = jar;
     }
 
+    /** A jar at a known path (benchmarks run from the project root, not the module). */
+    public static ServiceJar at(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no jar at " + jar + "; build it first (./mvnw package)");
+        }
+        return new ServiceJar(jar);
+    }
+
     /** The repackaged jar of the module under test; Failsafe runs after {@code package}. */
     public static ServiceJar of(String artifactId) throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
@@ -68,7 +76,9 @@ public final class ServiceJar {
         command.add("-Xmx256m");
         command.add("-jar");
         command.add(jar.toString());
-        command.add("--server.port=0");
+        if (!settings.containsKey("server.port")) {
+            command.add("--server.port=0");
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         settings.forEach((key, value) -> builder.environment().put(environmentName(key), String.valueOf(value)));
         return builder;

@@ -205,7 +205,7 @@ public final class OutboxRelay implements SmartLifecycle {
         }
         List<Row> rows = jdbc.sql(NEXT_BATCH)
                 .param("batch", props.batchSize())
-                .query(Row.class)
+                .query(OutboxRelay::row)
                 .list();
         if (rows.isEmpty()) {
             return 0;
@@ -336,6 +336,17 @@ public final class OutboxRelay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Maps by column name directly (the record mapper would try camelCase names first, per row). */
+    private static Row row(ResultSet rs, int rowNum) throws SQLException {
+        return new Row(
+                rs.getLong("id"),
+                rs.getObject("task_id", UUID.class),
+                rs.getString("role"),
+                rs.getString("envelope"),
+                rs.getInt("attempts"),
+                rs.getObject("created_at", OffsetDateTime.class));
     }
 
     record Row(long id, UUID taskId, String role, String envelope, int attempts, OffsetDateTime createdAt) {}

@@ -10,7 +10,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** {@code X-Hub-Signature-256}: HMAC-SHA256 of the exact body bytes, compared in constant time. */
-final class GitHubSignature {
+public final class GitHubSignature {
 
     private static final String PREFIX = "sha256=";
 
@@ -35,7 +35,7 @@ final class GitHubSignature {
         return match;
     }
 
-    static String sign(byte[] body, String secret) {
+    public static String sign(byte[] body, String secret) {
         return PREFIX + HexFormat.of().formatHex(hmac(body, secret));
     }
 
