@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 
 /** API tokens: created with a role, stored as SHA-256, looked up by hash. */
 @Repository
-class ApiTokens {
+public class ApiTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -23,7 +23,7 @@ class ApiTokens {
         this.jdbc = jdbc;
     }
 
-    record Caller(String name, ApiRole role) {}
+    public record Caller(String name, ApiRole role) {}
 
     /** @return the new token, shown once */
     String create(String name, ApiRole role, String createdBy) {

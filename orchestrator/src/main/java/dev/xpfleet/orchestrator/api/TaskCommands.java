@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.api;
 
 import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
@@ -18,11 +19,13 @@ class TaskCommands {
     private final TaskRepository tasks;
     private final TaskFlow flow;
     private final AuditTrail audit;
+    private final TokenBudgets budgets;
 
-    TaskCommands(TaskRepository tasks, TaskFlow flow, AuditTrail audit) {
+    TaskCommands(TaskRepository tasks, TaskFlow flow, AuditTrail audit, TokenBudgets budgets) {
         this.tasks = tasks;
         this.flow = flow;
         this.audit = audit;
+        this.budgets = budgets;
     }
 
     @Transactional
@@ -46,6 +49,14 @@ class TaskCommands {
         Task queued = tasks.transition(task, TaskState.QUEUED);
         audit.record(id, caller, "task.retried", Map.of("from", task.state().name(), "via", "api"));
         return flow.start(queued);
+    }
+
+    @Transactional
+    TokenBudgets.Budget setBudget(UUID id, long tokens, String caller) {
+        TokenBudgets.Budget before = budgets.forTask(id);
+        TokenBudgets.Budget after = budgets.setTaskLimit(id, tokens);
+        audit.record(id, caller, "budget.changed", Map.of("from", before.limit(), "to", tokens, "via", "api"));
+        return after;
     }
 
     static final class NotFoundException extends RuntimeException {

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.api;
 
+import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskMode;
@@ -29,11 +30,13 @@ class TaskController {
     private final TaskRepository tasks;
     private final TaskQueries queries;
     private final TaskCommands commands;
+    private final TokenBudgets budgets;
 
-    TaskController(TaskRepository tasks, TaskQueries queries, TaskCommands commands) {
+    TaskController(TaskRepository tasks, TaskQueries queries, TaskCommands commands, TokenBudgets budgets) {
         this.tasks = tasks;
         this.queries = queries;
         this.commands = commands;
+        this.budgets = budgets;
     }
 
     record CreateTask(String repository, String title, String body, String mode, Integer maxIters) {}
@@ -64,6 +67,7 @@ class TaskController {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("task", task);
         view.put("usage", queries.usage(id));
+        view.put("budget", budgets.forTask(id));
         view.put("links", Map.of("timeline", "/api/tasks/" + id + "/timeline"));
         return view;
     }
@@ -98,6 +102,19 @@ class TaskController {
     @PostMapping("/{id}/cancel")
     Task cancel(HttpServletRequest request, @PathVariable UUID id) {
         return commands.cancel(id, Callers.require(request, ApiRole.OPERATOR).name());
+    }
+
+    record BudgetChange(Long tokens) {}
+
+    @Operation(summary = "Set the task's own token budget, e.g. to resume a task blocked on it (operator)")
+    @PostMapping("/{id}/budget")
+    TokenBudgets.Budget budget(HttpServletRequest request, @PathVariable UUID id, @RequestBody BudgetChange change) {
+        ApiTokens.Caller caller = Callers.require(request, ApiRole.OPERATOR);
+        tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
+        if (change == null || change.tokens() == null) {
+            throw new IllegalArgumentException("body needs 'tokens', the task's new budget");
+        }
+        return commands.setBudget(id, change.tokens(), caller.name());
     }
 
     @Operation(summary = "Queue a failed or stuck task again (operator)")

@@ -34,14 +34,26 @@ class TaskQueries {
                 .listOfRows();
     }
 
-    /** Tokens reported by the agents' results so far (from agent_logs.token_usage). */
+    /**
+     * Tokens so far: as counted by the gateway (every model call, the source of truth for budgets)
+     * and as reported by the agents' results (agent_logs.token_usage).
+     */
     Map<String, Object> usage(UUID task) {
-        return jdbc.sql("""
+        Map<String, Object> gateway = jdbc.sql("""
+                        SELECT count(*) AS calls,
+                               count(*) FILTER (WHERE replayed) AS replayed_calls,
+                               coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+                               coalesce(sum(completion_tokens), 0) AS completion_tokens,
+                               coalesce(sum(reserved_tokens) FILTER (WHERE status = 'RESERVED'), 0) AS in_flight_reserved
+                          FROM model_calls WHERE task_id = :task
+                        """).param("task", task).query().singleRow();
+        Map<String, Object> reported = jdbc.sql("""
                         SELECT count(*) AS results,
                                coalesce(sum((token_usage->>'promptTokens')::bigint), 0) AS prompt_tokens,
                                coalesce(sum((token_usage->>'completionTokens')::bigint), 0) AS completion_tokens
                           FROM agent_logs WHERE task_id = :task
                         """).param("task", task).query().singleRow();
+        return Map.of("gateway", gateway, "agentReported", reported);
     }
 
     /** Audit rows and agent results of a task, oldest first. */

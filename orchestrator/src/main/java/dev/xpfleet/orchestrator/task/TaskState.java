@@ -27,7 +27,7 @@ public enum TaskState {
             Map.entry(QUEUED, EnumSet.of(DEVELOPING, PAIRING, BLOCKED_BUDGET, FAILED, CANCELLED)),
             Map.entry(DEVELOPING, EnumSet.of(TESTING, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
             // QA failure sends the task back to the developer for the next iteration.
-            Map.entry(TESTING, EnumSet.of(REVIEWING, DEVELOPING, NEEDS_HUMAN, FAILED, CANCELLED)),
+            Map.entry(TESTING, EnumSet.of(REVIEWING, DEVELOPING, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
             Map.entry(REVIEWING, EnumSet.of(APPROVED, CHANGES_REQUESTED, BLOCKED_BUDGET, FAILED, CANCELLED)),
             Map.entry(CHANGES_REQUESTED, EnumSet.of(DEVELOPING, NEEDS_HUMAN, FAILED, CANCELLED)),
             Map.entry(PAIRING, EnumSet.of(APPROVED, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),

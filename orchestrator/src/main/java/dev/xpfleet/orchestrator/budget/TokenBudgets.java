@@ -1,0 +1,254 @@
+package dev.xpfleet.orchestrator.budget;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The ledger. Every change is one short transaction that locks the rows of a call's three scopes
+ * in {@link BudgetScope#lockOrder()}, so concurrent calls on any number of replicas serialize per
+ * row and never deadlock.
+ */
+@Repository
+public class TokenBudgets {
+
+    private final JdbcClient jdbc;
+    private final BudgetProperties props;
+
+    public TokenBudgets(JdbcClient jdbc, BudgetProperties props) {
+        this.jdbc = jdbc;
+        this.props = props;
+    }
+
+    /** What a call is, for its reservation. */
+    public record CallSpec(UUID taskId, String role, String repository, String provider, String model, long tokens) {}
+
+    /**
+     * Reserves {@code spec.tokens()} on all three budgets, or none.
+     *
+     * @return the id of the reservation (the model call's row)
+     * @throws BudgetExceededException naming the first budget it does not fit
+     */
+    @Transactional
+    public long reserve(CallSpec spec) {
+        Instant now = Instant.now();
+        for (BudgetScope scope : BudgetScope.lockOrder()) {
+            String key = scope.key(spec.taskId(), spec.repository(), now);
+            ensureRow(scope, key);
+            int fitted = jdbc.sql("""
+                            UPDATE token_budgets
+                               SET reserved_tokens = reserved_tokens + :n, updated_at = now()
+                             WHERE scope = :scope AND scope_key = :key
+                               AND used_tokens + reserved_tokens + :n <= limit_tokens
+                            """)
+                    .param("n", spec.tokens())
+                    .param("scope", scope.name())
+                    .param("key", key)
+                    .update();
+            if (fitted == 0) {
+                Budget budget = find(scope, key).orElseThrow();
+                // The exception rolls back the reservations already made on earlier scopes.
+                throw new BudgetExceededException(
+                        scope, key, budget.limit(), budget.used(), budget.reserved(), spec.tokens());
+            }
+        }
+        return jdbc.sql("""
+                        INSERT INTO model_calls (task_id, role, repository, provider, model, reserved_tokens, created_at)
+                        VALUES (:task, :role, :repository, :provider, :model, :n, :at)
+                        RETURNING id
+                        """)
+                .param("task", spec.taskId())
+                .param("role", spec.role())
+                .param("repository", spec.repository())
+                .param("provider", spec.provider())
+                .param("model", spec.model())
+                .param("n", spec.tokens())
+                .param("at", OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
+    }
+
+    /** The call answered: the reservation becomes the real usage. False when it was settled already. */
+    @Transactional
+    public boolean settle(long callId, Usage usage) {
+        return close(callId, "SETTLED", usage.total(), usage);
+    }
+
+    /** The call failed before using anything: the reservation is given back. */
+    @Transactional
+    public boolean release(long callId, String outcome) {
+        return close(callId, "RELEASED", 0, new Usage(0, 0, 0, outcome, false, null));
+    }
+
+    /**
+     * Reservations left open by a replica that died mid-call count in full: the call may have been
+     * made and paid for.
+     *
+     * @return how many were expired
+     */
+    @Transactional
+    public int expireStale() {
+        List<Long> stale = jdbc.sql("""
+                        SELECT id FROM model_calls
+                         WHERE status = 'RESERVED' AND created_at < now() - make_interval(secs => :secs)
+                         ORDER BY id LIMIT 100
+                        """)
+                .param("secs", props.reservationTimeout().toSeconds())
+                .query(Long.class)
+                .list();
+        int expired = 0;
+        for (long id : stale) {
+            if (closeAtReserved(id)) {
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    /** Sets the task's own budget (an operator raising it so a blocked task can go on). */
+    @Transactional
+    public Budget setTaskLimit(UUID taskId, long tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("a budget cannot be negative");
+        }
+        jdbc.sql("""
+                        INSERT INTO token_budgets (scope, scope_key, limit_tokens) VALUES ('TASK', :key, :limit)
+                        ON CONFLICT (scope, scope_key) DO UPDATE SET limit_tokens = :limit, updated_at = now()
+                        """).param("key", taskId.toString()).param("limit", tokens).update();
+        return find(BudgetScope.TASK, taskId.toString()).orElseThrow();
+    }
+
+    /** The task's budget as it stands (the default when no call was made yet). */
+    public Budget forTask(UUID taskId) {
+        return find(BudgetScope.TASK, taskId.toString())
+                .orElse(new Budget(BudgetScope.TASK, taskId.toString(), props.taskTokens(), 0, 0));
+    }
+
+    /** All budget rows of the current periods and the task's, for REST. */
+    public List<Budget> current(UUID taskId, String repository) {
+        Instant now = Instant.now();
+        List<Budget> budgets = new ArrayList<>();
+        for (BudgetScope scope : BudgetScope.lockOrder()) {
+            String key = scope.key(taskId, repository, now);
+            budgets.add(find(scope, key).orElse(new Budget(scope, key, scope.defaultLimit(props), 0, 0)));
+        }
+        return budgets;
+    }
+
+    private boolean close(long callId, String status, long actual, Usage usage) {
+        Optional<OpenCall> call = jdbc.sql("""
+                        UPDATE model_calls
+                           SET status = :status, prompt_tokens = :prompt, completion_tokens = :completion,
+                               outcome = :outcome, replayed = :replayed, latency_ms = :latency,
+                               archive_key = :archive, settled_at = now()
+                         WHERE id = :id AND status = 'RESERVED'
+                         RETURNING task_id, repository, reserved_tokens, created_at
+                        """)
+                .param("status", status)
+                .param("prompt", usage.promptTokens())
+                .param("completion", usage.completionTokens())
+                .param("outcome", usage.outcome())
+                .param("replayed", usage.replayed())
+                .param("latency", usage.latencyMillis())
+                .param("archive", usage.archiveKey())
+                .param("id", callId)
+                .query((rs, i) -> new OpenCall(
+                        rs.getObject("task_id", UUID.class),
+                        rs.getString("repository"),
+                        rs.getLong("reserved_tokens"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .optional();
+        call.ifPresent(c -> move(c, actual));
+        return call.isPresent();
+    }
+
+    private boolean closeAtReserved(long callId) {
+        Optional<OpenCall> call = jdbc.sql("""
+                        UPDATE model_calls SET status = 'EXPIRED', outcome = 'reservation expired', settled_at = now()
+                         WHERE id = :id AND status = 'RESERVED'
+                         RETURNING task_id, repository, reserved_tokens, created_at
+                        """)
+                .param("id", callId)
+                .query((rs, i) -> new OpenCall(
+                        rs.getObject("task_id", UUID.class),
+                        rs.getString("repository"),
+                        rs.getLong("reserved_tokens"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .optional();
+        call.ifPresent(c -> move(c, c.reserved()));
+        return call.isPresent();
+    }
+
+    /** Takes the call's reservation off its three rows and adds what it really used. */
+    private void move(OpenCall call, long actual) {
+        for (BudgetScope scope : BudgetScope.lockOrder()) {
+            jdbc.sql("""
+                            UPDATE token_budgets
+                               SET reserved_tokens = greatest(0, reserved_tokens - :reserved),
+                                   used_tokens = used_tokens + :actual, updated_at = now()
+                             WHERE scope = :scope AND scope_key = :key
+                            """)
+                    .param("reserved", call.reserved())
+                    .param("actual", actual)
+                    .param("scope", scope.name())
+                    .param("key", scope.key(call.taskId(), call.repository(), call.createdAt()))
+                    .update();
+        }
+    }
+
+    private void ensureRow(BudgetScope scope, String key) {
+        jdbc.sql("""
+                        INSERT INTO token_budgets (scope, scope_key, limit_tokens) VALUES (:scope, :key, :limit)
+                        ON CONFLICT (scope, scope_key) DO NOTHING
+                        """)
+                .param("scope", scope.name())
+                .param("key", key)
+                .param("limit", scope.defaultLimit(props))
+                .update();
+    }
+
+    private Optional<Budget> find(BudgetScope scope, String key) {
+        return jdbc.sql("""
+                        SELECT limit_tokens, used_tokens, reserved_tokens FROM token_budgets
+                         WHERE scope = :scope AND scope_key = :key
+                        """)
+                .param("scope", scope.name())
+                .param("key", key)
+                .query((rs, i) -> new Budget(
+                        scope,
+                        key,
+                        rs.getLong("limit_tokens"),
+                        rs.getLong("used_tokens"),
+                        rs.getLong("reserved_tokens")))
+                .optional();
+    }
+
+    private record OpenCall(UUID taskId, String repository, long reserved, Instant createdAt) {}
+
+    /** One budget row. */
+    public record Budget(BudgetScope scope, String key, long limit, long used, long reserved) {}
+
+    /**
+     * What a call really used, and how it ended.
+     *
+     * @param archiveKey where the exchange is archived, or null
+     */
+    public record Usage(
+            long promptTokens,
+            long completionTokens,
+            long latencyMillis,
+            String outcome,
+            boolean replayed,
+            String archiveKey) {
+
+        long total() {
+            return promptTokens + completionTokens;
+        }
+    }
+}
