@@ -1,0 +1,92 @@
+package dev.xpfleet.orchestrator.context;
+
+import dev.xpfleet.orchestrator.api.ApiRole;
+import dev.xpfleet.orchestrator.api.Callers;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@EnableConfigurationProperties(ContextProperties.class)
+class ContextController {
+
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
+
+    private final ContextSearch search;
+    private final ContextIndexer indexer;
+    private final ContextProperties props;
+
+    ContextController(ContextSearch search, ContextIndexer indexer, ContextProperties props) {
+        this.search = search;
+        this.indexer = indexer;
+        this.props = props;
+    }
+
+    record SearchRequest(String repository, String commit, String query, Integer k) {}
+
+    record IndexRequest(String repository, String commit) {}
+
+    @Operation(summary = "Nearest chunks of an indexed repository commit to a query, with scores (viewer)")
+    @PostMapping("/api/context/search")
+    Map<String, Object> search(HttpServletRequest http, @RequestBody SearchRequest request) {
+        Callers.require(http, ApiRole.VIEWER);
+        if (request.repository() == null || request.commit() == null) {
+            throw new IllegalArgumentException("repository and commit are required");
+        }
+        List<ContextSearch.Hit> hits = search.search(
+                request.repository(), request.commit(), request.query(), request.k() == null ? 10 : request.k());
+        return Map.of("model", LocalEmbeddings.MODEL, "hits", hits);
+    }
+
+    @Operation(summary = "Index a repository at a commit from fleet.context.repositories-root (operator)")
+    @PostMapping("/api/context/index")
+    ContextIndexer.Indexed index(HttpServletRequest http, @RequestBody IndexRequest request) throws IOException {
+        Callers.require(http, ApiRole.OPERATOR);
+        if (props.repositoriesRoot() == null) {
+            throw new IllegalStateException("indexing by REST is off: set fleet.context.repositories-root");
+        }
+        if (request.repository() == null
+                || !REPOSITORY.matcher(request.repository()).matches()
+                || request.repository().contains("..")) {
+            throw new IllegalArgumentException("repository must look like owner/name");
+        }
+        if (request.commit() == null || request.commit().isBlank()) {
+            throw new IllegalArgumentException("commit is required");
+        }
+        Path root = props.repositoriesRoot().toAbsolutePath().normalize();
+        Path bare = root.resolve(request.repository() + ".git").normalize();
+        Path work = root.resolve(request.repository()).resolve(".git").normalize();
+        Path gitDir = Files.isDirectory(bare) ? bare : work;
+        if (!gitDir.startsWith(root) || !Files.isDirectory(gitDir)) {
+            throw new IllegalArgumentException("no repository " + request.repository() + " under " + root);
+        }
+        return indexer.index(request.repository(), gitDir, request.commit());
+    }
+
+    @ExceptionHandler(Callers.ForbiddenException.class)
+    ProblemDetail forbidden(Callers.ForbiddenException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badRequest(IllegalArgumentException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(IllegalStateException.class)
+    ProblemDetail notReady(IllegalStateException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+}
