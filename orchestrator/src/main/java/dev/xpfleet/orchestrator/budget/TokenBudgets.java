@@ -83,7 +83,7 @@ public class TokenBudgets {
     /** The call failed before using anything: the reservation is given back. */
     @Transactional
     public boolean release(long callId, String outcome) {
-        return close(callId, "RELEASED", 0, new Usage(0, 0, 0, outcome, false, null));
+        return close(callId, "RELEASED", 0L, new Usage(0, 0, 0, outcome, false, null));
     }
 
     /**
@@ -104,7 +104,7 @@ public class TokenBudgets {
                 .list();
         int expired = 0;
         for (long id : stale) {
-            if (closeAtReserved(id)) {
+            if (close(id, "EXPIRED", null, new Usage(0, 0, 0, "reservation expired", false, null))) {
                 expired++;
             }
         }
@@ -141,7 +141,11 @@ public class TokenBudgets {
         return budgets;
     }
 
-    private boolean close(long callId, String status, long actual, Usage usage) {
+    /**
+     * Closes an open reservation with its outcome and moves the tokens: {@code actual} of them,
+     * or the whole reservation when {@code actual} is null.
+     */
+    private boolean close(long callId, String status, Long actual, Usage usage) {
         Optional<OpenCall> call = jdbc.sql("""
                         UPDATE model_calls
                            SET status = :status, prompt_tokens = :prompt, completion_tokens = :completion,
@@ -164,24 +168,7 @@ public class TokenBudgets {
                         rs.getLong("reserved_tokens"),
                         rs.getObject("created_at", OffsetDateTime.class).toInstant()))
                 .optional();
-        call.ifPresent(c -> move(c, actual));
-        return call.isPresent();
-    }
-
-    private boolean closeAtReserved(long callId) {
-        Optional<OpenCall> call = jdbc.sql("""
-                        UPDATE model_calls SET status = 'EXPIRED', outcome = 'reservation expired', settled_at = now()
-                         WHERE id = :id AND status = 'RESERVED'
-                         RETURNING task_id, repository, reserved_tokens, created_at
-                        """)
-                .param("id", callId)
-                .query((rs, i) -> new OpenCall(
-                        rs.getObject("task_id", UUID.class),
-                        rs.getString("repository"),
-                        rs.getLong("reserved_tokens"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .optional();
-        call.ifPresent(c -> move(c, c.reserved()));
+        call.ifPresent(c -> move(c, actual == null ? c.reserved() : actual));
         return call.isPresent();
     }
 

@@ -4,7 +4,6 @@ import dev.xpfleet.common.testing.IsolatedServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 
 /**
  * Webhook intake and outbox relay of real orchestrator processes, with the raw ceilings of the
@@ -26,7 +25,7 @@ public final class IntakeRelayBenchmark {
         Path jar = Path.of(System.getProperty("bench.jar", "orchestrator/target/orchestrator-0.1.0-SNAPSHOT.jar"));
         int cores = Runtime.getRuntime().availableProcessors();
         try (IsolatedServices services = IsolatedServices.create("bench-intake", true)) {
-            migrate(services);
+            BenchDatabase.migrated(services);
             RawCeilings raw = new RawCeilings(services);
             List<Double> tps = new ArrayList<>();
             List<Double> xadd1 = new ArrayList<>();
@@ -110,14 +109,5 @@ public final class IntakeRelayBenchmark {
                     drain / rawXadd,
                     drains.stream().map(v -> Math.round(v)).toList());
         }
-    }
-
-    private static void migrate(IsolatedServices services) {
-        var pg = services.endpoints().postgres();
-        Flyway.configure()
-                .dataSource(services.jdbcUrl(), pg.user(), pg.password())
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
     }
 }
