@@ -41,6 +41,8 @@ public record GatewayProperties(
     public enum ProviderType {
         /** Any OpenAI-compatible endpoint: OpenAI, Ollama, vLLM, llama.cpp server. */
         OPENAI,
+        /** Anthropic's Messages API (base URL defaults to https://api.anthropic.com/v1). */
+        ANTHROPIC,
         /** Answers from recorded exchanges in a directory; no network. */
         REPLAY
     }

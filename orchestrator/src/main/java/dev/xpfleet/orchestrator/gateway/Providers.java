@@ -37,6 +37,7 @@ class Providers {
     private static ModelProvider create(String name, GatewayProperties.Provider config) {
         return switch (config.type()) {
             case OPENAI -> new OpenAiCompatibleProvider(name, config);
+            case ANTHROPIC -> new AnthropicProvider(name, config);
             case REPLAY -> new ReplayProvider(name, config);
         };
     }

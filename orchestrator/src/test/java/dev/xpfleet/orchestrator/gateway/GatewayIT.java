@@ -7,10 +7,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.model.ModelCallException;
+import dev.xpfleet.common.model.ModelGatewayClient;
+import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.orchestrator.task.NewTask;
@@ -80,6 +84,12 @@ class GatewayIT {
         registry.add("fleet.gateway.providers.recorded.type", () -> "replay");
         registry.add("fleet.gateway.providers.recorded.directory", RECORDINGS::toString);
         registry.add("fleet.gateway.providers.recorded.model", () -> "recorded-model");
+        registry.add("fleet.gateway.providers.claude.type", () -> "anthropic");
+        registry.add("fleet.gateway.providers.claude.base-url", () -> UPSTREAM.baseUrl() + "/anthropic/v1");
+        registry.add("fleet.gateway.providers.claude.api-key", () -> "sk-ant-test-0123456789abcdefghij");
+        registry.add("fleet.gateway.providers.claude.model", () -> "claude-test");
+        registry.add("fleet.gateway.providers.claude.timeout", () -> "500ms");
+        registry.add("fleet.gateway.roles.refactor", () -> "claude");
         registry.add("fleet.gateway.roles.dev", () -> "mock");
         registry.add("fleet.gateway.roles.review", () -> "recorded");
         registry.add("fleet.gateway.backoff", () -> "50ms");
@@ -221,6 +231,113 @@ class GatewayIT {
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).contains("upstream_malformed").contains("malformed JSON");
         UPSTREAM.verify(exactly(1), postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void anthropicIsSpokenInItsOwnShapeAndAnsweredInOpenAisShape() throws Exception {
+        Task task = developingTask();
+        UPSTREAM.stubFor(post(urlEqualTo("/anthropic/v1/messages"))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"id":"msg_01","type":"message","role":"assistant","model":"claude-test",
+                                 "content":[{"type":"text","text":"Refactored."}],
+                                 "stop_reason":"end_turn","usage":{"input_tokens":21,"output_tokens":4}}
+                                """)));
+        ObjectNode request = request("Extract a method");
+        ((tools.jackson.databind.node.ArrayNode) request.path("messages"))
+                .insert(0, JSON.createObjectNode().put("role", "system").put("content", "You refactor Java."));
+
+        HttpResponse<String> response = chat(task, "refactor", request);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("choices").get(0).path("message").path("content").asString())
+                .isEqualTo("Refactored.");
+        assertThat(body.path("usage").path("prompt_tokens").asLong()).isEqualTo(21);
+        var sent = UPSTREAM.getAllServeEvents().get(0).getRequest();
+        assertThat(sent.getHeader("x-api-key")).isEqualTo("sk-ant-test-0123456789abcdefghij");
+        assertThat(sent.getHeader("anthropic-version")).isEqualTo(AnthropicProvider.VERSION);
+        JsonNode messages = JSON.readTree(sent.getBodyAsString());
+        assertThat(messages.path("system").asString()).isEqualTo("You refactor Java.");
+        assertThat(messages.path("model").asString()).isEqualTo("claude-test");
+        assertThat(messages.path("messages")).hasSize(1);
+        assertThat(budget(task)).containsEntry("used_tokens", 25L);
+    }
+
+    @Test
+    void anthropicOverloadedIsRetriedThenFailsAndItsRateLimitIsWaitedOut() throws Exception {
+        Task task = developingTask();
+        UPSTREAM.stubFor(
+                post(urlEqualTo("/anthropic/v1/messages"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(529)
+                                        .withBody(
+                                                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
+
+        HttpResponse<String> overloaded = chat(task, "refactor", request("hello"));
+
+        assertThat(overloaded.statusCode()).isEqualTo(502);
+        assertThat(overloaded.body()).contains("answered 529").contains("Overloaded");
+        UPSTREAM.verify(exactly(3), postRequestedFor(urlEqualTo("/anthropic/v1/messages")));
+
+        UPSTREAM.resetAll();
+        UPSTREAM.stubFor(post(urlEqualTo("/anthropic/v1/messages"))
+                .inScenario("limited")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("retry-after", "1"))
+                .willSetStateTo("open"));
+        UPSTREAM.stubFor(
+                post(urlEqualTo("/anthropic/v1/messages"))
+                        .inScenario("limited")
+                        .whenScenarioStateIs("open")
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withBody(
+                                                "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}")));
+        assertThat(chat(task, "refactor", request("hello")).statusCode()).isEqualTo(200);
+
+        UPSTREAM.resetAll();
+        UPSTREAM.stubFor(post(urlEqualTo("/anthropic/v1/messages"))
+                .willReturn(aResponse().withStatus(200).withBody("<html>")));
+        assertThat(chat(task, "refactor", request("hello")).body()).contains("upstream_malformed");
+
+        UPSTREAM.resetAll();
+        UPSTREAM.stubFor(post(urlEqualTo("/anthropic/v1/messages"))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(2_000).withBody("{}")));
+        assertThat(chat(task, "refactor", request("hello")).statusCode()).isEqualTo(504);
+    }
+
+    @Test
+    void theAgentsClientFromCommonLibTalksToTheGatewayAndSeesBudgetRefusals() throws Exception {
+        Task task = developingTask();
+        answerWith(200, completion("Here is the patch.", 30, 8));
+        ModelGatewayClient client =
+                new ModelGatewayClient(uri("/"), IsolatedServices.API_TOKEN, java.time.Duration.ofSeconds(10));
+
+        ModelGatewayClient.Completion answer = client.chat(
+                task.id(),
+                AgentRole.DEV,
+                List.of(
+                        ModelGatewayClient.Message.system("You write Java."),
+                        ModelGatewayClient.Message.user("Fix it")),
+                200);
+
+        assertThat(answer.text()).isEqualTo("Here is the patch.");
+        assertThat(answer.promptTokens()).isEqualTo(30);
+        assertThat(answer.replayed()).isFalse();
+        assertThat(answer.callId()).isPositive();
+        setBudget(task, 40);
+        assertThatThrownBy(() ->
+                        client.chat(task.id(), AgentRole.DEV, List.of(ModelGatewayClient.Message.user("more")), 200))
+                .isInstanceOfSatisfying(ModelCallException.class, e -> {
+                    assertThat(e.budgetExceeded()).isTrue();
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.getMessage()).contains("task budget");
+                });
     }
 
     @Test

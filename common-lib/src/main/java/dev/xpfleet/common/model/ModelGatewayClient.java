@@ -1,0 +1,117 @@
+package dev.xpfleet.common.model;
+
+import dev.xpfleet.common.stream.AgentRole;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Calls the orchestrator's model gateway for one task and role. Every call names the task, so the
+ * gateway can check its budget before the model is asked; a refused or failed call comes back as a
+ * {@link ModelCallException} with the gateway's reason, never as a hang.
+ *
+ * <p>Built on the JDK's HTTP client rather than Spring AI's OpenAI client: Spring AI 2.0.1's OpenAI
+ * and Anthropic modules bring okhttp 4, which cannot share a process with the okhttp 5 that the
+ * artifact store (MinIO) needs.
+ */
+public final class ModelGatewayClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final URI endpoint;
+    private final String token;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /**
+     * @param baseUrl the orchestrator, e.g. {@code http://orchestrator:8080}
+     * @param token an API token of the agent role
+     * @param timeout per call; the gateway's own retries happen inside it
+     */
+    public ModelGatewayClient(URI baseUrl, String token, Duration timeout) {
+        String base = baseUrl.toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base : base + "/") + "v1/chat/completions");
+        this.token = Objects.requireNonNull(token, "token");
+        this.timeout = timeout;
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** One chat message. */
+    public record Message(String role, String content) {
+
+        public static Message system(String content) {
+            return new Message("system", content);
+        }
+
+        public static Message user(String content) {
+            return new Message("user", content);
+        }
+
+        public static Message assistant(String content) {
+            return new Message("assistant", content);
+        }
+    }
+
+    /** The answer, with what it cost and whether it was replayed from a recording. */
+    public record Completion(String text, long promptTokens, long completionTokens, boolean replayed, long callId) {}
+
+    public Completion chat(UUID task, AgentRole role, List<Message> messages, int maxTokens) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("max_tokens", maxTokens);
+        var array = request.putArray("messages");
+        for (Message m : messages) {
+            array.addObject().put("role", m.role()).put("content", m.content());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(timeout)
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .header("X-Fleet-Task", task.toString())
+                            .header("X-Fleet-Role", role.key())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ModelCallException(
+                    0, "gateway_unreachable", "model gateway at " + endpoint + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelCallException(0, "interrupted", "interrupted while calling the model gateway");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (JacksonException e) {
+            throw new ModelCallException(
+                    response.statusCode(), "malformed", "the gateway answered something that is not JSON");
+        }
+        if (response.statusCode() != 200) {
+            JsonNode error = body.path("error");
+            throw new ModelCallException(
+                    response.statusCode(),
+                    error.path("type").asString("error"),
+                    error.path("message").asString("gateway answered " + response.statusCode()));
+        }
+        return new Completion(
+                body.path("choices").path(0).path("message").path("content").asString(""),
+                body.path("usage").path("prompt_tokens").asLong(0),
+                body.path("usage").path("completion_tokens").asLong(0),
+                Boolean.parseBoolean(
+                        response.headers().firstValue("X-Fleet-Replayed").orElse("false")),
+                Long.parseLong(response.headers().firstValue("X-Fleet-Call").orElse("-1")));
+    }
+}
