@@ -1,12 +1,7 @@
 package dev.xpfleet.orchestrator.gateway;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,89 +15,47 @@ import tools.jackson.databind.node.ObjectNode;
  * over HTTP directly: Spring AI's Anthropic module (2.0.1) brings the Anthropic SDK with okhttp 4,
  * which cannot live beside the okhttp 5 that MinIO needs in the same process.
  */
-final class AnthropicProvider implements ModelProvider {
+final class AnthropicProvider extends HttpModelProvider {
 
     static final String VERSION = "2023-06-01";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final String name;
-    private final GatewayProperties.Provider config;
-    private final URI endpoint;
-    private final HttpClient http;
-
     AnthropicProvider(String name, GatewayProperties.Provider config) {
-        this.name = name;
-        this.config = config;
-        String base = config.baseUrl() == null
-                ? "https://api.anthropic.com/v1"
-                : config.baseUrl().toString();
-        this.endpoint = URI.create(base.endsWith("/") ? base + "messages" : base + "/messages");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String model() {
-        return config.model();
+        super(name, config, "https://api.anthropic.com/v1", "messages");
     }
 
     @Override
     public Reply complete(ObjectNode request) throws UpstreamException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("anthropic-version", VERSION)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(toMessages(request))));
+        HttpRequest.Builder builder = HttpRequest.newBuilder().header("anthropic-version", VERSION);
         if (config.apiKey() != null && !config.apiKey().isBlank()) {
             builder.header("x-api-key", config.apiKey());
         }
-        HttpResponse<String> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new UpstreamException(
-                    UpstreamException.Kind.TIMEOUT, name + " did not answer within " + config.timeout());
-        } catch (IOException e) {
-            throw new UpstreamException(
-                    UpstreamException.Kind.UNREACHABLE, name + " unreachable at " + endpoint + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, "interrupted while calling " + name);
-        }
+        HttpResponse<String> response = post(builder, JSON.writeValueAsBytes(toMessages(request)));
         int status = response.statusCode();
         String message = errorMessage(response.body());
         if (status == 429) {
             throw new UpstreamException(
-                    UpstreamException.Kind.RATE_LIMITED,
-                    name + " answered 429: " + message,
-                    OpenAiCompatibleProvider.retryAfter(response));
+                    UpstreamException.Kind.RATE_LIMITED, name() + " answered 429: " + message, retryAfter(response));
         }
         if (status >= 500) { // 529 is Anthropic's "overloaded"
             throw new UpstreamException(
                     UpstreamException.Kind.SERVER_ERROR,
-                    name + " answered " + status + ": " + message,
-                    OpenAiCompatibleProvider.retryAfter(response));
+                    name() + " answered " + status + ": " + message,
+                    retryAfter(response));
         }
         if (status < 200 || status > 299) {
             throw new UpstreamException(
-                    UpstreamException.Kind.REJECTED, name + " refused the request with " + status + ": " + message);
+                    UpstreamException.Kind.REJECTED, name() + " refused the request with " + status + ": " + message);
         }
         JsonNode body;
         try {
             body = JSON.readTree(response.body());
         } catch (JacksonException e) {
-            throw new UpstreamException(UpstreamException.Kind.MALFORMED, name + " answered with malformed JSON");
+            throw new UpstreamException(UpstreamException.Kind.MALFORMED, name() + " answered with malformed JSON");
         }
         if (!body.path("content").isArray()) {
             throw new UpstreamException(
-                    UpstreamException.Kind.MALFORMED, name + " answered JSON without a 'content' array");
+                    UpstreamException.Kind.MALFORMED, name() + " answered JSON without a 'content' array");
         }
         return new Reply(toChatCompletion(body), false);
     }
@@ -191,12 +144,11 @@ final class AnthropicProvider implements ModelProvider {
         try {
             String message = JSON.readTree(body).path("error").path("message").asString("");
             if (!message.isBlank()) {
-                return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+                return shorten(message);
             }
         } catch (JacksonException e) {
             // not JSON: the raw text below
         }
-        String raw = body == null ? "" : body.strip();
-        return raw.length() > 300 ? raw.substring(0, 300) + "..." : raw;
+        return shorten(body);
     }
 }
