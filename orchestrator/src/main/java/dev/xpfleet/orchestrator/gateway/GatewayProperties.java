@@ -44,14 +44,17 @@ public record GatewayProperties(
         /** Anthropic's Messages API (base URL defaults to https://api.anthropic.com/v1). */
         ANTHROPIC,
         /** Answers from recorded exchanges in a directory; no network. */
-        REPLAY
+        REPLAY,
+        /** Calls another provider ({@code delegate}) and records each exchange for {@code replay}. */
+        RECORD
     }
 
     /**
      * @param baseUrl e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}
      * @param apiKey sent as a bearer token; never logged
      * @param model the model name sent upstream (the agent's choice is replaced)
-     * @param directory recorded exchanges, for {@code replay}
+     * @param directory recorded exchanges, for {@code replay} and {@code record}
+     * @param delegate the provider a {@code record} provider calls
      * @param timeout per attempt
      */
     public record Provider(
@@ -60,6 +63,7 @@ public record GatewayProperties(
             String apiKey,
             @DefaultValue("default") String model,
             Path directory,
+            String delegate,
             @DefaultValue("60s") Duration timeout) {
 
         @Override

@@ -14,7 +14,18 @@ class Providers {
 
     Providers(GatewayProperties props) {
         this.props = props;
-        props.providers().forEach((name, config) -> byName.put(name, create(name, config)));
+        props.providers().forEach((name, config) -> {
+            if (config.type() != GatewayProperties.ProviderType.RECORD) {
+                byName.put(name, create(name, config));
+            }
+        });
+        props.providers().forEach((name, config) -> {
+            if (config.type() == GatewayProperties.ProviderType.RECORD) {
+                String property = "fleet.gateway.providers." + name + ".delegate";
+                requireKnown(property, String.valueOf(config.delegate()));
+                byName.put(name, new RecordingProvider(name, config, byName.get(config.delegate())));
+            }
+        });
         props.roles().forEach((role, provider) -> requireKnown("fleet.gateway.roles." + role, provider));
         if (props.defaultProvider() != null && !props.defaultProvider().isBlank()) {
             requireKnown("fleet.gateway.default-provider", props.defaultProvider());
@@ -39,6 +50,7 @@ class Providers {
             case OPENAI -> new OpenAiCompatibleProvider(name, config);
             case ANTHROPIC -> new AnthropicProvider(name, config);
             case REPLAY -> new ReplayProvider(name, config);
+            case RECORD -> throw new IllegalStateException("record providers are built after their delegates");
         };
     }
 }

@@ -90,6 +90,10 @@ class GatewayIT {
         registry.add("fleet.gateway.providers.claude.model", () -> "claude-test");
         registry.add("fleet.gateway.providers.claude.timeout", () -> "500ms");
         registry.add("fleet.gateway.roles.refactor", () -> "claude");
+        registry.add("fleet.gateway.providers.recorder.type", () -> "record");
+        registry.add("fleet.gateway.providers.recorder.delegate", () -> "mock");
+        registry.add("fleet.gateway.providers.recorder.directory", RECORDINGS::toString);
+        registry.add("fleet.gateway.roles.qa", () -> "recorder");
         registry.add("fleet.gateway.roles.dev", () -> "mock");
         registry.add("fleet.gateway.roles.review", () -> "recorded");
         registry.add("fleet.gateway.backoff", () -> "50ms");
@@ -427,6 +431,31 @@ class GatewayIT {
                 .contains(ReplayProvider.keyOf(request("Something never recorded")))
                 .contains("Something never recorded");
         UPSTREAM.verify(exactly(0), postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
+    void aRecordedLiveExchangeIsLaterReplayedWithoutTheNetwork() throws Exception {
+        Task task = developingTask();
+        answerWith(200, completion("Tests pass.", 9, 3));
+        ObjectNode request = request("Did the tests pass? token ghp_" + "b".repeat(36));
+
+        HttpResponse<String> live = chat(task, "qa", request);
+        UPSTREAM.resetAll(); // the network is gone now
+        HttpResponse<String> replayed = chat(task, "review", request);
+
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(replayed.headers().firstValue("X-Fleet-Replayed")).contains("true");
+        assertThat(JSON.readTree(replayed.body())
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asString())
+                .isEqualTo("Tests pass.");
+        assertThat(Files.readString(RECORDINGS.resolve(ReplayProvider.keyOf(request) + ".json")))
+                .doesNotContain("ghp_bbbb")
+                .contains("[REDACTED github-token]");
     }
 
     @Test
