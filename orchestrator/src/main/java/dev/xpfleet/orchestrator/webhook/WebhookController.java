@@ -122,6 +122,10 @@ class WebhookController {
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
+        if (status == HttpStatus.CONTENT_TOO_LARGE) {
+            // The body was not read: this connection cannot carry another request.
+            return ResponseEntity.status(status).header("Connection", "close").body(Map.of("error", message));
+        }
         return ResponseEntity.status(status).body(Map.of("error", message));
     }
 }

@@ -183,9 +183,11 @@ class WebhookIT {
         assertThat(noDelivery.statusCode()).isEqualTo(400);
 
         byte[] huge = new byte[6 * 1024 * 1024];
-        HttpResponse<String> tooBig = post("issues", "d-2", huge, "sha256=00");
-        assertThat(tooBig.statusCode()).isEqualTo(413);
-        assertThat(tooBig.body()).contains("larger than");
+        for (int i = 0; i < 10; i++) { // every time a clean answer, never a connection cut under it
+            HttpResponse<String> tooBig = post("issues", "d-2", huge, "sha256=00");
+            assertThat(tooBig.statusCode()).isEqualTo(413);
+            assertThat(tooBig.body()).contains("larger than");
+        }
     }
 
     private HttpResponse<String> send(String event, String delivery, ObjectNode payload) throws Exception {
