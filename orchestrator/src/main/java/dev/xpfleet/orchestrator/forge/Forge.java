@@ -1,0 +1,71 @@
+package dev.xpfleet.orchestrator.forge;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the fleet needs from a forge. Every write is idempotent, so a retried or redelivered step
+ * never pushes twice, opens a second pull request or posts a second comment.
+ */
+public interface Forge {
+
+    RepositoryInfo repository(String repository);
+
+    Issue issue(String repository, int number);
+
+    /**
+     * Points {@code branch} at {@code commit}, taken from the git directory of a workspace.
+     *
+     * @return false when the branch already pointed there (nothing was pushed)
+     */
+    boolean pushBranch(String repository, String branch, Path sourceGitDir, String commit);
+
+    /** The open pull request of a branch, else its latest closed or merged one. */
+    Optional<PullRequest> findPullRequest(String repository, String headBranch);
+
+    /** Opens a pull request, or returns the one already open for that branch. */
+    PullRequest openPullRequest(String repository, NewPullRequest request);
+
+    /**
+     * Writes the comment tagged with {@code marker} on an issue or pull request, editing it in
+     * place when it exists.
+     *
+     * @return true when it was created, false when an existing one was edited
+     */
+    boolean upsertComment(String repository, int number, String marker, String body);
+
+    void addLabels(String repository, int number, List<String> labels);
+
+    /** Merges an open pull request; merging a merged one returns it as it is. */
+    PullRequest merge(String repository, int number, MergeMethod method);
+
+    record RepositoryInfo(String repository, String defaultBranch, String headCommit) {}
+
+    record Issue(String repository, int number, String title, String body, String author, List<String> labels) {}
+
+    record NewPullRequest(String headBranch, String baseBranch, String title, String body, UUID taskId) {}
+
+    enum State {
+        OPEN,
+        MERGED,
+        CLOSED
+    }
+
+    enum MergeMethod {
+        MERGE,
+        SQUASH
+    }
+
+    record PullRequest(
+            String repository,
+            int number,
+            String headBranch,
+            String baseBranch,
+            String title,
+            State state,
+            String headCommit,
+            String mergeCommit,
+            String diff) {}
+}

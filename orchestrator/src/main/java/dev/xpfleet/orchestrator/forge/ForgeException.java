@@ -1,0 +1,24 @@
+package dev.xpfleet.orchestrator.forge;
+
+/** A forge operation that cannot be done, with the forge's own reason. */
+public class ForgeException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ForgeException(String message) {
+        super(message);
+    }
+
+    public ForgeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The pull request cannot be merged as it stands. */
+    public static final class MergeConflict extends ForgeException {
+        private static final long serialVersionUID = 1L;
+
+        public MergeConflict(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.xpfleet.orchestrator.forge;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The forge with no network: git in bare repositories on disk ({@link LocalRepositories}), issues,
+ * pull requests and comments in PostgreSQL. Used by the embedded default, the offline demo and the
+ * tests, through the same {@link Forge} port as GitHub.
+ */
+public class LocalForge implements Forge {
+
+    private final LocalRepositories git;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+
+    public LocalForge(Path root, JdbcClient jdbc, TransactionTemplate tx) {
+        this.git = new LocalRepositories(root);
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /** Creates an empty repository (default branch {@code main}); creating it again changes nothing. */
+    public RepositoryInfo createRepository(String repository) {
+        git.create(repository);
+        register(repository);
+        return git.info(repository);
+    }
+
+    /** Imports a repository from a path or URL git can clone. */
+    public RepositoryInfo importRepository(String repository, String source) {
+        git.importFrom(repository, source);
+        register(repository);
+        return git.info(repository);
+    }
+
+    /** Opens an issue as a person would on a hosted forge. */
+    public Issue openIssue(String repository, String title, String body, String author, List<String> labels) {
+        if (title == null || title.isBlank()) {
+            throw new IllegalArgumentException("an issue needs a title");
+        }
+        return tx.execute(s -> {
+            int number = nextNumber(repository);
+            jdbc.sql("""
+                            INSERT INTO forge_issues (repository, number, title, body, author, labels)
+                            VALUES (:r, :n, :title, :body, :author, :labels)
+                            """)
+                    .param("r", repository)
+                    .param("n", number)
+                    .param("title", title)
+                    .param("body", body == null ? "" : body)
+                    .param("author", author)
+                    .param("labels", labels.toArray(String[]::new))
+                    .update();
+            return issue(repository, number);
+        });
+    }
+
+    @Override
+    public RepositoryInfo repository(String repository) {
+        return git.info(repository);
+    }
+
+    @Override
+    public Issue issue(String repository, int number) {
+        return jdbc.sql("SELECT * FROM forge_issues WHERE repository = :r AND number = :n")
+                .param("r", repository)
+                .param("n", number)
+                .query((rs, i) -> new Issue(
+                        repository,
+                        number,
+                        rs.getString("title"),
+                        rs.getString("body"),
+                        rs.getString("author"),
+                        List.of((String[]) rs.getArray("labels").getArray())))
+                .optional()
+                .orElseThrow(() -> new ForgeException("no issue #" + number + " in " + repository));
+    }
+
+    @Override
+    public boolean pushBranch(String repository, String branch, Path sourceGitDir, String commit) {
+        return git.push(repository, branch, sourceGitDir, commit);
+    }
+
+    @Override
+    public Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        return jdbc.sql("""
+                        SELECT * FROM forge_pull_requests WHERE repository = :r AND head_branch = :b
+                         ORDER BY (state = 'OPEN') DESC, number DESC LIMIT 1
+                        """)
+                .param("r", repository)
+                .param("b", headBranch)
+                .query(LocalForge::pullRequest)
+                .optional();
+    }
+
+    /** One pull request by number, with its diff. */
+    public PullRequest pullRequest(String repository, int number) {
+        return jdbc.sql("SELECT * FROM forge_pull_requests WHERE repository = :r AND number = :n")
+                .param("r", repository)
+                .param("n", number)
+                .query(LocalForge::pullRequest)
+                .optional()
+                .orElseThrow(() -> new ForgeException("no pull request #" + number + " in " + repository));
+    }
+
+    public List<PullRequest> pullRequests(String repository) {
+        return jdbc.sql("SELECT * FROM forge_pull_requests WHERE repository = :r ORDER BY number")
+                .param("r", repository)
+                .query(LocalForge::pullRequest)
+                .list();
+    }
+
+    @Override
+    public PullRequest openPullRequest(String repository, NewPullRequest request) {
+        LocalRepositories.checkBranch(request.headBranch());
+        Optional<PullRequest> open =
+                findPullRequest(repository, request.headBranch()).filter(pr -> pr.state() == State.OPEN);
+        if (open.isPresent()) {
+            return open.get();
+        }
+        String head = git.head(repository, request.headBranch());
+        String diff = git.diff(repository, request.baseBranch(), head);
+        try {
+            return tx.execute(s -> {
+                int number = nextNumber(repository);
+                jdbc.sql("""
+                                INSERT INTO forge_pull_requests
+                                       (repository, number, task_id, head_branch, base_branch, title, body, head_commit, diff)
+                                VALUES (:r, :n, :task, :head, :base, :title, :body, :commit, :diff)
+                                """)
+                        .param("r", repository)
+                        .param("n", number)
+                        .param("task", request.taskId())
+                        .param("head", request.headBranch())
+                        .param("base", request.baseBranch())
+                        .param("title", request.title())
+                        .param("body", request.body() == null ? "" : request.body())
+                        .param("commit", head)
+                        .param("diff", diff)
+                        .update();
+                return pullRequest(repository, number);
+            });
+        } catch (DuplicateKeyException raced) {
+            // Another replica opened it in the meantime: that one is the pull request.
+            return findPullRequest(repository, request.headBranch()).orElseThrow();
+        }
+    }
+
+    @Override
+    public boolean upsertComment(String repository, int number, String marker, String body) {
+        return jdbc.sql("""
+                        INSERT INTO forge_comments (repository, number, marker, body) VALUES (:r, :n, :m, :b)
+                        ON CONFLICT (repository, number, marker) DO UPDATE SET body = :b, updated_at = now()
+                        RETURNING (xmax = 0) AS created
+                        """)
+                .param("r", repository)
+                .param("n", number)
+                .param("m", marker)
+                .param("b", body)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** The comments on an issue or pull request, oldest first: marker and body. */
+    public List<String[]> comments(String repository, int number) {
+        return jdbc.sql(
+                        "SELECT marker, body FROM forge_comments WHERE repository = :r AND number = :n ORDER BY created_at")
+                .param("r", repository)
+                .param("n", number)
+                .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list();
+    }
+
+    @Override
+    public void addLabels(String repository, int number, List<String> labels) {
+        String[] add = labels.toArray(String[]::new);
+        int changed = 0;
+        for (String table : List.of("forge_issues", "forge_pull_requests")) {
+            changed += jdbc.sql("UPDATE " + table + """
+                             SET labels = ARRAY(SELECT DISTINCT unnest(labels || CAST(:add AS text[])) ORDER BY 1)
+                             WHERE repository = :r AND number = :n
+                            """)
+                    .param("add", add)
+                    .param("r", repository)
+                    .param("n", number)
+                    .update();
+        }
+        if (changed == 0) {
+            throw new ForgeException("no issue or pull request #" + number + " in " + repository);
+        }
+    }
+
+    @Override
+    public PullRequest merge(String repository, int number, MergeMethod method) {
+        PullRequest pr = pullRequest(repository, number);
+        if (pr.state() == State.MERGED) {
+            return pr;
+        }
+        if (pr.state() != State.OPEN) {
+            throw new ForgeException("pull request #" + number + " in " + repository + " is " + pr.state());
+        }
+        String merged = git.merge(
+                repository,
+                pr.baseBranch(),
+                pr.headCommit(),
+                method,
+                pr.title() + " (#" + number + ")\n\nMerged from " + pr.headBranch() + " by the XP fleet.");
+        jdbc.sql("""
+                        UPDATE forge_pull_requests SET state = 'MERGED', merge_commit = :m, merged_at = now()
+                         WHERE repository = :r AND number = :n AND state = 'OPEN'
+                        """)
+                .param("m", merged)
+                .param("r", repository)
+                .param("n", number)
+                .update();
+        return pullRequest(repository, number);
+    }
+
+    private void register(String repository) {
+        jdbc.sql("INSERT INTO forge_repositories (repository) VALUES (:r) ON CONFLICT DO NOTHING")
+                .param("r", repository)
+                .update();
+    }
+
+    private int nextNumber(String repository) {
+        return jdbc.sql("""
+                        UPDATE forge_repositories SET next_number = next_number + 1 WHERE repository = :r
+                        RETURNING next_number - 1
+                        """)
+                .param("r", repository)
+                .query(Integer.class)
+                .optional()
+                .orElseThrow(() -> new ForgeException("no repository " + repository + " on the local forge"));
+    }
+
+    private static PullRequest pullRequest(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new PullRequest(
+                rs.getString("repository"),
+                rs.getInt("number"),
+                rs.getString("head_branch"),
+                rs.getString("base_branch"),
+                rs.getString("title"),
+                State.valueOf(rs.getString("state")),
+                rs.getString("head_commit"),
+                rs.getString("merge_commit"),
+                rs.getString("diff"));
+    }
+}
