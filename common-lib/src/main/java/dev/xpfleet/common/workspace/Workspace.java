@@ -109,6 +109,33 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits everything in the working tree (new, changed and deleted files) on top of the base.
+     *
+     * @return the new commit's id
+     */
+    public String commit(String message, String author, String email) throws WorkspaceException {
+        try {
+            git.add().addFilepattern(".").call();
+            git.add().setUpdate(true).addFilepattern(".").call();
+            return git.commit()
+                    .setMessage(message)
+                    .setAuthor(author, email)
+                    .setCommitter(author, email)
+                    .setSign(false)
+                    .setAllowEmpty(false)
+                    .call()
+                    .getName();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new WorkspaceException("cannot commit: " + e.getMessage(), e);
+        }
+    }
+
+    /** The workspace's git directory, e.g. to push from. */
+    public Path gitDir() {
+        return dir.resolve(".git");
+    }
+
     /** The working tree's change against the base commit, new and deleted files included. */
     public WorkspaceDiff diff() throws WorkspaceException {
         try {

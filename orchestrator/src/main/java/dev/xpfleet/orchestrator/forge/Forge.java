@@ -13,7 +13,13 @@ public interface Forge {
 
     RepositoryInfo repository(String repository);
 
+    /** Where a workspace clones the repository from. */
+    String cloneUri(String repository);
+
     Issue issue(String repository, int number);
+
+    /** The commit a branch points at, if the branch exists. */
+    Optional<String> branchHead(String repository, String branch);
 
     /**
      * Points {@code branch} at {@code commit}, taken from the git directory of a workspace.

@@ -66,6 +66,11 @@ public class LocalForge implements Forge {
     }
 
     @Override
+    public String cloneUri(String repository) {
+        return git.gitDir(repository).toUri().toString();
+    }
+
+    @Override
     public Issue issue(String repository, int number) {
         return jdbc.sql("SELECT * FROM forge_issues WHERE repository = :r AND number = :n")
                 .param("r", repository)
@@ -79,6 +84,11 @@ public class LocalForge implements Forge {
                         List.of((String[]) rs.getArray("labels").getArray())))
                 .optional()
                 .orElseThrow(() -> new ForgeException("no issue #" + number + " in " + repository));
+    }
+
+    @Override
+    public Optional<String> branchHead(String repository, String branch) {
+        return git.branchHead(repository, branch);
     }
 
     @Override

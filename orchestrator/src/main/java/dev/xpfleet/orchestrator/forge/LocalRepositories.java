@@ -133,12 +133,14 @@ final class LocalRepositories {
     }
 
     String head(String repository, String branch) {
+        return branchHead(repository, branch)
+                .orElseThrow(() -> new ForgeException(repository + " has no branch " + branch));
+    }
+
+    java.util.Optional<String> branchHead(String repository, String branch) {
         try (Repository repo = open(repository)) {
             ObjectId id = repo.resolve(Constants.R_HEADS + checkBranch(branch));
-            if (id == null) {
-                throw new ForgeException(repository + " has no branch " + branch);
-            }
-            return id.getName();
+            return java.util.Optional.ofNullable(id).map(ObjectId::getName);
         } catch (IOException e) {
             throw new ForgeException("cannot read " + repository + ": " + e.getMessage(), e);
         }

@@ -62,9 +62,10 @@ class ResultApplier {
         JsonNode output = result.output();
         jdbc.sql("""
                         INSERT INTO agent_logs (event_id, session_id, task_id, iter, role, input_type, outcome, reason,
-                                                patch_hash, tests_result, token_usage, coverage)
+                                                patch_hash, tests_result, token_usage, coverage, output)
                         VALUES (:event, :session, :task, :iter, :role, :inputType, :outcome, :reason,
-                                :patchHash, CAST(:tests AS jsonb), CAST(:tokens AS jsonb), :coverage)
+                                :patchHash, CAST(:tests AS jsonb), CAST(:tokens AS jsonb), :coverage,
+                                CAST(:output AS jsonb))
                         """)
                 .param("event", envelope.eventId())
                 .param("session", envelope.sessionId())
@@ -82,6 +83,7 @@ class ResultApplier {
                         output.path("coverage").isNumber()
                                 ? output.path("coverage").decimalValue()
                                 : null)
+                .param("output", output.isMissingNode() || output.isNull() ? null : output.toString())
                 .update();
     }
 

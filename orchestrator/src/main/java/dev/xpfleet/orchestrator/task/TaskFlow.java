@@ -91,6 +91,20 @@ public class TaskFlow {
         };
     }
 
+    /** The approved change is on the forge as a pull request. */
+    public Task pullRequestOpened(Task task, int number, String url) {
+        Task open = tasks.transition(task, TaskState.PR_OPEN);
+        audit.record(task.id(), "orchestrator", "pull_request.opened", Map.of("number", number, "url", url));
+        return open;
+    }
+
+    /** The approved change could not be turned into a pull request; the reason is kept. */
+    public Task forgeFailed(Task task, String reason) {
+        Task failed = tasks.transition(task, TaskState.FAILED);
+        audit.record(task.id(), "orchestrator", "forge.failed", Map.of("reason", reason));
+        return failed;
+    }
+
     /**
      * The fleet's pull request was closed on the forge: merged moves the task to MERGED, closed
      * without merging to CANCELLED.

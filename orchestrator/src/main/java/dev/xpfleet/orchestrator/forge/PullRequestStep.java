@@ -1,0 +1,243 @@
+package dev.xpfleet.orchestrator.forge;
+
+import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.workspace.Workspace;
+import dev.xpfleet.common.workspace.WorkspaceException;
+import dev.xpfleet.common.workspace.Workspaces;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskBranches;
+import dev.xpfleet.orchestrator.task.TaskChangeException;
+import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * APPROVED -> the developer's patch on branch {@code agent/<task>} (pair: {@code
+ * pair/<task>/iter<N>}) -> a pull request -> PR_OPEN, and, where {@code fleet.forge.auto-merge} says
+ * so, merged -> MERGED. Runs on every replica; each step looks up what is already on the forge
+ * first, so a retry after a crash, or two replicas at once, never push twice, open a second pull
+ * request or post a second status comment.
+ */
+@Component
+public class PullRequestStep {
+
+    static final String STATUS_MARKER = "xp-fleet:status";
+    private static final Logger log = LoggerFactory.getLogger(PullRequestStep.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int MAX_PATCH_BYTES = 5 * 1024 * 1024;
+
+    private final ObjectProvider<Forge> forges;
+    private final TaskRepository tasks;
+    private final TaskFlow flow;
+    private final JdbcClient jdbc;
+    private final ArtifactStore artifacts;
+    private final TransactionTemplate tx;
+    private final ForgeProperties props;
+
+    PullRequestStep(
+            ObjectProvider<Forge> forges,
+            TaskRepository tasks,
+            TaskFlow flow,
+            JdbcClient jdbc,
+            ArtifactStore artifacts,
+            TransactionTemplate tx,
+            ForgeProperties props) {
+        this.forges = forges;
+        this.tasks = tasks;
+        this.flow = flow;
+        this.jdbc = jdbc;
+        this.artifacts = artifacts;
+        this.tx = tx;
+        this.props = props;
+    }
+
+    @Scheduled(fixedDelayString = "${fleet.forge.step-interval:PT2S}")
+    void scheduled() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Forge step round failed: {}", e.getMessage());
+        }
+    }
+
+    /** One round over the tasks waiting for the forge. */
+    public void runOnce() {
+        Forge forge = forges.getIfAvailable();
+        if (forge == null) {
+            return;
+        }
+        List<UUID> waiting = jdbc.sql("""
+                        SELECT id FROM tasks WHERE state = 'APPROVED' OR (state = 'PR_OPEN' AND :autoMerge)
+                         ORDER BY updated_at LIMIT 20
+                        """)
+                .param("autoMerge", props.autoMerge())
+                .query(UUID.class)
+                .list();
+        for (UUID id : waiting) {
+            tasks.find(id).ifPresent(task -> advance(forge, task));
+        }
+    }
+
+    private void advance(Forge forge, Task task) {
+        try {
+            Forge.PullRequest pr = pullRequestFor(forge, task);
+            if (task.state() == TaskState.APPROVED) {
+                change(
+                        task,
+                        current -> flow.pullRequestOpened(current, pr.number(), pr.repository() + "#" + pr.number()));
+                status(
+                        forge,
+                        task,
+                        "Pull request #" + pr.number() + " is open with the change (iteration " + task.iteration()
+                                + ").");
+            }
+            if (props.autoMerge() && pr.state() != Forge.State.CLOSED) {
+                Forge.PullRequest merged = forge.merge(task.repository(), pr.number(), props.mergeMethod());
+                change(task, current -> flow.pullRequestClosed(current, true, "xp-fleet"));
+                status(forge, task, "Pull request #" + merged.number() + " is merged.");
+            }
+        } catch (ForgeException.MergeConflict e) {
+            log.warn("Task {}: {}", task.id(), e.getMessage());
+            status(forge, task, "Pull request needs a person: " + e.getMessage());
+        } catch (ForgeException | WorkspaceException | IllegalArgumentException e) {
+            log.warn("Task {} cannot go to the forge: {}", task.id(), e.getMessage());
+            change(
+                    task,
+                    current -> current.state() == TaskState.APPROVED
+                            ? flow.forgeFailed(current, e.getMessage())
+                            : current);
+        }
+    }
+
+    /** The task's open (or merged) pull request, pushing its branch and opening it when missing. */
+    private Forge.PullRequest pullRequestFor(Forge forge, Task task) throws WorkspaceException {
+        String branch = TaskBranches.of(task);
+        Optional<Forge.PullRequest> existing =
+                forge.findPullRequest(task.repository(), branch).filter(pr -> pr.state() != Forge.State.CLOSED);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Forge.RepositoryInfo info = forge.repository(task.repository());
+        if (info.headCommit() == null) {
+            throw new ForgeException(task.repository() + " has no commits to change");
+        }
+        if (forge.branchHead(task.repository(), branch).isEmpty()) {
+            String patch = patch(task);
+            try (Workspace workspace = new Workspaces(props.workspaceRoot())
+                    .cloneAt(forge.cloneUri(task.repository()), info.headCommit(), null)) {
+                workspace.applyDiff(patch);
+                String commit = workspace.commit(
+                        "Task " + task.id() + ": " + firstLine(task.title()), "xp-fleet", "fleet@localhost");
+                forge.pushBranch(task.repository(), branch, workspace.gitDir(), commit);
+            } catch (IOException e) {
+                throw new ForgeException("cannot clean up the workspace: " + e.getMessage(), e);
+            }
+        }
+        return forge.openPullRequest(
+                task.repository(),
+                new Forge.NewPullRequest(branch, info.defaultBranch(), firstLine(task.title()), body(task), task.id()));
+    }
+
+    /** The developer's patch of this iteration, from the artifact store; only this task's artifacts. */
+    private String patch(Task task) {
+        JsonNode dev = latestOutput(task, "dev.implement");
+        String key = dev.path("patch").asString("");
+        if (!key.startsWith("tasks/" + task.id() + "/")) {
+            throw new ForgeException("the developer's result names no patch of this task (got '" + key + "')");
+        }
+        try {
+            byte[] bytes = artifacts.get(key).orElseThrow(() -> new ForgeException("patch " + key + " is missing"));
+            if (bytes.length > MAX_PATCH_BYTES) {
+                throw new ForgeException("patch " + key + " is larger than 5 MB");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ForgeException("cannot read patch " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode latestOutput(Task task, String inputType) {
+        return jdbc.sql("""
+                        SELECT output::text FROM agent_logs
+                         WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter = :iter
+                         ORDER BY created_at DESC LIMIT 1
+                        """)
+                .param("task", task.id())
+                .param("type", inputType)
+                .param("iter", task.iteration())
+                .query(String.class)
+                .optional()
+                .map(JSON::readTree)
+                .orElse(JSON.missingNode());
+    }
+
+    private String body(Task task) {
+        JsonNode qa = latestOutput(task, "qa.verify");
+        JsonNode review = latestOutput(task, "review.diff");
+        StringBuilder body = new StringBuilder();
+        if (task.issueNumber() != null) {
+            body.append("Closes #").append(task.issueNumber()).append("\n\n");
+        }
+        body.append("Made by the XP fleet for task `")
+                .append(task.id())
+                .append("`, iteration ")
+                .append(task.iteration())
+                .append(" of at most ")
+                .append(task.maxIters())
+                .append(".\n\n");
+        body.append("**QA**: ").append(qa.path("verdict").asString("no report"));
+        if (qa.path("coverage").isNumber()) {
+            body.append(", coverage ").append(qa.path("coverage").asString());
+        }
+        body.append("\n\n**Review**: ").append(review.path("decision").asString("no review"));
+        String summary = review.path("summary").asString("");
+        if (!summary.isBlank()) {
+            // The reviewer agent's words, quoted: data for people, not instructions.
+            body.append("\n\n> ").append(summary.replace("\n", "\n> "));
+        }
+        return body.toString();
+    }
+
+    private void status(Forge forge, Task task, String text) {
+        if (task.issueNumber() == null) {
+            return;
+        }
+        try {
+            forge.upsertComment(
+                    task.repository(),
+                    task.issueNumber(),
+                    STATUS_MARKER + ":" + task.id(),
+                    "<!-- " + STATUS_MARKER + ":" + task.id() + " -->\n" + text);
+        } catch (ForgeException e) {
+            log.warn("Task {}: status comment not written: {}", task.id(), e.getMessage());
+        }
+    }
+
+    /** Applies a change to the task as it is now, in a transaction; a concurrent change wins. */
+    private void change(Task task, java.util.function.UnaryOperator<Task> step) {
+        try {
+            tx.executeWithoutResult(s -> tasks.find(task.id()).ifPresent(step::apply));
+        } catch (TaskChangeException e) {
+            log.info("Task {} moved meanwhile: {}", task.id(), e.getMessage());
+        }
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("").strip();
+        return line.length() > 120 ? line.substring(0, 120) : line;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.xpfleet.orchestrator.forge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.common.workspace.Workspace;
+import dev.xpfleet.common.workspace.Workspaces;
+import dev.xpfleet.orchestrator.results.ResultDelivery;
+import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskMode;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import dev.xpfleet.orchestrator.task.TaskState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * From an issue on the local forge to a merged pull request, with every agent's result delivered
+ * twice and the forge step run three times: one branch, one pull request, one status comment, one
+ * merge.
+ */
+@SpringBootTest(
+        properties = {"fleet.forge.auto-merge=true", "fleet.forge.step-interval=PT1H", "fleet.outbox.poll-interval=1h"})
+@FleetServices(database = true)
+class ForgeFlowIT {
+
+    static final Path ROOT = temp("forge-flow");
+
+    @DynamicPropertySource
+    static void forge(DynamicPropertyRegistry registry) {
+        registry.add("fleet.forge.local-root", ROOT::toString);
+        registry.add("fleet.forge.workspaces", () -> temp("forge-workspaces").toString());
+    }
+
+    @Autowired
+    LocalForge forge;
+
+    @Autowired
+    PullRequestStep step;
+
+    @Autowired
+    TaskRepository tasks;
+
+    @Autowired
+    TaskFlow flow;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    ArtifactStore artifacts;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void anApprovedTaskBecomesOneMergedPullRequestWhateverIsRepeated() throws Exception {
+        String repo = "acme/flow-" + UUID.randomUUID().toString().substring(0, 8);
+        forge.createRepository(repo);
+        Path seed = temp("seed");
+        try (Git git =
+                Git.init().setDirectory(seed.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(seed.resolve("Price.java"), "class Price {\n  long cents() { return 100; }\n}\n");
+            git.add().addFilepattern(".").call();
+            String first = git.commit()
+                    .setMessage("first")
+                    .setAuthor("t", "t@e")
+                    .setCommitter("t", "t@e")
+                    .setSign(false)
+                    .call()
+                    .getName();
+            forge.pushBranch(repo, "main", seed.resolve(".git"), first);
+        }
+        Forge.Issue issue = forge.openIssue(repo, "Prices in euros", "Show cents as euros", "alice", List.of("agent"));
+        Task task = tx.execute(s -> flow.start(tasks.transition(
+                tasks.create(
+                        new NewTask(repo, issue.number(), issue.title(), issue.body(), TaskMode.LINEAR, 3, "alice")),
+                TaskState.QUEUED)));
+
+        String patchKey = "tasks/" + task.id() + "/dev/1/patch.diff";
+        try (Workspace workspace = new Workspaces(temp("dev"))
+                .cloneAt(forge.cloneUri(repo), forge.repository(repo).headCommit(), null)) {
+            Files.writeString(
+                    workspace.dir().resolve("Price.java"),
+                    "class Price {\n  long cents() { return 100; }\n  String euros() { return \"1.00\"; }\n}\n");
+            artifacts.put(patchKey, workspace.diff().text().getBytes(StandardCharsets.UTF_8), "text/x-diff");
+        }
+
+        deliverTwice(task, "dev", MessageTypes.DEV_IMPLEMENT, Map.of("patch", patchKey, "patchHash", "h1"));
+        deliverTwice(task, "qa", MessageTypes.QA_VERIFY, Map.of("verdict", "PASSED", "coverage", "0.92"));
+        deliverTwice(
+                task,
+                "review",
+                MessageTypes.REVIEW_DIFF,
+                Map.of("decision", "APPROVE", "summary", "Small and tested."));
+        assertThat(state(task)).isEqualTo(TaskState.APPROVED);
+
+        step.runOnce();
+        step.runOnce();
+        step.runOnce();
+
+        assertThat(state(task)).isEqualTo(TaskState.MERGED);
+        List<Forge.PullRequest> prs = forge.pullRequests(repo);
+        assertThat(prs).singleElement().satisfies(pr -> {
+            assertThat(pr.state()).isEqualTo(Forge.State.MERGED);
+            assertThat(pr.headBranch()).isEqualTo("agent/" + task.id());
+            assertThat(pr.diff()).contains("+  String euros()");
+        });
+        assertThat(forge.repository(repo).headCommit()).isEqualTo(prs.get(0).mergeCommit());
+        assertThat(forge.comments(repo, issue.number()))
+                .singleElement()
+                .satisfies(c -> assertThat(c[1]).contains("is merged"));
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_trail WHERE task_id = :t AND action = 'pull_request.opened'")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM agent_logs WHERE task_id = :t")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .as("each result applied once")
+                .isEqualTo(3);
+        Path check = temp("check");
+        try (Git clone = Git.cloneRepository()
+                .setURI(forge.cloneUri(repo))
+                .setDirectory(check.toFile())
+                .call()) {
+            assertThat(Files.readString(check.resolve("Price.java"))).contains("euros()");
+        }
+    }
+
+    @Test
+    void aPatchThatDoesNotApplyFailsTheTaskWithTheReason() throws Exception {
+        String repo = "acme/bad-" + UUID.randomUUID().toString().substring(0, 8);
+        forge.createRepository(repo);
+        Path seed = temp("seed");
+        try (Git git =
+                Git.init().setDirectory(seed.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(seed.resolve("A.java"), "class A {}\n");
+            git.add().addFilepattern(".").call();
+            forge.pushBranch(
+                    repo,
+                    "main",
+                    seed.resolve(".git"),
+                    git.commit()
+                            .setMessage("a")
+                            .setAuthor("t", "t@e")
+                            .setCommitter("t", "t@e")
+                            .setSign(false)
+                            .call()
+                            .getName());
+        }
+        Task task = tx.execute(s -> flow.start(tasks.transition(
+                tasks.create(new NewTask(repo, null, "Broken", "", TaskMode.LINEAR, 3, "alice")), TaskState.QUEUED)));
+        String key = "tasks/" + task.id() + "/dev/1/patch.diff";
+        artifacts.put(
+                key,
+                "--- a/Missing.java\n+++ b/Missing.java\n@@ -1 +1 @@\n-x\n+y\n".getBytes(StandardCharsets.UTF_8),
+                "text/x-diff");
+        deliverTwice(task, "dev", MessageTypes.DEV_IMPLEMENT, Map.of("patch", key));
+        deliverTwice(task, "qa", MessageTypes.QA_VERIFY, Map.of("verdict", "PASSED"));
+        deliverTwice(task, "review", MessageTypes.REVIEW_DIFF, Map.of("decision", "APPROVE"));
+
+        step.runOnce();
+
+        assertThat(state(task)).isEqualTo(TaskState.FAILED);
+        assertThat(jdbc.sql("SELECT detail->>'reason' FROM audit_trail WHERE task_id = :t AND action = 'forge.failed'")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .single())
+                .contains("does not apply");
+        assertThat(forge.pullRequests(repo)).isEmpty();
+    }
+
+    private void deliverTwice(Task task, String role, String inputType, Map<String, String> output) {
+        Task current = tasks.find(task.id()).orElseThrow();
+        ObjectNode out = EnvelopeCodec.mapper().createObjectNode();
+        output.forEach(out::put);
+        Envelope input = Envelope.create(inputType, current.id(), current.iteration(), null);
+        Envelope result = new AgentResult(
+                        role, input.eventId(), inputType, AgentResult.Outcome.COMPLETED, "done", 1, "test", out)
+                .toEnvelope(input);
+        ResultDelivery results = new ResultDelivery(context);
+        assertThat(results.deliver(result)).isTrue();
+        assertThat(results.deliver(result)).as("a redelivery changes nothing").isFalse();
+    }
+
+    private TaskState state(Task task) {
+        return tasks.find(task.id()).orElseThrow().state();
+    }
+
+    private static Path temp(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
