@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * APPROVED -> the developer's patch on branch {@code agent/<task>} (pair: {@code
  * pair/<task>/iter<N>}) -> a pull request -> PR_OPEN, and, where {@code fleet.forge.auto-merge} says
  * so, merged -> MERGED. Runs on every replica; each step looks up what is already on the forge
- * first, so a retry after a crash, or two replicas at once, never push twice, open a second pull
- * request or post a second status comment.
+ * first, so a retry after a crash, or two replicas at once, never push twice or open a second pull
+ * request. The issue's status comment is kept by {@link StatusComments}.
  */
 @Component
 public class PullRequestStep {
@@ -99,20 +99,15 @@ public class PullRequestStep {
                 change(
                         task,
                         current -> flow.pullRequestOpened(current, pr.number(), pr.repository() + "#" + pr.number()));
-                status(
-                        forge,
-                        task,
-                        "Pull request #" + pr.number() + " is open with the change (iteration " + task.iteration()
-                                + ").");
             }
             if (props.autoMerge() && pr.state() != Forge.State.CLOSED) {
                 Forge.PullRequest merged = forge.merge(task.repository(), pr.number(), props.mergeMethod());
                 change(task, current -> flow.pullRequestClosed(current, true, "xp-fleet"));
-                status(forge, task, "Pull request #" + merged.number() + " is merged.");
+                log.info("Task {}: pull request #{} merged as {}", task.id(), merged.number(), merged.mergeCommit());
             }
         } catch (ForgeException.MergeConflict e) {
+            // Left open for a person; the status comment keeps saying the pull request is open.
             log.warn("Task {}: {}", task.id(), e.getMessage());
-            status(forge, task, "Pull request needs a person: " + e.getMessage());
         } catch (ForgeException | WorkspaceException | IllegalArgumentException e) {
             log.warn("Task {} cannot go to the forge: {}", task.id(), e.getMessage());
             change(
@@ -210,21 +205,6 @@ public class PullRequestStep {
             body.append("\n\n> ").append(summary.replace("\n", "\n> "));
         }
         return body.toString();
-    }
-
-    private void status(Forge forge, Task task, String text) {
-        if (task.issueNumber() == null) {
-            return;
-        }
-        try {
-            forge.upsertComment(
-                    task.repository(),
-                    task.issueNumber(),
-                    STATUS_MARKER + ":" + task.id(),
-                    "<!-- " + STATUS_MARKER + ":" + task.id() + " -->\n" + text);
-        } catch (ForgeException e) {
-            log.warn("Task {}: status comment not written: {}", task.id(), e.getMessage());
-        }
     }
 
     /** Applies a change to the task as it is now, in a transaction; a concurrent change wins. */

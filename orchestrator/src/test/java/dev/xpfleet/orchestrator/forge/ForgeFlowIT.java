@@ -59,6 +59,9 @@ class ForgeFlowIT {
     PullRequestStep step;
 
     @Autowired
+    StatusComments statusComments;
+
+    @Autowired
     TaskRepository tasks;
 
     @Autowired
@@ -119,8 +122,11 @@ class ForgeFlowIT {
         assertThat(state(task)).isEqualTo(TaskState.APPROVED);
 
         step.runOnce();
+        statusComments.runOnce();
         step.runOnce();
         step.runOnce();
+        statusComments.runOnce();
+        statusComments.runOnce();
 
         assertThat(state(task)).isEqualTo(TaskState.MERGED);
         List<Forge.PullRequest> prs = forge.pullRequests(repo);
@@ -132,7 +138,8 @@ class ForgeFlowIT {
         assertThat(forge.repository(repo).headCommit()).isEqualTo(prs.get(0).mergeCommit());
         assertThat(forge.comments(repo, issue.number()))
                 .singleElement()
-                .satisfies(c -> assertThat(c[1]).contains("is merged"));
+                .satisfies(
+                        c -> assertThat(c[1]).contains("Merged (#" + prs.get(0).number() + ")"));
         assertThat(jdbc.sql("SELECT count(*) FROM audit_trail WHERE task_id = :t AND action = 'pull_request.opened'")
                         .param("t", task.id())
                         .query(Long.class)
@@ -151,6 +158,49 @@ class ForgeFlowIT {
                 .call()) {
             assertThat(Files.readString(check.resolve("Price.java"))).contains("euros()");
         }
+    }
+
+    @Test
+    void theStatusCommentFollowsTheTaskAndIsWrittenOnlyWhenItChanges() throws Exception {
+        String repo = "acme/status-" + UUID.randomUUID().toString().substring(0, 8);
+        forge.createRepository(repo);
+        Forge.Issue issue = forge.openIssue(repo, "Fix totals", "", "alice", List.of("agent"));
+        Task task = tx.execute(s -> flow.start(tasks.transition(
+                tasks.create(new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice")),
+                TaskState.QUEUED)));
+
+        statusComments.runOnce();
+        assertThat(comment(repo, issue.number())).contains("Picked up");
+
+        deliverTwice(task, "dev", MessageTypes.DEV_IMPLEMENT, Map.of("patchHash", "h"));
+        Map<String, String> failed = Map.of("verdict", "FAILED", "summary", "CartTest.total expected 300 but was 299");
+        deliverTwice(task, "qa", MessageTypes.QA_VERIFY, failed);
+        statusComments.runOnce();
+        String updated = comment(repo, issue.number());
+        java.time.OffsetDateTime written = commentWrittenAt(repo);
+        jdbc.sql("UPDATE tasks SET updated_at = now() WHERE id = :t")
+                .param("t", task.id())
+                .update();
+        statusComments.runOnce();
+
+        assertThat(updated)
+                .contains("Iteration 1 did not pass: `CartTest.total expected 300 but was 299`")
+                .contains("iteration 2 of 3");
+        assertThat(forge.comments(repo, issue.number())).hasSize(1);
+        assertThat(commentWrittenAt(repo))
+                .as("the same status is not written again")
+                .isEqualTo(written);
+    }
+
+    private java.time.OffsetDateTime commentWrittenAt(String repo) {
+        return jdbc.sql("SELECT updated_at FROM forge_comments WHERE repository = :r")
+                .param("r", repo)
+                .query(java.time.OffsetDateTime.class)
+                .single();
+    }
+
+    private String comment(String repo, int number) {
+        return forge.comments(repo, number).get(0)[1];
     }
 
     @Test

@@ -1,0 +1,132 @@
+package dev.xpfleet.orchestrator.forge;
+
+import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps one status comment per task on its issue saying where the task is (picked up, iteration N
+ * failed QA and why, pull request open, blocked on budget, needs a person, ...). It compares what
+ * the comment should say with what it last wrote and writes only on a change, into the one comment
+ * found by its hidden marker: edited in place, never a stream of new ones.
+ */
+@Component
+public class StatusComments {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusComments.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ObjectProvider<Forge> forges;
+    private final TaskRepository tasks;
+    private final JdbcClient jdbc;
+
+    StatusComments(ObjectProvider<Forge> forges, TaskRepository tasks, JdbcClient jdbc) {
+        this.forges = forges;
+        this.tasks = tasks;
+        this.jdbc = jdbc;
+    }
+
+    @Scheduled(fixedDelayString = "${fleet.forge.step-interval:PT2S}")
+    void scheduled() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Status comment round failed: {}", e.getMessage());
+        }
+    }
+
+    /** Brings the comments of tasks changed since their last comment up to date. */
+    public void runOnce() {
+        Forge forge = forges.getIfAvailable();
+        if (forge == null) {
+            return;
+        }
+        List<UUID> changed = jdbc.sql("""
+                        SELECT t.id FROM tasks t LEFT JOIN forge_status_comments s ON s.task_id = t.id
+                         WHERE t.issue_number IS NOT NULL AND (s.task_id IS NULL OR t.updated_at > s.updated_at)
+                         ORDER BY t.updated_at LIMIT 50
+                        """).query(UUID.class).list();
+        for (UUID id : changed) {
+            tasks.find(id).ifPresent(task -> update(forge, task));
+        }
+    }
+
+    private void update(Forge forge, Task task) {
+        String text = StatusText.of(task, facts(task), lastVerdict(task));
+        String body = "<!-- " + PullRequestStep.STATUS_MARKER + ":" + task.id() + " -->\n" + text;
+        String hash = sha256(body);
+        String previous = jdbc.sql("SELECT text_hash FROM forge_status_comments WHERE task_id = :t")
+                .param("t", task.id())
+                .query(String.class)
+                .optional()
+                .orElse(null);
+        try {
+            if (!hash.equals(previous)) {
+                forge.upsertComment(
+                        task.repository(), task.issueNumber(), PullRequestStep.STATUS_MARKER + ":" + task.id(), body);
+            }
+            jdbc.sql("""
+                            INSERT INTO forge_status_comments (task_id, text_hash, updated_at) VALUES (:t, :h, :at)
+                            ON CONFLICT (task_id) DO UPDATE SET text_hash = :h, updated_at = :at
+                            """)
+                    .param("t", task.id())
+                    .param("h", hash)
+                    .param("at", java.time.OffsetDateTime.ofInstant(task.updatedAt(), java.time.ZoneOffset.UTC))
+                    .update();
+        } catch (ForgeException e) {
+            log.warn("Task {}: status comment not written: {}", task.id(), e.getMessage());
+        }
+    }
+
+    private Map<String, JsonNode> facts(Task task) {
+        Map<String, JsonNode> facts = new HashMap<>();
+        jdbc.sql("""
+                        SELECT DISTINCT ON (action) action, detail::text FROM audit_trail
+                         WHERE task_id = :t AND action IN
+                               ('pull_request.opened', 'budget.exceeded', 'task.needs_human', 'task.failed', 'forge.failed')
+                         ORDER BY action, occurred_at DESC
+                        """)
+                .param("t", task.id())
+                .query((rs, i) -> facts.put(rs.getString(1), JSON.readTree(rs.getString(2))))
+                .list();
+        return facts;
+    }
+
+    private JsonNode lastVerdict(Task task) {
+        return jdbc.sql("""
+                        SELECT output::text FROM agent_logs
+                         WHERE task_id = :t AND input_type IN ('qa.verify', 'review.diff') AND output IS NOT NULL
+                           AND coalesce(output->>'verdict', '') <> 'PASSED' AND coalesce(output->>'decision', '') <> 'APPROVE'
+                         ORDER BY created_at DESC LIMIT 1
+                        """)
+                .param("t", task.id())
+                .query(String.class)
+                .optional()
+                .map(JSON::readTree)
+                .orElse(JSON.missingNode());
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
