@@ -8,8 +8,16 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** Errors of the API as problem details, never stack traces. */
-@RestControllerAdvice(basePackageClasses = ApiErrors.class)
+/**
+ * Errors of the REST API (tasks and operations, repository context, the local forge) as problem
+ * details, never stack traces. The /v1 gateway answers in OpenAI's error shape instead.
+ */
+@RestControllerAdvice(
+        basePackages = {
+            "dev.xpfleet.orchestrator.api",
+            "dev.xpfleet.orchestrator.context",
+            "dev.xpfleet.orchestrator.forge"
+        })
 class ApiErrors {
 
     @ExceptionHandler(Callers.ForbiddenException.class)

@@ -75,16 +75,6 @@ class ContextController {
         return indexer.index(request.repository(), gitDir, request.commit());
     }
 
-    @ExceptionHandler(Callers.ForbiddenException.class)
-    ProblemDetail forbidden(Callers.ForbiddenException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-    }
-
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail notReady(IllegalStateException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());

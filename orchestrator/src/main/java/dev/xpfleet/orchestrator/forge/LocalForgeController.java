@@ -100,16 +100,6 @@ class LocalForgeController {
         return forge.pullRequest(owner + "/" + name, number);
     }
 
-    @ExceptionHandler(Callers.ForbiddenException.class)
-    ProblemDetail forbidden(Callers.ForbiddenException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-    }
-
     @ExceptionHandler(ForgeException.class)
     ProblemDetail refused(ForgeException e) {
         HttpStatus status = e.getMessage().startsWith("no ") ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
