@@ -262,8 +262,22 @@ ENV
   say env "endpoints written to $FLEET_ENV_FILE"
 }
 
+# The QA agent runs repository code in a sandbox: bubblewrap in new namespaces, as nobody, with
+# cgroup limits. Without it the agent refuses untrusted code unless an operator allows it.
+provision_sandbox() {
+  if command -v bwrap >/dev/null 2>&1; then
+    say sandbox "bubblewrap $(bwrap --version 2>/dev/null | awk '{print $2}') present"
+  elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
+    say sandbox "installing bubblewrap"
+    apt_install bubblewrap
+  else
+    say sandbox "warning: bubblewrap missing and no root to install it; the QA agent will refuse untrusted code"
+  fi
+}
+
 require_jdk
 provision_postgres
 provision_redis
 provision_s3
+provision_sandbox
 write_env

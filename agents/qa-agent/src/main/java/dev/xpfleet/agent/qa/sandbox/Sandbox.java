@@ -1,0 +1,226 @@
+package dev.xpfleet.agent.qa.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a command in a workspace the way ../shared/STACK.md found to hold up on these machines: the
+ * process joins fresh cgroup v1 memory and pids groups, then {@code timeout} -> {@code setpriv}
+ * (user nobody, no capabilities) -> {@code bwrap} (new user, pid, ipc, uts and network namespaces:
+ * only {@code lo} exists; the whole file system read-only except the workspace and a private
+ * {@code /tmp}). Needs root to create the cgroups; the command itself never runs as root.
+ */
+public final class Sandbox {
+
+    private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+    private static final int OUTPUT_TAIL = 16_000;
+    private static final int NOBODY = 65534;
+    private static final String SETUP_FAILED = "xp-fleet sandbox: cannot join the cgroups";
+
+    /** Joins the cgroups, then starts the chain; the command's words follow as "$@" (never re-parsed). */
+    private static final String LAUNCH = """
+            echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" || { echo "%s"; exit 125; }
+            secs=$3; shift 3
+            exec timeout --kill-after=2 "$secs" \
+              setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+              bwrap --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts \
+                --die-with-parent --new-session --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \
+                --bind "$WORKSPACE" "$WORKSPACE" --chdir "$WORKSPACE" --setenv HOME "$WORKSPACE" -- "$@"
+            """.formatted(Sandbox.SETUP_FAILED);
+
+    /** Why the sandbox cannot run here, or null when it can. */
+    public static String unavailableReason() {
+        for (String tool : List.of("bwrap", "setpriv", "timeout")) {
+            if (!onPath(tool)) {
+                return tool + " is not installed (Debian: apt-get install bubblewrap util-linux coreutils)";
+            }
+        }
+        for (String controller : List.of("memory", "pids")) {
+            if (!Files.isWritable(CGROUPS.resolve(controller))) {
+                return "cgroup v1 " + controller + " controller not writable at " + CGROUPS.resolve(controller)
+                        + " (the agent needs root to set limits)";
+            }
+        }
+        return null;
+    }
+
+    public SandboxResult run(Path workspace, List<String> command, SandboxLimits limits) {
+        String unavailable = unavailableReason();
+        if (unavailable != null) {
+            return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
+        }
+        String id = "xpfleet-" + UUID.randomUUID();
+        Path memory = CGROUPS.resolve("memory").resolve(id);
+        Path pids = CGROUPS.resolve("pids").resolve(id);
+        long start = System.nanoTime();
+        Path log = null;
+        try {
+            Files.createDirectory(memory);
+            Files.createDirectory(pids);
+            Files.writeString(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            writeIfPresent(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.processes()));
+            giveToNobody(workspace);
+            log = Files.createTempFile("sandbox", ".log");
+            List<String> argv = new ArrayList<>(List.of(
+                    "sh",
+                    "-c",
+                    LAUNCH,
+                    "sandbox",
+                    memory.toString(),
+                    pids.toString(),
+                    Long.toString(Math.max(1, limits.time().toSeconds()))));
+            argv.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .directory(workspace.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            builder.environment().put("LANG", "C.UTF-8");
+            builder.environment().put("WORKSPACE", workspace.toAbsolutePath().toString());
+            Process process = builder.start();
+            // timeout(1) ends it; this is the backstop should the chain itself hang.
+            if (!process.waitFor(limits.time().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            int exit = process.exitValue();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String output = tail(log);
+            return new SandboxResult(outcome(exit, millis, limits, output, memory, pids), exit, output, millis);
+        } catch (IOException e) {
+            return new SandboxResult(
+                    SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot set up the sandbox: " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SandboxResult(SandboxResult.Outcome.TIMEOUT, -1, "interrupted", 0);
+        } finally {
+            killAll(pids);
+            killAll(memory);
+            removeQuietly(memory);
+            removeQuietly(pids);
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException e) {
+                    // temp file; the OS cleans up
+                }
+            }
+        }
+    }
+
+    private static SandboxResult.Outcome outcome(
+            int exit, long millis, SandboxLimits limits, String output, Path memory, Path pids) throws IOException {
+        if (exit == 125 && output.contains(SETUP_FAILED)) {
+            return SandboxResult.Outcome.SANDBOX_UNAVAILABLE;
+        }
+        if (counter(pids.resolve("pids.events"), "max") > 0) {
+            return SandboxResult.Outcome.TOO_MANY_PROCESSES;
+        }
+        if (counter(memory.resolve("memory.oom_control"), "oom_kill") > 0) {
+            return SandboxResult.Outcome.OUT_OF_MEMORY;
+        }
+        if (exit == 124 || (exit == 137 && millis >= limits.time().toMillis())) {
+            return SandboxResult.Outcome.TIMEOUT;
+        }
+        return SandboxResult.Outcome.COMPLETED;
+    }
+
+    /** A number from a cgroup file: the whole content, or the value after {@code key}. */
+    private static long counter(Path file, String key) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        String text = Files.readString(file).strip();
+        if (key != null) {
+            for (String line : text.split("\n")) {
+                String[] parts = line.strip().split("\\s+");
+                if (parts.length == 2 && parts[0].equals(key)) {
+                    return Long.parseLong(parts[1]);
+                }
+            }
+            return 0;
+        }
+        return text.isEmpty() ? 0 : Long.parseLong(text);
+    }
+
+    private static void killAll(Path cgroup) {
+        Path procs = cgroup.resolve("cgroup.procs");
+        for (int round = 0; round < 20 && Files.exists(procs); round++) {
+            List<String> left;
+            try {
+                left = Files.readAllLines(procs).stream()
+                        .filter(s -> !s.isBlank())
+                        .toList();
+            } catch (IOException e) {
+                return;
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            for (String pid : left) {
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void removeQuietly(Path cgroup) {
+        try {
+            Files.deleteIfExists(cgroup);
+        } catch (IOException e) {
+            log.warn("Could not remove cgroup {}: {}", cgroup, e.getMessage());
+        }
+    }
+
+    private static void writeIfPresent(Path file, String value) {
+        if (Files.exists(file)) {
+            try {
+                Files.writeString(file, value);
+            } catch (IOException e) {
+                log.debug("{} not set: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    /** The command runs as nobody: it must own its workspace, and only that. */
+    private static void giveToNobody(Path workspace) throws IOException {
+        try (var paths = Files.walk(workspace)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setAttribute(p, "unix:uid", NOBODY);
+                    Files.setAttribute(p, "unix:gid", NOBODY);
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        byte[] bytes = Files.readAllBytes(log);
+        int from = Math.max(0, bytes.length - OUTPUT_TAIL);
+        return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : List.of("/usr/local/bin", "/usr/bin", "/bin")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.xpfleet.agent.qa.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile commands against the real sandbox (bubblewrap, setpriv, cgroup v1): each is contained and
+ * reported with its reason, and the next run works. Provisioning installs bubblewrap; these tests
+ * need root for the cgroups, as the agent does.
+ */
+class SandboxIT {
+
+    static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(5), 128L * 1024 * 1024, 64);
+
+    private final Sandbox sandbox = new Sandbox();
+
+    @BeforeAll
+    static void sandboxWorksHere() {
+        assertThat(Sandbox.unavailableReason())
+                .as("provisioning installs bubblewrap; the agent runs as root")
+                .isNull();
+    }
+
+    @Test
+    void aNormalCommandRunsAsNobodyInItsWorkspaceAndItsFilesStay() throws Exception {
+        Path work = Files.createTempDirectory("ws");
+
+        SandboxResult result = run(work, "id -u; echo built > out.txt; echo done");
+
+        assertThat(result.outcome()).isEqualTo(SandboxResult.Outcome.COMPLETED);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("65534").contains("done");
+        assertThat(Files.readString(work.resolve("out.txt"))).isEqualTo("built\n");
+    }
+
+    @Test
+    void theNetworkIsNotThere() throws Exception {
+        try (ServerSocket listening = new ServerSocket(0)) {
+            SandboxResult result = run(
+                    Files.createTempDirectory("ws"),
+                    "exec 3<>/dev/tcp/127.0.0.1/" + listening.getLocalPort() + " && echo CONNECTED || echo REFUSED");
+
+            assertThat(result.output()).contains("REFUSED").doesNotContain("CONNECTED");
+        }
+    }
+
+    @Test
+    void nothingOutsideTheWorkspaceCanBeWritten() throws Exception {
+        Path outside = Files.createTempDirectory("outside");
+        outside.toFile().setWritable(true, false);
+
+        SandboxResult result = run(
+                Files.createTempDirectory("ws"),
+                "touch " + outside.resolve("pwned") + " 2>&1; touch /etc/pwned 2>&1; touch /tmp/ok && echo TMP_OK");
+
+        assertThat(result.output()).contains("Read-only file system").contains("TMP_OK");
+        assertThat(outside.resolve("pwned")).doesNotExist();
+        assertThat(Path.of("/etc/pwned")).doesNotExist();
+    }
+
+    @Test
+    void aForkBombIsStoppedAndNamed() throws Exception {
+        SandboxResult result = run(Files.createTempDirectory("ws"), "bomb() { bomb | bomb & }; bomb; sleep 30");
+
+        assertThat(result.outcome()).isEqualTo(SandboxResult.Outcome.TOO_MANY_PROCESSES);
+        assertThat(result.reason()).contains("more processes than allowed");
+        assertThat(result.millis()).isLessThan(25_000);
+    }
+
+    @Test
+    void endlessAllocationIsKilledAndNamed() throws Exception {
+        SandboxResult result = run(Files.createTempDirectory("ws"), "tail /dev/zero");
+
+        assertThat(result.outcome()).isEqualTo(SandboxResult.Outcome.OUT_OF_MEMORY);
+        assertThat(result.reason()).contains("more memory than allowed");
+    }
+
+    @Test
+    void sleepingForeverHitsTheTimeLimitAndTheNextRunStillWorks() throws Exception {
+        SandboxResult slept = run(Files.createTempDirectory("ws"), "sleep 600");
+        SandboxResult next = run(Files.createTempDirectory("ws"), "echo still-serving");
+
+        assertThat(slept.outcome()).isEqualTo(SandboxResult.Outcome.TIMEOUT);
+        assertThat(slept.millis()).isBetween(4_000L, 15_000L);
+        assertThat(next.outcome()).isEqualTo(SandboxResult.Outcome.COMPLETED);
+        assertThat(next.output()).contains("still-serving");
+    }
+
+    @Test
+    void leftoverProcessesAreKilledAndTheCgroupsRemoved() throws Exception {
+        run(Files.createTempDirectory("ws"), "(sleep 600 &) ; echo started");
+
+        try (var groups = Files.list(Path.of("/sys/fs/cgroup/pids"))) {
+            assertThat(groups.filter(p -> p.getFileName().toString().startsWith("xpfleet-")))
+                    .isEmpty();
+        }
+    }
+
+    private SandboxResult run(Path workspace, String script) {
+        return sandbox.run(workspace, List.of("bash", "-c", script), LIMITS);
+    }
+}
