@@ -5,6 +5,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.orchestrator.support.BackgroundLoop;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -31,7 +32,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -41,7 +41,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * unpublished, so each task's messages keep their order. A row is marked only after its XADD
  * succeeded; a crash in between republishes it and consumers drop the duplicate by event id.
  */
-public final class OutboxRelay implements SmartLifecycle {
+public final class OutboxRelay extends BackgroundLoop {
 
     /** "fleetobx" as a number: the advisory lock every relay competes for. */
     static final long LOCK_KEY = 0x666C6565746F6278L;
@@ -69,15 +69,14 @@ public final class OutboxRelay implements SmartLifecycle {
     private final Counter failed;
     private final Timer lag;
 
-    private volatile boolean running;
     private volatile boolean leader;
-    private Thread thread;
     private Connection lockConnection;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redis;
 
     public OutboxRelay(
             DataSource dataSource, RedisURI redisUri, StreamNames names, OutboxProperties props, MeterRegistry meters) {
+        super("outbox-relay");
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.redisUri = redisUri;
@@ -93,40 +92,20 @@ public final class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
+    protected void beforeStart() {
         redisClient = RedisClient.create();
         // While Redis is away, fail the XADD at once (the row stays PENDING and is retried) instead
         // of queueing it in the client, where it could be sent late, after the row was retried.
         redisClient.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-        thread = Thread.ofPlatform().name("outbox-relay").start(this::loop);
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void afterStop() {
         releaseLeadership();
         closeRedis();
         redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /** Whether this replica is the one publishing. */
@@ -134,11 +113,14 @@ public final class OutboxRelay implements SmartLifecycle {
         return leader;
     }
 
-    private void loop() {
-        while (running) {
+    @Override
+    protected void loop() {
+        while (isRunning()) {
             try {
                 if (!leader && !tryLead()) {
-                    Thread.sleep(props.standbyInterval());
+                    if (!pause(props.standbyInterval())) {
+                        return;
+                    }
                     continue;
                 }
                 if (publishBatch() == 0) {
@@ -152,7 +134,9 @@ public final class OutboxRelay implements SmartLifecycle {
                 if (!lockAlive()) {
                     releaseLeadership();
                 }
-                sleepQuietly(props.retryBackoff());
+                if (!pause(props.retryBackoff())) {
+                    return;
+                }
             }
         }
     }
@@ -327,14 +311,6 @@ public final class OutboxRelay implements SmartLifecycle {
         if (redis != null) {
             redis.close();
             redis = null;
-        }
-    }
-
-    private static void sleepQuietly(Duration pause) {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

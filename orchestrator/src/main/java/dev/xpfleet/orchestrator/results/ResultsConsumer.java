@@ -4,6 +4,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.orchestrator.support.BackgroundLoop;
 import dev.xpfleet.orchestrator.task.TaskChangeException;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the results stream in the {@code orchestrator} group, one consumer per replica. Each result
@@ -34,7 +34,7 @@ import org.springframework.context.SmartLifecycle;
  * pending for another to reclaim; a result that cannot be read, or fails {@code max-deliveries}
  * times, goes to the dead-letter stream and its task shows it.
  */
-public final class ResultsConsumer implements SmartLifecycle {
+public final class ResultsConsumer extends BackgroundLoop {
 
     static final String GROUP = "orchestrator";
 
@@ -58,12 +58,11 @@ public final class ResultsConsumer implements SmartLifecycle {
     private final Counter deadLettered;
     private final Timer lag;
 
-    private volatile boolean running;
-    private Thread thread;
     private RedisClient client;
 
     public ResultsConsumer(
             RedisURI uri, StreamNames names, ResultsProperties props, ResultApplier applier, MeterRegistry meters) {
+        super("results-consumer");
         this.uri = uri;
         this.stream = names.results();
         this.deadLetters = names.prefix() + "dlq:results";
@@ -80,42 +79,23 @@ public final class ResultsConsumer implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
+    protected void beforeStart() {
         client = RedisClient.create();
-        thread = Thread.ofPlatform().name("results-consumer").start(this::loop);
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void afterStop() {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
     @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
-    private void loop() {
+    @Override
+    protected void loop() {
         Duration backoff = Duration.ofMillis(200);
         StatefulRedisConnection<String, String> connection = null;
         String ownCursor = "0";
         long nextReclaim = 0;
-        while (running) {
+        while (isRunning()) {
             try {
                 if (connection == null || !connection.isOpen()) {
                     connection = client.connect(RedisURI.builder(uri)
@@ -151,7 +131,7 @@ public final class ResultsConsumer implements SmartLifecycle {
                         .forEach(entry -> process(redis, entry));
                 backoff = Duration.ofMillis(200);
             } catch (RuntimeException e) {
-                if (!running) {
+                if (!isRunning()) {
                     return;
                 }
                 if (e.getMessage() != null && e.getMessage().contains("NOGROUP") && connection != null) {
@@ -159,10 +139,7 @@ public final class ResultsConsumer implements SmartLifecycle {
                     connection = null;
                 }
                 log.warn("Reading {} failed: {}; retrying in {} ms", stream, e.getMessage(), backoff.toMillis());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                if (!pause(backoff)) {
                     return;
                 }
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0

@@ -167,14 +167,22 @@ public final class Sandbox {
             if (left.isEmpty()) {
                 return;
             }
+            List<java.util.concurrent.CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
             for (String pid : left) {
-                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
+                    p.destroyForcibly();
+                    exits.add(p.onExit());
+                });
             }
             try {
-                Thread.sleep(50);
+                java.util.concurrent.CompletableFuture.allOf(
+                                exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .get(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // look again: whatever is still listed gets another round
             }
         }
     }

@@ -1,0 +1,2 @@
+/** Small pieces the orchestrator's features share. */
+package dev.xpfleet.orchestrator.support;
