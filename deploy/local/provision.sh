@@ -273,6 +273,14 @@ provision_sandbox() {
   else
     say sandbox "warning: bubblewrap missing and no root to install it; the QA agent will refuse untrusted code"
   fi
+  # The test runners the QA agent runs Python repositories with. Inside the sandbox only the
+  # system's python3 is reachable (a pyenv under /root is not readable by nobody).
+  if /usr/bin/python3 -c "import pytest, pytest_cov" >/dev/null 2>&1; then
+    say sandbox "python3 with pytest and pytest-cov present"
+  elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
+    say sandbox "installing pytest and pytest-cov for the system python3"
+    apt_install python3-pytest python3-pytest-cov
+  fi
 }
 
 require_jdk

@@ -29,6 +29,7 @@ public final class Secrets {
                     Pattern.compile("\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
                     "[REDACTED github-token]"),
             new Rule("aws-key", Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b"), "[REDACTED aws-key]"),
+            new Rule("google-api-key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}\\b"), "[REDACTED google-api-key]"),
             new Rule("slack-token", Pattern.compile("\\bxox[abprs]-[A-Za-z0-9-]{10,}"), "[REDACTED slack-token]"),
             new Rule(
                     "secret-field",
@@ -37,6 +38,20 @@ public final class Secrets {
                     "$1[REDACTED secret-field]$2"));
 
     private Secrets() {}
+
+    /**
+     * The kinds of secret in {@code text}, by the same rules {@link #redact} removes them with
+     * (e.g. {@code aws-key}, {@code github-token}); empty when there are none.
+     */
+    public static List<String> kinds(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        return RULES.stream()
+                .filter(rule -> rule.pattern().matcher(text).find())
+                .map(Rule::label)
+                .toList();
+    }
 
     public static String redact(String text) {
         if (text == null || text.isEmpty()) {

@@ -131,6 +131,33 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the working tree back to the base commit: tracked files reset, every untracked or
+     * ignored file removed (build output, reports), except the top-level directories named in
+     * {@code keep} (e.g. {@code node_modules}, fetched once for several runs).
+     */
+    public void reset(List<String> keep) throws WorkspaceException {
+        try {
+            git.reset()
+                    .setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
+                    .setRef(base.name())
+                    .call();
+            java.util.Set<String> untracked = git.clean()
+                    .setDryRun(true)
+                    .setIgnore(false)
+                    .setCleanDirectories(true)
+                    .call();
+            for (String path : untracked) {
+                String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+                if (keep.stream().noneMatch(k -> p.equals(k) || p.startsWith(k + "/"))) {
+                    WorkspaceArchive.deleteTree(dir.resolve(p));
+                }
+            }
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new WorkspaceException("cannot reset " + dir + " to " + base.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The workspace's git directory, e.g. to push from. */
     public Path gitDir() {
         return dir.resolve(".git");
@@ -197,6 +224,11 @@ public final class Workspace implements AutoCloseable {
                 throw new WorkspaceException("the diff writes through a link: '" + path + "'");
             }
         }
+    }
+
+    /** The patch hash of a diff's text, as {@link WorkspaceDiff#patchHash()} computes it. */
+    public static String hashOf(String diff) {
+        return sha256(diff);
     }
 
     static String sha256(String text) {

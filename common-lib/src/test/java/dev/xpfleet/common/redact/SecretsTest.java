@@ -50,4 +50,12 @@ class SecretsTest {
         assertThat(Secrets.redact(text)).isEqualTo(text);
         assertThat(Secrets.redact(null)).isNull();
     }
+
+    @Test
+    void kindsNamesWhatWouldBeRedacted() {
+        assertThat(Secrets.kinds("aws = \"AKIAIOSFODNN7EXAMPLE\"; maps = \"AIzaSyA1234567890abcdefghijklmnopqrstuv\""))
+                .containsExactly("aws-key", "google-api-key");
+        assertThat(Secrets.kinds("int total = price * quantity;")).isEmpty();
+        assertThat(Secrets.kinds(null)).isEmpty();
+    }
 }

@@ -1,21 +1,15 @@
 package dev.xpfleet.agent.qa.build;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * Reads JUnit-style XML reports (Surefire, Gradle, pytest {@code --junitxml}, node's junit
@@ -64,15 +58,7 @@ public final class TestReports {
     }
 
     List<TestCase> parse(Path file) throws IOException {
-        if (Files.size(file) > MAX_REPORT_BYTES) {
-            throw new IOException(file.getFileName() + " is larger than 20 MB");
-        }
-        Document doc;
-        try (InputStream in = Files.newInputStream(file)) {
-            doc = builder().parse(in);
-        } catch (SAXException e) {
-            throw new IOException(file.getFileName() + " is not a readable test report: " + e.getMessage(), e);
-        }
+        Document doc = SafeXml.parse(file, MAX_REPORT_BYTES, false);
         List<TestCase> cases = new ArrayList<>();
         NodeList nodes = doc.getElementsByTagName("testcase");
         for (int i = 0; i < nodes.getLength(); i++) {
@@ -97,25 +83,6 @@ public final class TestReports {
             cases.add(new TestCase(id, outcome, message));
         }
         return cases;
-    }
-
-    private static DocumentBuilder builder() throws IOException {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(null);
-            return builder;
-        } catch (ParserConfigurationException e) {
-            throw new IOException("XML parser cannot be made safe: " + e.getMessage(), e);
-        }
     }
 
     private static String firstLine(String text) {

@@ -26,15 +26,11 @@ public final class Sandbox {
     private static final int NOBODY = 65534;
     private static final String SETUP_FAILED = "xp-fleet sandbox: cannot join the cgroups";
 
-    /** Joins the cgroups, then starts the chain; the command's words follow as "$@" (never re-parsed). */
+    /** Joins the cgroups, then execs the chain built by {@link #chain}; its words follow as "$@". */
     private static final String LAUNCH = """
             echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" || { echo "%s"; exit 125; }
-            secs=$3; shift 3
-            exec timeout --kill-after=2 "$secs" \
-              setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all \
-              bwrap --unshare-user-try --unshare-ipc --unshare-pid --unshare-net --unshare-uts \
-                --die-with-parent --new-session --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \
-                --bind "$WORKSPACE" "$WORKSPACE" --chdir "$WORKSPACE" --setenv HOME "$WORKSPACE" -- "$@"
+            shift 2
+            exec "$@"
             """.formatted(Sandbox.SETUP_FAILED);
 
     /** Why the sandbox cannot run here, or null when it can. */
@@ -54,6 +50,14 @@ public final class Sandbox {
     }
 
     public SandboxResult run(Path workspace, List<String> command, SandboxLimits limits) {
+        return run(workspace, command, limits, SandboxAccess.OFFLINE);
+    }
+
+    /**
+     * Runs {@code command} in {@code workspace} with {@code access}: offline, or (for a dependency
+     * prefetch) with the network; extra directories made writable when asked.
+     */
+    public SandboxResult run(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
         String unavailable = unavailableReason();
         if (unavailable != null) {
             return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
@@ -71,15 +75,12 @@ public final class Sandbox {
             Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.processes()));
             giveToNobody(workspace);
             log = Files.createTempFile("sandbox", ".log");
-            List<String> argv = new ArrayList<>(List.of(
-                    "sh",
-                    "-c",
-                    LAUNCH,
-                    "sandbox",
-                    memory.toString(),
-                    pids.toString(),
-                    Long.toString(Math.max(1, limits.time().toSeconds()))));
-            argv.addAll(command);
+            for (Path dir : access.writable()) {
+                giveToNobody(dir);
+            }
+            List<String> argv =
+                    new ArrayList<>(List.of("sh", "-c", LAUNCH, "sandbox", memory.toString(), pids.toString()));
+            argv.addAll(chain(workspace, command, limits, access));
             ProcessBuilder builder = new ProcessBuilder(argv)
                     .directory(workspace.toFile())
                     .redirectErrorStream(true)
@@ -87,7 +88,6 @@ public final class Sandbox {
             builder.environment().clear();
             builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
             builder.environment().put("LANG", "C.UTF-8");
-            builder.environment().put("WORKSPACE", workspace.toAbsolutePath().toString());
             Process process = builder.start();
             // timeout(1) ends it; this is the backstop should the chain itself hang.
             if (!process.waitFor(limits.time().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
@@ -116,6 +116,58 @@ public final class Sandbox {
                 }
             }
         }
+    }
+
+    /** timeout -> setpriv (nobody, no capabilities) -> bwrap (namespaces, read-only root) -> command. */
+    private static List<String> chain(
+            Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
+        String ws = workspace.toAbsolutePath().toString();
+        List<String> argv = new ArrayList<>(List.of(
+                "timeout",
+                "--kill-after=2",
+                Long.toString(Math.max(1, limits.time().toSeconds())),
+                "setpriv",
+                "--reuid",
+                Integer.toString(NOBODY),
+                "--regid",
+                Integer.toString(NOBODY),
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--bounding-set=-all",
+                "bwrap",
+                "--unshare-user-try",
+                "--unshare-ipc",
+                "--unshare-pid",
+                "--unshare-uts"));
+        if (!access.network()) {
+            argv.add("--unshare-net");
+        }
+        argv.addAll(List.of(
+                "--die-with-parent",
+                "--new-session",
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--tmpfs",
+                "/tmp",
+                "--bind",
+                ws,
+                ws));
+        for (Path dir : access.readable()) {
+            String d = dir.toAbsolutePath().toString();
+            argv.addAll(List.of("--ro-bind", d, d));
+        }
+        for (Path dir : access.writable()) {
+            String d = dir.toAbsolutePath().toString();
+            argv.addAll(List.of("--bind", d, d));
+        }
+        argv.addAll(List.of("--chdir", ws, "--setenv", "HOME", ws, "--"));
+        argv.addAll(command);
+        return argv;
     }
 
     private static SandboxResult.Outcome outcome(

@@ -1,0 +1,174 @@
+package dev.xpfleet.agent.qa.findings;
+
+import dev.xpfleet.agent.qa.build.BuildPlan;
+import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.agent.qa.sandbox.Sandbox;
+import dev.xpfleet.agent.qa.sandbox.SandboxAccess;
+import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import dev.xpfleet.agent.qa.sandbox.SandboxResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the analysers on a changed tree, each in the sandbox (they read files repository code
+ * wrote): the repository's own linter when it configures one, else Checkstyle with the built-in
+ * rules for Java; SpotBugs with FindSecBugs on the compiled classes of Java builds; secret scanning
+ * of the added lines. Keeps what lies on added lines.
+ */
+public final class Analysers {
+
+    private final Sandbox sandbox;
+    private final Path tools;
+    private final Path checkstyleConfig;
+    private final SandboxLimits limits;
+
+    /**
+     * @param tools the analysers' jars ({@code lib/}, {@code plugins/}), built by the qa-tools module
+     * @param configDir a directory the sandbox can read, where the built-in rules are written
+     */
+    public Analysers(Sandbox sandbox, Path tools, Path configDir, SandboxLimits limits) throws IOException {
+        this.sandbox = sandbox;
+        this.tools = tools.toAbsolutePath();
+        this.limits = limits;
+        Files.createDirectories(configDir);
+        this.checkstyleConfig = configDir.resolve("checkstyle.xml").toAbsolutePath();
+        try (InputStream rules = Analysers.class.getResourceAsStream("/qa/checkstyle.xml")) {
+            Files.write(checkstyleConfig, rules.readAllBytes());
+        }
+        Files.setPosixFilePermissions(checkstyleConfig, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    /** Why the analysers cannot run, or null when they can. */
+    public String unavailableReason() {
+        if (!Files.isDirectory(tools.resolve("lib")) || !Files.isDirectory(tools.resolve("plugins"))) {
+            return "analyser jars not found at " + tools + " (build the qa-tools module; fleet.qa.tools-dir)";
+        }
+        return null;
+    }
+
+    /** The findings, and a note for each analyser that could not finish. */
+    public record Result(List<Finding> findings, List<String> problems) {}
+
+    /** @param dependencyCache the repository's dependency cache, readable by its own linter */
+    public Result analyse(Path workspace, BuildPlan plan, ChangeSet change, Path dependencyCache) throws IOException {
+        List<Finding> findings = new ArrayList<>(new SecretScanner().scan(workspace, change));
+        List<String> problems = new ArrayList<>();
+        if (!plan.lint().isEmpty()) {
+            SandboxResult lint = sandbox.run(workspace, plan.lint(), limits, SandboxAccess.reading(dependencyCache));
+            if (lint.outcome() != SandboxResult.Outcome.COMPLETED) {
+                problems.add("lint " + lint.reason());
+            } else if (lint.exitCode() != 0) {
+                findings.addAll(AnalyserReports.printed(lint.output(), change));
+            }
+        } else if (isJava(plan)) {
+            checkstyle(workspace, change, findings, problems);
+        }
+        if (isJava(plan)) {
+            spotbugs(workspace, change, findings, problems);
+        }
+        return new Result(findings, problems);
+    }
+
+    private void checkstyle(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
+            throws IOException {
+        List<String> files = change.files().stream()
+                .filter(f -> !f.deleted() && f.path().endsWith(".java"))
+                .map(ChangeSet.FileChange::path)
+                .toList();
+        if (files.isEmpty()) {
+            return;
+        }
+        Path report = reports(workspace).resolve("checkstyle.xml");
+        List<String> command = new ArrayList<>(List.of(
+                "java",
+                "-cp",
+                tools.resolve("lib") + "/*",
+                "com.puppycrawl.tools.checkstyle.Main",
+                "-c",
+                checkstyleConfig.toString(),
+                "-f",
+                "xml",
+                "-o",
+                report.toString()));
+        command.addAll(files);
+        SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
+        if (run.outcome() != SandboxResult.Outcome.COMPLETED || !Files.isRegularFile(report)) {
+            problems.add("checkstyle " + run.reason() + ": " + lastLine(run.output()));
+            return;
+        }
+        findings.addAll(AnalyserReports.checkstyle(report, workspace, change));
+    }
+
+    private void spotbugs(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
+            throws IOException {
+        if (change.production().stream().noneMatch(f -> !f.deleted() && f.path().endsWith(".java"))) {
+            return;
+        }
+        List<String> classes = classDirectories(workspace);
+        if (classes.isEmpty()) {
+            problems.add("spotbugs: no compiled classes (target/classes or build/classes/java/main) to analyse");
+            return;
+        }
+        Path report = reports(workspace).resolve("spotbugs.xml");
+        List<String> command = new ArrayList<>(List.of("java", "-cp", tools.resolve("lib") + "/*"));
+        command.addAll(List.of(
+                "edu.umd.cs.findbugs.FindBugs2", "-quiet", "-pluginList", pluginList(), "-xml:withMessages=" + report));
+        command.addAll(classes);
+        SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
+        if (run.outcome() != SandboxResult.Outcome.COMPLETED || !Files.isRegularFile(report)) {
+            problems.add("spotbugs " + run.reason() + ": " + lastLine(run.output()));
+            return;
+        }
+        findings.addAll(AnalyserReports.spotbugs(report, change));
+    }
+
+    private SandboxAccess toolAccess() {
+        return SandboxAccess.reading(tools, checkstyleConfig.getParent());
+    }
+
+    private String pluginList() throws IOException {
+        try (Stream<Path> jars = Files.list(tools.resolve("plugins"))) {
+            return String.join(
+                    ":",
+                    jars.filter(p -> p.toString().endsWith(".jar"))
+                            .map(Path::toString)
+                            .sorted()
+                            .toList());
+        }
+    }
+
+    private static List<String> classDirectories(Path workspace) throws IOException {
+        try (Stream<Path> walk = Files.walk(workspace, 6)) {
+            return walk.filter(Files::isDirectory)
+                    .filter(p -> !Files.isSymbolicLink(p))
+                    .filter(p -> p.endsWith(Path.of("target", "classes"))
+                            || p.endsWith(Path.of("build", "classes", "java", "main")))
+                    .map(p -> workspace.relativize(p).toString())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static Path reports(Path workspace) throws IOException {
+        Path dir = workspace.resolve(".fleet/reports");
+        if (Files.isSymbolicLink(workspace.resolve(".fleet")) || Files.isSymbolicLink(dir)) {
+            throw new IOException("the workspace's .fleet directory is a link");
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static boolean isJava(BuildPlan plan) {
+        return plan.tool() == BuildPlan.Tool.MAVEN || plan.tool() == BuildPlan.Tool.GRADLE;
+    }
+
+    private static String lastLine(String output) {
+        List<String> lines = output.strip().lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}

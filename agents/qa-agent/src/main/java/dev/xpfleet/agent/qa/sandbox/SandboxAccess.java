@@ -1,0 +1,30 @@
+package dev.xpfleet.agent.qa.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a sandboxed command may reach besides its workspace.
+ *
+ * @param network whether it shares the host's network (only a dependency prefetch does; it still
+ *     runs as nobody, with limits, and can write nothing but its workspace and {@code writable})
+ * @param writable further directories it may write, e.g. the repository's dependency cache during
+ *     the prefetch; everything else stays read-only
+ * @param readable directories it must be able to read although they may lie in a place it
+ *     cannot see (under {@code /tmp}, which it gets empty, or below a directory closed to others):
+ *     the analysers' jars, the dependency cache in an offline run
+ */
+public record SandboxAccess(boolean network, List<Path> writable, List<Path> readable) {
+
+    public static final SandboxAccess OFFLINE = new SandboxAccess(false, List.of(), List.of());
+
+    public SandboxAccess {
+        writable = List.copyOf(writable);
+        readable = List.copyOf(readable);
+    }
+
+    /** Offline, with these directories readable. */
+    public static SandboxAccess reading(Path... dirs) {
+        return new SandboxAccess(false, List.of(), List.of(dirs));
+    }
+}

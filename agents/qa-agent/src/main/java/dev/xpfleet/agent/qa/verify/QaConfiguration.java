@@ -1,0 +1,28 @@
+package dev.xpfleet.agent.qa.verify;
+
+import dev.xpfleet.agent.qa.findings.Analysers;
+import dev.xpfleet.agent.qa.sandbox.Sandbox;
+import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import java.io.IOException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class QaConfiguration {
+
+    @Bean
+    Sandbox sandbox() {
+        return new Sandbox();
+    }
+
+    @Bean
+    QaVerifier qaVerifier(Sandbox sandbox, QaProperties props) throws IOException {
+        long memory = props.memory().toBytes();
+        QaLimits limits = new QaLimits(
+                new SandboxLimits(props.prefetchTime(), memory, props.processes()),
+                new SandboxLimits(props.testTime(), memory, props.processes()));
+        Analysers analysers =
+                new Analysers(sandbox, props.toolsDir(), props.workRoot().resolve("config"), limits.test());
+        return new QaVerifier(sandbox, analysers, limits);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.xpfleet.agent.qa.verify;
+
+import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+
+/**
+ * @param prefetch limits of the dependency prefetch (networked, so usually longer)
+ * @param test limits of each test run and analyser
+ */
+public record QaLimits(SandboxLimits prefetch, SandboxLimits test) {}

@@ -1,0 +1,251 @@
+package dev.xpfleet.agent.qa.verify;
+
+import java.util.Map;
+
+/** Small real projects (Maven, node, pytest) and changes to them, for the QA agent's tests. */
+final class Projects {
+
+    private Projects() {}
+
+    static final String POM = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <project xmlns="http://maven.apache.org/POM/4.0.0">
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>demo</groupId>
+              <artifactId>calc</artifactId>
+              <version>1.0</version>
+              <properties>
+                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+              </properties>
+              <dependencies>
+                <dependency>
+                  <groupId>org.junit.jupiter</groupId>
+                  <artifactId>junit-jupiter</artifactId>
+                  <version>5.12.2</version>
+                  <scope>test</scope>
+                </dependency>
+              </dependencies>
+              <build>
+                <plugins>
+                  <plugin>
+                    <artifactId>maven-compiler-plugin</artifactId>
+                    <version>3.13.0</version>
+                    <configuration><release>17</release></configuration>
+                  </plugin>
+                  <plugin>
+                    <artifactId>maven-resources-plugin</artifactId>
+                    <version>3.3.1</version>
+                  </plugin>
+                  <plugin>
+                    <artifactId>maven-surefire-plugin</artifactId>
+                    <version>3.5.3</version>
+                  </plugin>
+                </plugins>
+              </build>
+            </project>
+            """;
+
+    static final String CALCULATOR = """
+            package demo;
+
+            public class Calculator {
+                public int add(int a, int b) {
+                    return a + b;
+                }
+            }
+            """;
+
+    static final String CALCULATOR_TEST = """
+            package demo;
+
+            import static org.junit.jupiter.api.Assertions.assertEquals;
+
+            import org.junit.jupiter.api.Test;
+
+            class CalculatorTest {
+                @Test
+                void adds() {
+                    assertEquals(5, new Calculator().add(2, 3));
+                }
+            }
+            """;
+
+    static Map<String, String> maven() {
+        return Map.of(
+                "pom.xml", POM,
+                "src/main/java/demo/Calculator.java", CALCULATOR,
+                "src/test/java/demo/CalculatorTest.java", CALCULATOR_TEST);
+    }
+
+    /** multiply(), test first: the new test does not compile on the base. */
+    static Map<String, String> mavenGoodChange() {
+        return Map.of(
+                "src/main/java/demo/Calculator.java",
+                CALCULATOR.replace("    }\n}", """
+                            }
+
+                            public int multiply(int a, int b) {
+                                return a * b;
+                            }
+                        }"""),
+                "src/test/java/demo/CalculatorTest.java",
+                CALCULATOR_TEST.replace("    }\n}", """
+                            }
+
+                            @Test
+                            void multiplies() {
+                                assertEquals(6, new Calculator().multiply(2, 3));
+                            }
+                        }"""));
+    }
+
+    /** add() broken, with a new test that passes: CalculatorTest#adds regresses. */
+    static Map<String, String> mavenBreakingChange() {
+        return Map.of(
+                "src/main/java/demo/Calculator.java",
+                CALCULATOR.replace("return a + b;", "return a - b;"),
+                "src/test/java/demo/SubtractionTest.java",
+                """
+                package demo;
+
+                import static org.junit.jupiter.api.Assertions.assertEquals;
+
+                import org.junit.jupiter.api.Test;
+
+                class SubtractionTest {
+                    @Test
+                    void subtracts() {
+                        assertEquals(-1, new Calculator().add(2, 3));
+                    }
+                }
+                """);
+    }
+
+    /** A new test that passes on the base already, with a production change no test needed. */
+    static Map<String, String> mavenNotTestDriven() {
+        return Map.of(
+                "src/main/java/demo/Calculator.java",
+                CALCULATOR.replace("return a + b;", "int sum = a + b;\n        return sum;"),
+                "src/test/java/demo/MoreAdditionTest.java",
+                """
+                package demo;
+
+                import static org.junit.jupiter.api.Assertions.assertEquals;
+
+                import org.junit.jupiter.api.Test;
+
+                class MoreAdditionTest {
+                    @Test
+                    void addsNegatives() {
+                        assertEquals(-5, new Calculator().add(-2, -3));
+                    }
+                }
+                """);
+    }
+
+    /** A good test-first change that also builds SQL by concatenation and commits a cloud key. */
+    static Map<String, String> mavenInsecureChange() {
+        return Map.of("src/main/java/demo/Users.java", """
+                package demo;
+
+                import java.sql.Connection;
+                import java.sql.ResultSet;
+                import java.sql.SQLException;
+
+                public class Users {
+                    static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLQ";
+
+                    public static String greeting(String name) {
+                        return "hello " + name;
+                    }
+
+                    public ResultSet find(Connection c, String name) throws SQLException {
+                        return c.createStatement().executeQuery("SELECT * FROM users WHERE name = '" + name + "'");
+                    }
+                }
+                """, "src/test/java/demo/UsersTest.java", """
+                package demo;
+
+                import static org.junit.jupiter.api.Assertions.assertEquals;
+
+                import org.junit.jupiter.api.Test;
+
+                class UsersTest {
+                    @Test
+                    void greets() {
+                        assertEquals("hello ann", Users.greeting("ann"));
+                    }
+                }
+                """);
+    }
+
+    static Map<String, String> node() {
+        return Map.of("package.json", """
+                {"name": "calc", "version": "1.0.0", "scripts": {"test": "node --test"}}
+                """, "calc.js", "exports.add = (a, b) => a + b;\n", "test/calc.test.js", """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                const calc = require('../calc.js');
+
+                test('adds', () => assert.strictEqual(calc.add(2, 3), 5));
+                """);
+    }
+
+    static Map<String, String> nodeGoodChange() {
+        return Map.of(
+                "calc.js",
+                "exports.add = (a, b) => a + b;\nexports.multiply = (a, b) => {\n  return a * b;\n};\n",
+                "test/calc.test.js",
+                node().get("test/calc.test.js")
+                        + "test('multiplies', () => assert.strictEqual(calc.multiply(2, 3), 6));\n");
+    }
+
+    static Map<String, String> nodeBreakingChange() {
+        return Map.of(
+                "calc.js", "exports.add = (a, b) => a - b;\nexports.negate = (a) => -a;\n", "test/negate.test.js", """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                const calc = require('../calc.js');
+
+                test('negates', () => assert.strictEqual(calc.negate(2), -2));
+                """);
+    }
+
+    static Map<String, String> python() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a + b\n",
+                "tests/test_calc.py",
+                "from calc import add\n\n\ndef test_adds():\n    assert add(2, 3) == 5\n",
+                "pytest.ini",
+                "[pytest]\npythonpath = .\n");
+    }
+
+    static Map<String, String> pythonGoodChange() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a + b\n\n\ndef multiply(a, b):\n    product = a * b\n    return product\n",
+                "tests/test_calc.py",
+                "from calc import add, multiply\n\n\ndef test_adds():\n    assert add(2, 3) == 5\n\n\n"
+                        + "def test_multiplies():\n    assert multiply(2, 3) == 6\n");
+    }
+
+    static Map<String, String> pythonNotTestDriven() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    total = a + b\n    return total\n",
+                "tests/test_more.py",
+                "from calc import add\n\n\ndef test_adds_negatives():\n    assert add(-2, -3) == -5\n");
+    }
+
+    /** A test that does {@code body} (hostile), next to a good production change. */
+    static Map<String, String> pythonHostile(String body) {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a + b\n\n\ndef double(a):\n    return 2 * a\n",
+                "tests/test_hostile.py",
+                "import os, socket, subprocess, time\nfrom calc import double\n\n\ndef test_hostile():\n"
+                        + body.indent(4)
+                        + "    assert double(2) == 4\n");
+    }
+}

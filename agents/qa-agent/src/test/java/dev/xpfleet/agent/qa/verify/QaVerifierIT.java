@@ -1,0 +1,135 @@
+package dev.xpfleet.agent.qa.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xpfleet.agent.qa.findings.Analysers;
+import dev.xpfleet.agent.qa.sandbox.Sandbox;
+import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import dev.xpfleet.common.workspace.Workspace;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole QA verdict on real Maven, node and pytest projects, every repository command in the real
+ * sandbox. The Maven prefetch downloads the project's plugins and JUnit from Maven Central once
+ * into a cache shared by these tests.
+ */
+class QaVerifierIT {
+
+    static final Path WORK = Path.of("target/qa-it").toAbsolutePath();
+    static final Path TOOLS = Path.of("tools/target/qa-tools").toAbsolutePath();
+    static QaVerifier verifier;
+
+    @BeforeAll
+    static void verifier() throws Exception {
+        assertThat(Sandbox.unavailableReason())
+                .as("provisioning installs bubblewrap")
+                .isNull();
+        Sandbox sandbox = new Sandbox();
+        SandboxLimits test = new SandboxLimits(Duration.ofMinutes(3), 1536L * 1024 * 1024, 512);
+        QaLimits limits = new QaLimits(new SandboxLimits(Duration.ofMinutes(10), 1536L * 1024 * 1024, 512), test);
+        Analysers analysers = new Analysers(sandbox, TOOLS, WORK.resolve("config"), test);
+        assertThat(analysers.unavailableReason()).isNull();
+        verifier = new QaVerifier(sandbox, analysers, limits);
+    }
+
+    static QaReport verify(Map<String, String> base, Map<String, String> change, String cache) throws Exception {
+        TestRepository repo = TestRepository.of(WORK.resolve("repos"), base);
+        String diff = repo.diff(change);
+        try (Workspace ws = repo.checkout()) {
+            return verifier.verify(ws, "demo/" + cache, diff, Workspace.hashOf(diff), WORK.resolve("cache/" + cache));
+        }
+    }
+
+    @Test
+    void mavenTestFirstChangePassesWithItsProofAndCoverage() throws Exception {
+        QaReport report = verify(Projects.maven(), Projects.mavenGoodChange(), "maven");
+
+        assertThat(report.reasons()).isEmpty();
+        assertThat(report.verdict()).isEqualTo("PASSED");
+        assertThat(report.tdd().failToPass()).containsExactly("demo.CalculatorTest#multiplies");
+        assertThat(report.tdd().passToPass()).isEqualTo(1);
+        assertThat(report.runs().get("testsOnly").tests())
+                .as("new test does not compile on the base")
+                .isZero();
+        assertThat(report.coverage().changedLines()).isEqualTo(1.0);
+        assertThat(report.coverage().changedLinesExecutable()).isPositive();
+        assertThat(report.coverage().total()).isEqualTo(1.0);
+        assertThat(report.tests().passed()).isEqualTo(2);
+    }
+
+    @Test
+    void mavenChangeThatBreaksATestFailsNamingIt() throws Exception {
+        QaReport report = verify(Projects.maven(), Projects.mavenBreakingChange(), "maven");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .anySatisfy(r -> assertThat(r)
+                        .startsWith("regression: demo.CalculatorTest#adds passed on the base")
+                        .contains("expected: <5> but was: <-1>"));
+    }
+
+    @Test
+    void mavenTestsThatPassWithoutTheChangeAreNotTestDriven() throws Exception {
+        QaReport report = verify(Projects.maven(), Projects.mavenNotTestDriven(), "maven");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .contains("not test-driven: the new tests already pass without the change:"
+                        + " demo.MoreAdditionTest#addsNegatives");
+    }
+
+    @Test
+    void mavenSqlByConcatenationAndACloudKeyFailNamingFileLineAndRule() throws Exception {
+        QaReport report = verify(Projects.maven(), Projects.mavenInsecureChange(), "maven");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.tdd().failToPass()).containsExactly("demo.UsersTest#greets");
+        assertThat(report.reasons())
+                .anySatisfy(r -> assertThat(r).startsWith("src/main/java/demo/Users.java:8 aws-key (secrets)"))
+                .anySatisfy(r ->
+                        assertThat(r).startsWith("src/main/java/demo/Users.java:15 SQL_INJECTION_JDBC (spotbugs)"));
+        assertThat(report.findings()).noneMatch(f -> f.message().contains("AKIA"));
+    }
+
+    @Test
+    void nodeTestFirstChangePassesAndABreakingOneFailsNamingTheTest() throws Exception {
+        QaReport good = verify(Projects.node(), Projects.nodeGoodChange(), "node");
+
+        assertThat(good.reasons()).isEmpty();
+        assertThat(good.tdd().failToPass()).containsExactly("test#multiplies");
+        assertThat(good.coverage().changedLines()).isEqualTo(1.0);
+
+        QaReport bad = verify(Projects.node(), Projects.nodeBreakingChange(), "node");
+
+        assertThat(bad.verdict()).isEqualTo("FAILED");
+        assertThat(bad.reasons()).anySatisfy(r -> assertThat(r).startsWith("regression: test#adds passed on the base"));
+    }
+
+    @Test
+    void pytestTestFirstChangePassesAndOneWhoseTestsAlreadyPassFails() throws Exception {
+        QaReport good = verify(Projects.python(), Projects.pythonGoodChange(), "python");
+
+        assertThat(good.reasons()).isEmpty();
+        assertThat(good.tdd().failToPass()).containsExactly("tests.test_calc#test_multiplies");
+        assertThat(good.coverage().changedLines()).isEqualTo(1.0);
+
+        QaReport notTdd = verify(Projects.python(), Projects.pythonNotTestDriven(), "python");
+
+        assertThat(notTdd.verdict()).isEqualTo("FAILED");
+        assertThat(notTdd.reasons())
+                .contains("not test-driven: the new tests already pass without the change:"
+                        + " tests.test_more#test_adds_negatives");
+    }
+
+    @Test
+    void aChangeWithoutTestsFails() throws Exception {
+        QaReport report = verify(Projects.python(), Map.of("calc.py", "def add(a, b):\n    return b + a\n"), "python");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons()).contains("not test-driven: the change adds or changes no test");
+    }
+}
