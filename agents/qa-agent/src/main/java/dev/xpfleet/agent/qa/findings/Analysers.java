@@ -53,36 +53,39 @@ public final class Analysers {
     }
 
     /** The findings, and a note for each analyser that could not finish. */
-    public record Result(List<Finding> findings, List<String> problems) {}
+    public record Result(List<Finding> findings, List<String> problems, long peakMemoryBytes) {}
 
     /** @param dependencyCache the repository's dependency cache, readable by its own linter */
     public Result analyse(Path workspace, BuildPlan plan, ChangeSet change, Path dependencyCache) throws IOException {
         List<Finding> findings = new ArrayList<>(new SecretScanner().scan(workspace, change));
         List<String> problems = new ArrayList<>();
+        long peak = 0;
         if (!plan.lint().isEmpty()) {
             SandboxResult lint = sandbox.run(workspace, plan.lint(), limits, SandboxAccess.reading(dependencyCache));
+            peak = lint.peakMemoryBytes();
             if (lint.outcome() != SandboxResult.Outcome.COMPLETED) {
                 problems.add("lint " + lint.reason());
             } else if (lint.exitCode() != 0) {
                 findings.addAll(AnalyserReports.printed(lint.output(), change));
             }
         } else if (isJava(plan)) {
-            checkstyle(workspace, change, findings, problems);
+            peak = Math.max(peak, checkstyle(workspace, change, findings, problems));
         }
         if (isJava(plan)) {
-            spotbugs(workspace, change, findings, problems);
+            peak = Math.max(peak, spotbugs(workspace, change, findings, problems));
         }
-        return new Result(findings, problems);
+        return new Result(findings, problems, peak);
     }
 
-    private void checkstyle(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
+    /** @return the run's peak memory */
+    private long checkstyle(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
             throws IOException {
         List<String> files = change.files().stream()
                 .filter(f -> !f.deleted() && f.path().endsWith(".java"))
                 .map(ChangeSet.FileChange::path)
                 .toList();
         if (files.isEmpty()) {
-            return;
+            return 0;
         }
         Path report = reports(workspace).resolve("checkstyle.xml");
         List<String> command = new ArrayList<>(List.of(
@@ -100,20 +103,22 @@ public final class Analysers {
         SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
         if (run.outcome() != SandboxResult.Outcome.COMPLETED || !Files.isRegularFile(report)) {
             problems.add("checkstyle " + run.reason() + ": " + lastLine(run.output()));
-            return;
+            return run.peakMemoryBytes();
         }
         findings.addAll(AnalyserReports.checkstyle(report, workspace, change));
+        return run.peakMemoryBytes();
     }
 
-    private void spotbugs(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
+    /** @return the run's peak memory */
+    private long spotbugs(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
             throws IOException {
         if (change.production().stream().noneMatch(f -> !f.deleted() && f.path().endsWith(".java"))) {
-            return;
+            return 0;
         }
         List<String> classes = classDirectories(workspace);
         if (classes.isEmpty()) {
             problems.add("spotbugs: no compiled classes (target/classes or build/classes/java/main) to analyse");
-            return;
+            return 0;
         }
         Path report = reports(workspace).resolve("spotbugs.xml");
         List<String> command = new ArrayList<>(List.of("java", "-cp", tools.resolve("lib") + "/*"));
@@ -123,9 +128,10 @@ public final class Analysers {
         SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
         if (run.outcome() != SandboxResult.Outcome.COMPLETED || !Files.isRegularFile(report)) {
             problems.add("spotbugs " + run.reason() + ": " + lastLine(run.output()));
-            return;
+            return run.peakMemoryBytes();
         }
         findings.addAll(AnalyserReports.spotbugs(report, change));
+        return run.peakMemoryBytes();
     }
 
     private SandboxAccess toolAccess() {

@@ -96,7 +96,12 @@ public final class Sandbox {
             int exit = process.exitValue();
             long millis = (System.nanoTime() - start) / 1_000_000;
             String output = tail(log);
-            return new SandboxResult(outcome(exit, millis, limits, output, memory, pids), exit, output, millis);
+            return new SandboxResult(
+                    outcome(exit, millis, limits, output, memory, pids),
+                    exit,
+                    output,
+                    millis,
+                    counter(memory.resolve("memory.max_usage_in_bytes"), null));
         } catch (IOException e) {
             return new SandboxResult(
                     SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot set up the sandbox: " + e.getMessage(), 0);

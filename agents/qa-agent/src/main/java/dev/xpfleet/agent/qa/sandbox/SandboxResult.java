@@ -5,8 +5,14 @@ package dev.xpfleet.agent.qa.sandbox;
  *
  * @param exitCode the command's exit code (-1 when it never ran)
  * @param output the last part of what it printed (stdout and stderr together)
+ * @param peakMemoryBytes the most memory everything it started used at once (the cgroup's high
+ *     water mark), 0 when unknown
  */
-public record SandboxResult(Outcome outcome, int exitCode, String output, long millis) {
+public record SandboxResult(Outcome outcome, int exitCode, String output, long millis, long peakMemoryBytes) {
+
+    public SandboxResult(Outcome outcome, int exitCode, String output, long millis) {
+        this(outcome, exitCode, output, millis, 0);
+    }
 
     public enum Outcome {
         /** Ran to the end; the exit code says how it went. */

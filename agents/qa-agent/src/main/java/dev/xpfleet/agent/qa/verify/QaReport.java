@@ -37,8 +37,8 @@ public record QaReport(
     public static final String PASSED = "PASSED";
     public static final String FAILED = "FAILED";
 
-    /** One sandboxed run: how it ended and how many tests it reported. */
-    public record Run(String outcome, int exitCode, long millis, int tests, String reason) {}
+    /** One sandboxed run: how it ended, its wall time and peak memory, how many tests it reported. */
+    public record Run(String outcome, int exitCode, long millis, long peakMemoryBytes, int tests, String reason) {}
 
     public record Tests(int total, int passed, int failed, int skipped) {}
 

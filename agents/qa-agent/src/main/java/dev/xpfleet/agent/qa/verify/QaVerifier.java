@@ -121,7 +121,17 @@ public final class QaVerifier {
         judgeTests(verdict, change, tdd);
         List<String> problems = new ArrayList<>();
         QaReport.Coverage coverage = coverage(ws, plan, change, verdict, problems);
+        long analysisStart = System.nanoTime();
         Analysers.Result analysis = analysers.analyse(ws, plan, change, dependencyCache);
+        runs.put(
+                "analysis",
+                new QaReport.Run(
+                        "COMPLETED",
+                        0,
+                        (System.nanoTime() - analysisStart) / 1_000_000,
+                        analysis.peakMemoryBytes(),
+                        0,
+                        analysis.problems().isEmpty() ? "analysed" : String.join("; ", analysis.problems())));
         problems.addAll(analysis.problems());
         int listed = 0;
         for (Finding finding : analysis.findings()) {
@@ -266,7 +276,13 @@ public final class QaVerifier {
     }
 
     private static QaReport.Run run(SandboxResult result, int tests) {
-        return new QaReport.Run(result.outcome().name(), result.exitCode(), result.millis(), tests, result.reason());
+        return new QaReport.Run(
+                result.outcome().name(),
+                result.exitCode(),
+                result.millis(),
+                result.peakMemoryBytes(),
+                tests,
+                result.reason());
     }
 
     private static QaReport.Tests counts(List<TestCase> cases) {
