@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 class QaConfiguration {
 
     @Bean
-    Sandbox sandbox() {
+    Sandbox repositorySandbox() {
         return new Sandbox();
     }
 

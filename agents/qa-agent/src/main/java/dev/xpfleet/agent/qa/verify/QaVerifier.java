@@ -60,6 +60,15 @@ public final class QaVerifier {
      */
     public QaReport verify(Workspace workspace, String repository, String diff, String patchHash, Path dependencyCache)
             throws IOException {
+        try {
+            return judge(workspace, repository, diff, patchHash, dependencyCache);
+        } catch (LinkedReportsException e) {
+            return new Verdict().refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
+        }
+    }
+
+    private QaReport judge(Workspace workspace, String repository, String diff, String patchHash, Path dependencyCache)
+            throws IOException {
         Verdict verdict = new Verdict();
         ChangeSet change;
         try {
@@ -77,7 +86,15 @@ public final class QaVerifier {
         }
         Map<String, QaReport.Run> runs = new LinkedHashMap<>();
 
-        apply(workspace, diff);
+        try {
+            apply(workspace, diff);
+        } catch (WorkspaceException e) {
+            return verdict.refused(
+                    repository,
+                    workspace.baseCommit(),
+                    patchHash,
+                    "the patch does not apply on " + workspace.baseCommit() + ": " + e.getMessage());
+        }
         Files.createDirectories(dependencyCache);
         if (!plan.prefetch().isEmpty()) {
             SandboxResult prefetch = sandbox.run(
@@ -264,7 +281,7 @@ public final class QaVerifier {
     private static void reportsDirectory(Path ws) throws IOException {
         Path fleet = ws.resolve(".fleet");
         if (Files.isSymbolicLink(fleet) || Files.isSymbolicLink(fleet.resolve("reports"))) {
-            throw new IOException("the repository's .fleet directory is a link");
+            throw new LinkedReportsException();
         }
         Files.createDirectories(fleet.resolve("reports"));
     }
@@ -321,6 +338,13 @@ public final class QaVerifier {
     private static String lastLines(String output, int n) {
         List<String> lines = output.strip().lines().toList();
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    /** The tree links {@code .fleet}, where reports are written, somewhere else: refused, never followed. */
+    private static final class LinkedReportsException extends IOException {
+        LinkedReportsException() {
+            super("the tree makes .fleet (where QA writes its reports) a symbolic link; refused");
+        }
     }
 
     /** The reasons collected so far; none means PASSED. */

@@ -63,7 +63,7 @@ class TestReportsTest {
                 """);
 
         assertThatThrownBy(() -> reports.read(ws, List.of("evil.xml")))
-                .hasMessageContaining("not a readable test report")
+                .hasMessageContaining("is not readable XML")
                 .hasMessageNotContaining("root:");
     }
 }

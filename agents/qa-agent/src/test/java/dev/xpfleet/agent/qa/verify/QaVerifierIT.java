@@ -132,4 +132,19 @@ class QaVerifierIT {
         assertThat(report.verdict()).isEqualTo("FAILED");
         assertThat(report.reasons()).contains("not test-driven: the change adds or changes no test");
     }
+
+    @Test
+    void aPatchThatDoesNotApplyOnTheBaseFailsSayingSo() throws Exception {
+        TestRepository repo = TestRepository.of(WORK.resolve("repos"), Projects.python());
+        String diff = repo.diff(Projects.pythonGoodChange()).replace("\n def add(a, b):", "\n def add(x, y):");
+        try (Workspace ws = repo.checkout()) {
+            QaReport report = verifier.verify(ws, "demo/python", diff, "h", WORK.resolve("cache/python"));
+
+            assertThat(report.verdict()).isEqualTo("FAILED");
+            assertThat(report.reasons())
+                    .singleElement()
+                    .asString()
+                    .startsWith("the patch does not apply on " + repo.baseCommit);
+        }
+    }
 }

@@ -26,7 +26,11 @@ final class TestRepository {
 
     /** A repository whose only commit holds {@code files} (path -> content). */
     static TestRepository of(Path root, Map<String, String> files) throws Exception {
-        Path dir = Files.createDirectories(root).resolve("repo-" + System.nanoTime());
+        return at(root, Files.createDirectories(root).resolve("repo-" + System.nanoTime()), files);
+    }
+
+    /** A repository in {@code dir}, with its workspaces under {@code root}. */
+    static TestRepository at(Path root, Path dir, Map<String, String> files) throws Exception {
         try (Git git =
                 Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
             write(dir, files);

@@ -1,0 +1,73 @@
+package dev.xpfleet.agent.qa.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ChangeSetTest {
+
+    static final String DIFF = """
+            diff --git a/src/main/java/demo/Calc.java b/src/main/java/demo/Calc.java
+            index 1111111..2222222 100644
+            --- a/src/main/java/demo/Calc.java
+            +++ b/src/main/java/demo/Calc.java
+            @@ -1,3 +1,5 @@
+             class Calc {
+            -    int add(int a, int b) { return a - b; }
+            +    int add(int a, int b) { return a + b; }
+            +
+            +    int twice(int a) { return 2 * a; }
+             }
+            diff --git a/src/test/java/demo/CalcTest.java b/src/test/java/demo/CalcTest.java
+            new file mode 100644
+            index 0000000..3333333
+            --- /dev/null
+            +++ b/src/test/java/demo/CalcTest.java
+            @@ -0,0 +1,2 @@
+            +class CalcTest {
+            +}
+            diff --git a/old.txt b/old.txt
+            deleted file mode 100644
+            index 4444444..0000000
+            --- a/old.txt
+            +++ /dev/null
+            @@ -1 +0,0 @@
+            -gone
+            """;
+
+    @Test
+    void addedLinesAreNumberedInTheChangedFileAndTestsAreTold() {
+        ChangeSet change = ChangeSet.parse(DIFF);
+
+        assertThat(change.files()).hasSize(3);
+        ChangeSet.FileChange calc = change.file("src/main/java/demo/Calc.java");
+        assertThat(calc.test()).isFalse();
+        assertThat(calc.addedLines()).containsExactly(2, 3, 4);
+        assertThat(change.file("src/test/java/demo/CalcTest.java").addedLines()).containsExactly(1, 2);
+        assertThat(change.file("old.txt").deleted()).isTrue();
+        assertThat(change.tests())
+                .extracting(ChangeSet.FileChange::path)
+                .containsExactly("src/test/java/demo/CalcTest.java");
+        assertThat(change.production()).hasSize(2);
+    }
+
+    @Test
+    void theTestsOnlyDiffHoldsExactlyTheTestFiles() {
+        String tests = ChangeSet.parse(DIFF).testsOnlyDiff();
+
+        assertThat(tests)
+                .startsWith("diff --git a/src/test/java/demo/CalcTest.java")
+                .contains("+class CalcTest {")
+                .doesNotContain("Calc.java b/src/main")
+                .doesNotContain("old.txt");
+        assertThat(ChangeSet.parse(tests).files()).hasSize(1);
+    }
+
+    @Test
+    void garbageIsRefusedWithAReason() {
+        assertThatThrownBy(() -> ChangeSet.parse("this is not a diff"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("touches no file");
+    }
+}

@@ -1,0 +1,41 @@
+package dev.xpfleet.agent.qa.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TestPathsTest {
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "src/test/java/demo/CalcTest.java",
+                "module/src/test/resources/data.json",
+                "src/integrationTest/java/demo/X.java",
+                "tests/test_calc.py",
+                "pkg/calc_test.py",
+                "conftest.py",
+                "test/calc.test.js",
+                "web/src/__tests__/App.tsx",
+                "web/src/App.spec.ts",
+                "lib/FooIT.java"
+            })
+    void testsAreRecognised(String path) {
+        assertThat(TestPaths.isTest(path)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "src/main/java/demo/Calc.java",
+                "calc.py",
+                "src/testing_utils.py",
+                "lib/contest.js",
+                "src/main/java/demo/Attestation.java",
+                "pom.xml"
+            })
+    void productionIsNot(String path) {
+        assertThat(TestPaths.isTest(path)).isFalse();
+    }
+}
