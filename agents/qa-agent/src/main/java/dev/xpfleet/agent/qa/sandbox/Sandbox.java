@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class Sandbox {
     private static final int OUTPUT_TAIL = 16_000;
     private static final int NOBODY = 65534;
     private static final String SETUP_FAILED = "xp-fleet sandbox: cannot join the cgroups";
+    static final String UNCONFINED =
+            "xp-fleet: NO SANDBOX - ran unconfined because fleet.qa.allow-unsandboxed=true (network, all files)";
 
     /** Joins the cgroups, then execs the chain built by {@link #chain}; its words follow as "$@". */
     private static final String LAUNCH = """
@@ -32,6 +35,27 @@ public final class Sandbox {
             shift 2
             exec "$@"
             """.formatted(Sandbox.SETUP_FAILED);
+
+    private final boolean allowUnconfined;
+    private final java.util.function.Supplier<String> availability;
+
+    /** Refuses to run anything where no sandbox can be had. */
+    public Sandbox() {
+        this(false);
+    }
+
+    /**
+     * @param allowUnconfined where no sandbox can be had, run commands anyway with only the time
+     *     limit (an operator's explicit choice: {@code fleet.qa.allow-unsandboxed})
+     */
+    public Sandbox(boolean allowUnconfined) {
+        this(allowUnconfined, Sandbox::unavailableReason);
+    }
+
+    Sandbox(boolean allowUnconfined, java.util.function.Supplier<String> availability) {
+        this.allowUnconfined = allowUnconfined;
+        this.availability = availability;
+    }
 
     /** Why the sandbox cannot run here, or null when it can. */
     public static String unavailableReason() {
@@ -58,15 +82,15 @@ public final class Sandbox {
      * prefetch) with the network; extra directories made writable when asked.
      */
     public SandboxResult run(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
-        String unavailable = unavailableReason();
+        String unavailable = availability.get();
         if (unavailable != null) {
-            return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
+            return allowUnconfined
+                    ? unconfined(workspace, command, limits)
+                    : new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
         }
         String id = "xpfleet-" + UUID.randomUUID();
         Path memory = CGROUPS.resolve("memory").resolve(id);
         Path pids = CGROUPS.resolve("pids").resolve(id);
-        long start = System.nanoTime();
-        Path log = null;
         try {
             Files.createDirectory(memory);
             Files.createDirectory(pids);
@@ -74,33 +98,18 @@ public final class Sandbox {
             writeIfPresent(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
             Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.processes()));
             giveToNobody(workspace);
-            log = Files.createTempFile("sandbox", ".log");
             for (Path dir : access.writable()) {
                 giveToNobody(dir);
             }
             List<String> argv =
                     new ArrayList<>(List.of("sh", "-c", LAUNCH, "sandbox", memory.toString(), pids.toString()));
             argv.addAll(chain(workspace, command, limits, access));
-            ProcessBuilder builder = new ProcessBuilder(argv)
-                    .directory(workspace.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().clear();
-            builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-            builder.environment().put("LANG", "C.UTF-8");
-            Process process = builder.start();
-            // timeout(1) ends it; this is the backstop should the chain itself hang.
-            if (!process.waitFor(limits.time().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-            int exit = process.exitValue();
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            String output = tail(log);
+            Exec exec = execute(argv, workspace, limits, Map.of());
             return new SandboxResult(
-                    outcome(exit, millis, limits, output, memory, pids),
-                    exit,
-                    output,
-                    millis,
+                    outcome(exec.exit(), exec.millis(), limits, exec.output(), memory, pids),
+                    exec.exit(),
+                    exec.output(),
+                    exec.millis(),
                     counter(memory.resolve("memory.max_usage_in_bytes"), null));
         } catch (IOException e) {
             return new SandboxResult(
@@ -113,13 +122,63 @@ public final class Sandbox {
             killAll(memory);
             removeQuietly(memory);
             removeQuietly(pids);
-            if (log != null) {
-                try {
-                    Files.deleteIfExists(log);
-                } catch (IOException e) {
-                    // temp file; the OS cleans up
-                }
+        }
+    }
+
+    /**
+     * No sandbox: the command runs as this process's user, with the network and the whole file
+     * system, under the time limit only. Said in the output, so every report shows it.
+     */
+    private static SandboxResult unconfined(Path workspace, List<String> command, SandboxLimits limits) {
+        List<String> argv = new ArrayList<>(List.of(
+                "timeout",
+                "--kill-after=2",
+                Long.toString(Math.max(1, limits.time().toSeconds()))));
+        argv.addAll(command);
+        try {
+            Exec exec = execute(
+                    argv,
+                    workspace,
+                    limits,
+                    Map.of("HOME", workspace.toAbsolutePath().toString()));
+            return new SandboxResult(
+                    exec.exit() == 124 ? SandboxResult.Outcome.TIMEOUT : SandboxResult.Outcome.COMPLETED,
+                    exec.exit(),
+                    UNCONFINED + "\n" + exec.output(),
+                    exec.millis());
+        } catch (IOException e) {
+            return new SandboxResult(
+                    SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot start the command: " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SandboxResult(SandboxResult.Outcome.TIMEOUT, -1, "interrupted", 0);
+        }
+    }
+
+    private record Exec(int exit, String output, long millis) {}
+
+    /** Runs argv with a clean environment, its output to a file whose tail is kept. */
+    private static Exec execute(List<String> argv, Path workspace, SandboxLimits limits, Map<String, String> env)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Path log = Files.createTempFile("sandbox", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .directory(workspace.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            builder.environment().put("LANG", "C.UTF-8");
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            // timeout(1) ends it; this is the backstop should the chain itself hang.
+            if (!process.waitFor(limits.time().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
             }
+            return new Exec(process.exitValue(), tail(log), (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Configuration;
 class QaConfiguration {
 
     @Bean
-    Sandbox repositorySandbox() {
-        return new Sandbox();
+    Sandbox repositorySandbox(dev.xpfleet.agent.qa.sandbox.SandboxProperties sandboxProps) {
+        return new Sandbox(sandboxProps.allowUnsandboxed());
     }
 
     @Bean
