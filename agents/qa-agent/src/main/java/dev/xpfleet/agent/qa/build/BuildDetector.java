@@ -106,21 +106,29 @@ public final class BuildDetector {
             }
         }
         if (hasPythonTests(ws)) {
-            List<String> prefetch = Files.isRegularFile(ws.resolve("requirements.txt"))
-                    ? List.of("python3", "-m", "pip", "install", "--target", ".fleet/python", "-r", "requirements.txt")
+            // Requirements go into the dependency cache, on PYTHONPATH for the offline runs.
+            boolean requirements = Files.isRegularFile(ws.resolve("requirements.txt"));
+            Path site = cache.resolve("python");
+            List<String> prefetch = requirements
+                    ? List.of("python3", "-m", "pip", "install", "--target", site.toString(), "-r", "requirements.txt")
                     : List.of();
+            List<String> test = new java.util.ArrayList<>();
+            if (requirements) {
+                test.addAll(List.of("env", "PYTHONPATH=" + site));
+            }
+            test.addAll(List.of(
+                    "python3",
+                    "-m",
+                    "pytest",
+                    "-p",
+                    "no:cacheprovider",
+                    "--junitxml=.fleet/reports/pytest.xml",
+                    "--cov=.",
+                    "--cov-report=xml:.fleet/reports/coverage.xml"));
             return new BuildPlan(
                     BuildPlan.Tool.PYTEST,
                     prefetch,
-                    List.of(
-                            "python3",
-                            "-m",
-                            "pytest",
-                            "-p",
-                            "no:cacheprovider",
-                            "--junitxml=.fleet/reports/pytest.xml",
-                            "--cov=.",
-                            "--cov-report=xml:.fleet/reports/coverage.xml"),
+                    test,
                     List.of(),
                     List.of(".fleet/reports/pytest.xml"),
                     ".fleet/reports/coverage.xml",

@@ -95,20 +95,12 @@ public final class QaVerifier {
                     patchHash,
                     "the patch does not apply on " + workspace.baseCommit() + ": " + e.getMessage());
         }
-        Files.createDirectories(dependencyCache);
-        if (!plan.prefetch().isEmpty()) {
-            SandboxResult prefetch = sandbox.run(
-                    ws,
-                    plan.prefetch(),
-                    limits.prefetch(),
-                    new SandboxAccess(true, List.of(dependencyCache), List.of()));
-            runs.put("prefetch", run(prefetch, 0));
-            if (prefetch.outcome() != SandboxResult.Outcome.COMPLETED) {
-                verdict.reason("the dependency prefetch " + prefetch.reason());
-            } else if (prefetch.exitCode() != 0) {
-                // A compile error surfaces again, with its reason, in the offline runs.
-                log.info("Prefetch exited with {}: {}", prefetch.exitCode(), lastLines(prefetch.output(), 3));
-            }
+        Prefetch.Result prefetch = new Prefetch(sandbox, limits.prefetch()).fetch(ws, plan, dependencyCache);
+        if (prefetch.run() != null) {
+            runs.put("prefetch", prefetch.run());
+        }
+        if (prefetch.failure() != null) {
+            verdict.reason(prefetch.failure());
         }
 
         workspace.reset(KEEP);

@@ -42,7 +42,8 @@ class QaHostileIT {
         TestRepository repo = TestRepository.of(WORK.resolve("repos"), Projects.python());
         String diff = repo.diff(change);
         try (Workspace ws = repo.checkout()) {
-            return verifier.verify(ws, "demo/hostile", diff, Workspace.hashOf(diff), WORK.resolve("cache"));
+            return ReportSchema.checked(
+                    verifier.verify(ws, "demo/hostile", diff, Workspace.hashOf(diff), WORK.resolve("cache")));
         }
     }
 

@@ -40,7 +40,8 @@ class QaVerifierIT {
         TestRepository repo = TestRepository.of(WORK.resolve("repos"), base);
         String diff = repo.diff(change);
         try (Workspace ws = repo.checkout()) {
-            return verifier.verify(ws, "demo/" + cache, diff, Workspace.hashOf(diff), WORK.resolve("cache/" + cache));
+            return ReportSchema.checked(
+                    verifier.verify(ws, "demo/" + cache, diff, Workspace.hashOf(diff), WORK.resolve("cache/" + cache)));
         }
     }
 
@@ -138,7 +139,8 @@ class QaVerifierIT {
         TestRepository repo = TestRepository.of(WORK.resolve("repos"), Projects.python());
         String diff = repo.diff(Projects.pythonGoodChange()).replace("\n def add(a, b):", "\n def add(x, y):");
         try (Workspace ws = repo.checkout()) {
-            QaReport report = verifier.verify(ws, "demo/python", diff, "h", WORK.resolve("cache/python"));
+            QaReport report =
+                    ReportSchema.checked(verifier.verify(ws, "demo/python", diff, "h", WORK.resolve("cache/python")));
 
             assertThat(report.verdict()).isEqualTo("FAILED");
             assertThat(report.reasons())
