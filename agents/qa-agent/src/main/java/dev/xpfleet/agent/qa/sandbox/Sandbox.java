@@ -88,6 +88,12 @@ public final class Sandbox {
                     ? unconfined(workspace, command, limits)
                     : new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
         }
+        for (Path dir : reachable(workspace, access)) {
+            String problem = Reachability.problem(dir);
+            if (problem != null) {
+                return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, problem, 0);
+            }
+        }
         String id = "xpfleet-" + UUID.randomUUID();
         Path memory = CGROUPS.resolve("memory").resolve(id);
         Path pids = CGROUPS.resolve("pids").resolve(id);
@@ -153,6 +159,14 @@ public final class Sandbox {
             Thread.currentThread().interrupt();
             return new SandboxResult(SandboxResult.Outcome.TIMEOUT, -1, "interrupted", 0);
         }
+    }
+
+    /** What nobody must be able to reach: the directories above those given to it, and those it only reads. */
+    private static List<Path> reachable(Path workspace, SandboxAccess access) {
+        List<Path> dirs = new ArrayList<>(List.of(workspace.toAbsolutePath().getParent()));
+        dirs.addAll(access.readable());
+        access.writable().forEach(dir -> dirs.add(dir.toAbsolutePath().getParent()));
+        return dirs;
     }
 
     private record Exec(int exit, String output, long millis) {}

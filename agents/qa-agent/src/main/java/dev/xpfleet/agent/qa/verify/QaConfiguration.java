@@ -16,13 +16,20 @@ class QaConfiguration {
     }
 
     @Bean
-    QaVerifier qaVerifier(Sandbox sandbox, QaProperties props) throws IOException {
+    QaLimits qaLimits(QaProperties props) {
         long memory = props.memory().toBytes();
-        QaLimits limits = new QaLimits(
+        return new QaLimits(
                 new SandboxLimits(props.prefetchTime(), memory, props.processes()),
                 new SandboxLimits(props.testTime(), memory, props.processes()));
-        Analysers analysers =
-                new Analysers(sandbox, props.toolsDir(), props.workRoot().resolve("config"), limits.test());
+    }
+
+    @Bean
+    Analysers analysers(Sandbox sandbox, QaProperties props, QaLimits limits) throws IOException {
+        return new Analysers(sandbox, props.toolsDir(), props.workRoot().resolve("config"), limits.test());
+    }
+
+    @Bean
+    QaVerifier qaVerifier(Sandbox sandbox, Analysers analysers, QaLimits limits) {
         return new QaVerifier(sandbox, analysers, limits);
     }
 }

@@ -106,4 +106,16 @@ class SandboxIT {
     private SandboxResult run(Path workspace, String script) {
         return sandbox.run(workspace, List.of("bash", "-c", script), LIMITS);
     }
+
+    @Test
+    void aWorkspaceTheSandboxUserCannotReachIsRefusedSayingWhy() throws Exception {
+        Path closed = Files.createTempDirectory("closed"); // mode 700, like mktemp -d
+        Path work = Files.createDirectory(closed.resolve("ws"));
+
+        SandboxResult result = run(work, "echo ran");
+
+        assertThat(result.outcome()).isEqualTo(SandboxResult.Outcome.SANDBOX_UNAVAILABLE);
+        assertThat(result.reason())
+                .contains(closed + " (mode rwx------, owner root) does not let the sandbox user (nobody) through");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.qa.verify;
 
+import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.sandbox.Sandbox;
 import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
@@ -23,14 +24,8 @@ import java.util.Map;
  */
 public final class QaBenchmark {
 
-    /** exec:java runs in Maven's directory: the repository root, or the module itself. */
-    private static final Path MODULE = (Files.isDirectory(Path.of("agents/qa-agent"))
-                    ? Path.of("agents/qa-agent")
-                    : Path.of("."))
-            .toAbsolutePath();
-
-    private static final Path WORK = MODULE.resolve("target/qa-bench");
-    private static final Path TOOLS = MODULE.resolve("tools/target/qa-tools");
+    private static final Path WORK = QaTestDirs.work("qa-bench");
+    private static final Path TOOLS = QaTestDirs.tools();
 
     public static void main(String[] args) throws Exception {
         int runs = Integer.getInteger("bench.runs", 3);

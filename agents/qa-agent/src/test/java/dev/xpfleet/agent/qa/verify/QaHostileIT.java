@@ -2,6 +2,7 @@ package dev.xpfleet.agent.qa.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.sandbox.Sandbox;
 import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class QaHostileIT {
 
-    static final Path WORK = QaVerifierIT.WORK.resolveSibling("qa-hostile-it");
+    static final Path WORK = QaTestDirs.work("qa-hostile-it");
     static QaVerifier verifier;
 
     @BeforeAll
@@ -34,7 +35,7 @@ class QaHostileIT {
         SandboxLimits tight = new SandboxLimits(Duration.ofSeconds(10), 256L * 1024 * 1024, 64);
         verifier = new QaVerifier(
                 sandbox,
-                new Analysers(sandbox, QaVerifierIT.TOOLS, WORK.resolve("config"), tight),
+                new Analysers(sandbox, QaTestDirs.tools(), WORK.resolve("config"), tight),
                 new QaLimits(tight, tight));
     }
 

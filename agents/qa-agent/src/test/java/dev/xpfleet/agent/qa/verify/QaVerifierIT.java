@@ -2,6 +2,7 @@ package dev.xpfleet.agent.qa.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.sandbox.Sandbox;
 import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class QaVerifierIT {
 
-    static final Path WORK = Path.of("target/qa-it").toAbsolutePath();
-    static final Path TOOLS = Path.of("tools/target/qa-tools").toAbsolutePath();
+    static final Path WORK = QaTestDirs.work("qa-it");
+    static final Path TOOLS = QaTestDirs.tools();
     static QaVerifier verifier;
 
     @BeforeAll

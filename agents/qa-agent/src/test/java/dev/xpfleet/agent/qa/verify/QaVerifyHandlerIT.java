@@ -2,6 +2,7 @@ package dev.xpfleet.agent.qa.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.common.artifact.ArtifactKeys;
 import dev.xpfleet.common.artifact.ArtifactStore;
 import dev.xpfleet.common.stream.AgentResult;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 @FleetServices
 class QaVerifyHandlerIT {
 
-    static final Path WORK = QaVerifierIT.WORK.resolveSibling("qa-handler-it");
+    static final Path WORK = QaTestDirs.work("qa-handler-it");
 
     @Autowired
     IsolatedServices services;
@@ -46,7 +47,7 @@ class QaVerifyHandlerIT {
     static void qa(DynamicPropertyRegistry registry) {
         registry.add("fleet.qa.clone-url", () -> "file://" + WORK.resolve("forge") + "/{repository}");
         registry.add("fleet.qa.work-root", WORK::toString);
-        registry.add("fleet.qa.tools-dir", QaVerifierIT.TOOLS::toString);
+        registry.add("fleet.qa.tools-dir", () -> QaTestDirs.tools().toString());
     }
 
     private Envelope verify(UUID task, String repository, String patchKey, String base) {
