@@ -162,6 +162,13 @@ final class Projects {
                     public ResultSet find(Connection c, String name) throws SQLException {
                         return c.createStatement().executeQuery("SELECT * FROM users WHERE name = '" + name + "'");
                     }
+
+                    public static void close(AutoCloseable resource) {
+                        try {
+                            resource.close();
+                        } catch (Exception e) {
+                        }
+                    }
                 }
                 """, "src/test/java/demo/UsersTest.java", """
                 package demo;
@@ -247,5 +254,48 @@ final class Projects {
                 "import os, socket, subprocess, time\nfrom calc import double\n\n\ndef test_hostile():\n"
                         + body.indent(4)
                         + "    assert double(2) == 4\n");
+    }
+
+    /** add() broken, with a new passing test: test_adds regresses. */
+    static Map<String, String> pythonBreakingChange() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a - b\n\n\ndef negate(a):\n    return -a\n",
+                "tests/test_negate.py",
+                "from calc import negate\n\n\ndef test_negates():\n    assert negate(2) == -2\n");
+    }
+
+    /** A test-first change whose production code also commits a cloud key. */
+    static Map<String, String> pythonKeyChange() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a + b\n\n\nAWS_KEY = 'AKIAIOSFODNN7EXAMPLQ'\n\n\ndef key():\n    return AWS_KEY\n",
+                "tests/test_key.py",
+                "from calc import key\n\n\ndef test_key():\n    assert key().startswith('AKIA')\n");
+    }
+
+    /** A test-first change with a branch no test runs: 2 of its 5 executable lines uncovered. */
+    static Map<String, String> pythonUncoveredChange() {
+        return Map.of(
+                "calc.py",
+                "def add(a, b):\n    return a + b\n\n\ndef divide(a, b):\n    if b == 0:\n"
+                        + "        message = 'division by zero'\n        raise ValueError(message)\n    return a / b\n",
+                "tests/test_divide.py",
+                "from calc import divide\n\n\ndef test_divides():\n    assert divide(6, 3) == 2\n");
+    }
+
+    /** New node test that passes on the base already. */
+    static Map<String, String> nodeNotTestDriven() {
+        return Map.of(
+                "calc.js",
+                "exports.add = (a, b) => {\n  const sum = a + b;\n  return sum;\n};\n",
+                "test/more.test.js",
+                """
+                const test = require('node:test');
+                const assert = require('node:assert');
+                const calc = require('../calc.js');
+
+                test('adds negatives', () => assert.strictEqual(calc.add(-2, -3), -5));
+                """);
     }
 }

@@ -92,6 +92,8 @@ class QaVerifierIT {
         assertThat(report.tdd().failToPass()).containsExactly("demo.UsersTest#greets");
         assertThat(report.reasons())
                 .anySatisfy(r -> assertThat(r).startsWith("src/main/java/demo/Users.java:8 aws-key (secrets)"))
+                .anySatisfy(
+                        r -> assertThat(r).startsWith("src/main/java/demo/Users.java:21 EmptyCatchBlock (checkstyle)"))
                 .anySatisfy(r ->
                         assertThat(r).startsWith("src/main/java/demo/Users.java:15 SQL_INJECTION_JDBC (spotbugs)"));
         assertThat(report.findings()).noneMatch(f -> f.message().contains("AKIA"));
@@ -149,5 +151,45 @@ class QaVerifierIT {
                     .asString()
                     .startsWith("the patch does not apply on " + repo.baseCommit);
         }
+    }
+
+    @Test
+    void pytestBreakingChangeFailsNamingTheTestAndACommittedKeyFailsNamingTheLine() throws Exception {
+        QaReport broken = verify(Projects.python(), Projects.pythonBreakingChange(), "python");
+        QaReport key = verify(Projects.python(), Projects.pythonKeyChange(), "python");
+
+        assertThat(broken.verdict()).isEqualTo("FAILED");
+        assertThat(broken.reasons())
+                .anySatisfy(r -> assertThat(r).startsWith("regression: tests.test_calc#test_adds passed on the base"));
+        assertThat(key.verdict()).isEqualTo("FAILED");
+        assertThat(key.tdd().failToPass()).containsExactly("tests.test_key#test_key");
+        assertThat(key.reasons()).containsExactly("calc.py:5 aws-key (secrets): a aws-key is committed in the code");
+    }
+
+    @Test
+    void changedLinesNoTestRunsBelowTheThresholdFailNamingThem() throws Exception {
+        QaReport report = verify(Projects.python(), Projects.pythonUncoveredChange(), "python");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.coverage().changedLinesExecutable()).isEqualTo(5);
+        assertThat(report.coverage().changedLinesCovered()).isEqualTo(3);
+        assertThat(report.reasons())
+                .containsExactly(
+                        "coverage of changed lines 60% is below 80%; not run by any test: calc.py lines [7, 8]");
+
+        Map<String, String> lenient = new java.util.HashMap<>(Projects.python());
+        lenient.put(".fleet.yml", "changed-lines-coverage: 50\n");
+        assertThat(verify(lenient, Projects.pythonUncoveredChange(), "python").reasons())
+                .as(".fleet.yml of the base sets the bar")
+                .isEmpty();
+    }
+
+    @Test
+    void nodeTestsThatPassWithoutTheChangeAreNotTestDriven() throws Exception {
+        QaReport report = verify(Projects.node(), Projects.nodeNotTestDriven(), "node");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .contains("not test-driven: the new tests already pass without the change: test#adds negatives");
     }
 }
