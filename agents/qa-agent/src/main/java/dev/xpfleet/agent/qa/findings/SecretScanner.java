@@ -58,7 +58,8 @@ public final class SecretScanner {
             line = line.substring(0, MAX_LINE);
         }
         for (String kind : Secrets.kinds(line)) {
-            findings.add(new Finding("secrets", kind, file, number, "a " + kind + " is committed in the code"));
+            findings.add(
+                    new Finding("secrets", kind, file, number, "a secret (" + kind + ") is committed in the code"));
         }
         if (PRIVATE_KEY.matcher(line).find()) {
             findings.add(new Finding("secrets", "private-key", file, number, "a private key is committed in the code"));

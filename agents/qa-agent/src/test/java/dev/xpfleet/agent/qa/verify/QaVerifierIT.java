@@ -163,7 +163,8 @@ class QaVerifierIT {
                 .anySatisfy(r -> assertThat(r).startsWith("regression: tests.test_calc#test_adds passed on the base"));
         assertThat(key.verdict()).isEqualTo("FAILED");
         assertThat(key.tdd().failToPass()).containsExactly("tests.test_key#test_key");
-        assertThat(key.reasons()).containsExactly("calc.py:5 aws-key (secrets): a aws-key is committed in the code");
+        assertThat(key.reasons())
+                .containsExactly("calc.py:5 aws-key (secrets): a secret (aws-key) is committed in the code");
     }
 
     @Test
