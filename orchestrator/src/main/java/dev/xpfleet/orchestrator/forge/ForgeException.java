@@ -21,4 +21,13 @@ public class ForgeException extends RuntimeException {
             super(message);
         }
     }
+
+    /** The forge's rate limit holds the call longer than the fleet waits. */
+    public static final class RateLimited extends ForgeException {
+        private static final long serialVersionUID = 1L;
+
+        public RateLimited(String message) {
+            super(message);
+        }
+    }
 }

@@ -1,0 +1,265 @@
+package dev.xpfleet.orchestrator.forge.github;
+
+import static dev.xpfleet.orchestrator.forge.github.GitHubErrors.call;
+
+import dev.xpfleet.orchestrator.forge.Forge;
+import dev.xpfleet.orchestrator.forge.ForgeException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.kohsuke.github.GHFileNotFoundException;
+import org.kohsuke.github.GHIssue;
+import org.kohsuke.github.GHIssueComment;
+import org.kohsuke.github.GHIssueState;
+import org.kohsuke.github.GHLabel;
+import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.GHPullRequestFileDetail;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GitHub;
+
+/**
+ * The forge port on GitHub. Every write looks first: a branch already at the commit is not pushed,
+ * an open pull request for the branch is returned instead of opening another (and GitHub's 422 "A
+ * pull request already exists" is read the same way), the comment carrying the hidden marker is
+ * edited in place, merging a merged pull request returns it.
+ */
+public final class GitHubForge implements Forge {
+
+    private final GitHub github;
+    private final GitHubProperties props;
+    private final Credentials credentials;
+
+    /** Supplies the token a push (or an agent's clone) authenticates with. */
+    public interface Credentials {
+        String token() throws IOException;
+    }
+
+    public GitHubForge(GitHub github, GitHubProperties props, Credentials credentials) {
+        this.github = github;
+        this.props = props;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public RepositoryInfo repository(String repository) {
+        return call("repository " + repository, () -> {
+            GHRepository repo = repo(repository);
+            String branch = repo.getDefaultBranch();
+            return new RepositoryInfo(repository, branch, head(repo, branch).orElse(null));
+        });
+    }
+
+    @Override
+    public String cloneUri(String repository) {
+        return props.gitUrlOf(repository);
+    }
+
+    @Override
+    public Issue issue(String repository, int number) {
+        return call("issue #" + number + " of " + repository, () -> {
+            GHIssue issue = repo(repository).getIssue(number);
+            return new Issue(
+                    repository,
+                    number,
+                    issue.getTitle(),
+                    issue.getBody() == null ? "" : issue.getBody(),
+                    issue.getUser() == null ? null : issue.getUser().getLogin(),
+                    issue.getLabels().stream().map(GHLabel::getName).toList());
+        });
+    }
+
+    @Override
+    public Optional<String> branchHead(String repository, String branch) {
+        return call("branch " + branch + " of " + repository, () -> head(repo(repository), branch));
+    }
+
+    @Override
+    public boolean pushBranch(String repository, String branch, Path sourceGitDir, String commit) {
+        if (branchHead(repository, branch).filter(commit::equals).isPresent()) {
+            return false;
+        }
+        try (Git git = Git.open(sourceGitDir.toFile())) {
+            Iterable<PushResult> results = git.push()
+                    .setRemote(props.gitUrlOf(repository))
+                    .setRefSpecs(new RefSpec(commit + ":refs/heads/" + branch))
+                    .setCredentialsProvider(
+                            new UsernamePasswordCredentialsProvider("x-access-token", credentials.token()))
+                    .call();
+            for (PushResult result : results) {
+                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+                    if (update.getStatus() != RemoteRefUpdate.Status.OK
+                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                        throw new ForgeException("push of " + branch + " to " + repository + " refused: "
+                                + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | GitAPIException e) {
+            throw new ForgeException("cannot push " + branch + " to " + repository + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<PullRequest> findPullRequest(String repository, String headBranch) {
+        return call(
+                "pull requests of " + repository,
+                () -> find(repo(repository), headBranch).map(this::toPullRequest));
+    }
+
+    @Override
+    public PullRequest openPullRequest(String repository, NewPullRequest request) {
+        return call("pull request for " + request.headBranch() + " on " + repository, () -> {
+            GHRepository repo = repo(repository);
+            Optional<GHPullRequest> open =
+                    find(repo, request.headBranch()).filter(pr -> pr.getState() == GHIssueState.OPEN);
+            if (open.isPresent()) {
+                return toPullRequest(open.get());
+            }
+            try {
+                return toPullRequest(repo.createPullRequest(
+                        request.title(), request.headBranch(), request.baseBranch(), request.body()));
+            } catch (IOException e) {
+                // Opened meanwhile (a retry racing the first attempt): GitHub says so with a 422.
+                if (GitHubErrors.isCode(e, 422) && GitHubErrors.message(e).contains("already exists")) {
+                    return find(repo, request.headBranch())
+                            .filter(pr -> pr.getState() == GHIssueState.OPEN)
+                            .map(this::toPullRequest)
+                            .orElseThrow(() -> e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean upsertComment(String repository, int number, String marker, String body) {
+        String tag = "<!-- " + marker + " -->";
+        String tagged = body.contains(tag) ? body : tag + "\n" + body;
+        return call("comment on #" + number + " of " + repository, () -> {
+            GHIssue issue = repo(repository).getIssue(number);
+            for (GHIssueComment comment : issue.queryComments().list()) {
+                if (comment.getBody() != null && comment.getBody().contains(tag)) {
+                    if (!comment.getBody().equals(tagged)) {
+                        comment.update(tagged);
+                    }
+                    return false;
+                }
+            }
+            issue.comment(tagged);
+            return true;
+        });
+    }
+
+    @Override
+    public void addLabels(String repository, int number, List<String> labels) {
+        if (labels.isEmpty()) {
+            return;
+        }
+        call("labels on #" + number + " of " + repository, () -> {
+            // GitHub adds labels idempotently: one already there stays once.
+            repo(repository).getIssue(number).addLabels(labels.toArray(String[]::new));
+            return null;
+        });
+    }
+
+    @Override
+    public PullRequest merge(String repository, int number, MergeMethod method) {
+        return call("merge of #" + number + " of " + repository, () -> {
+            GHRepository repo = repo(repository);
+            GHPullRequest pr = repo.getPullRequest(number);
+            if (pr.isMerged()) {
+                return toPullRequest(pr);
+            }
+            if (pr.getState() == GHIssueState.CLOSED) {
+                throw new ForgeException("pull request #" + number + " of " + repository + " is closed");
+            }
+            try {
+                pr.merge(
+                        pr.getTitle(),
+                        pr.getHead().getSha(),
+                        method == MergeMethod.SQUASH
+                                ? GHPullRequest.MergeMethod.SQUASH
+                                : GHPullRequest.MergeMethod.MERGE);
+            } catch (IOException e) {
+                if (GitHubErrors.isCode(e, 405) || GitHubErrors.isCode(e, 409)) {
+                    throw new ForgeException.MergeConflict(
+                            "GitHub cannot merge #" + number + " of " + repository + ": " + GitHubErrors.message(e));
+                }
+                throw e;
+            }
+            return toPullRequest(repo.getPullRequest(number));
+        });
+    }
+
+    /** The token agents clone private repositories with (short-lived with an App); never log it. */
+    public String cloneToken() {
+        return call("clone credentials", credentials::token);
+    }
+
+    private GHRepository repo(String repository) throws IOException {
+        if (!repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+") || repository.contains("..")) {
+            throw new IllegalArgumentException("repository must look like owner/name, got '" + repository + "'");
+        }
+        return github.getRepository(repository);
+    }
+
+    private static Optional<String> head(GHRepository repo, String branch) throws IOException {
+        try {
+            return Optional.ofNullable(repo.getBranch(branch).getSHA1());
+        } catch (GHFileNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The open pull request of the branch, else the newest one. */
+    private static Optional<GHPullRequest> find(GHRepository repo, String branch) throws IOException {
+        String owner = repo.getFullName().substring(0, repo.getFullName().indexOf('/'));
+        List<GHPullRequest> all = repo.queryPullRequests()
+                .head(owner + ":" + branch)
+                .state(GHIssueState.ALL)
+                .list()
+                .toList();
+        return all.stream()
+                .filter(pr -> pr.getHead().getRef().equals(branch))
+                .min(Comparator.comparing((GHPullRequest pr) -> pr.getState() != GHIssueState.OPEN)
+                        .thenComparing(GHPullRequest::getNumber, Comparator.reverseOrder()));
+    }
+
+    private PullRequest toPullRequest(GHPullRequest pr) {
+        try {
+            State state = pr.isMerged() ? State.MERGED : pr.getState() == GHIssueState.OPEN ? State.OPEN : State.CLOSED;
+            StringBuilder diff = new StringBuilder();
+            for (GHPullRequestFileDetail file : pr.listFiles()) {
+                diff.append("diff --git a/")
+                        .append(file.getFilename())
+                        .append(" b/")
+                        .append(file.getFilename())
+                        .append('\n');
+                if (file.getPatch() != null) {
+                    diff.append(file.getPatch()).append('\n');
+                }
+            }
+            return new PullRequest(
+                    pr.getRepository().getFullName(),
+                    pr.getNumber(),
+                    pr.getHead().getRef(),
+                    pr.getBase().getRef(),
+                    pr.getTitle(),
+                    state,
+                    pr.getHead().getSha(),
+                    state == State.MERGED ? pr.getMergeCommitSha() : null,
+                    diff.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

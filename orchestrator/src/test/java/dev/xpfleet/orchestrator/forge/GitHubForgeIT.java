@@ -1,0 +1,78 @@
+package dev.xpfleet.orchestrator.forge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.xpfleet.orchestrator.forge.github.GitHubForge;
+import dev.xpfleet.orchestrator.forge.github.GitHubForgeConfiguration;
+import dev.xpfleet.orchestrator.forge.github.GitHubProperties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The forge contract on the GitHub adapter: kohsuke github-api against a GitHub simulator (WireMock
+ * answering with the examples of GitHub's published REST API description), pushes with JGit into
+ * the simulator's bare repositories.
+ */
+class GitHubForgeIT extends ForgeContract {
+
+    static final Path ROOT = temp("github");
+    static GitHubSimulator github;
+    static WireMockServer server;
+    static GitHubForge forge;
+
+    @BeforeAll
+    static void simulator() throws Exception {
+        github = new GitHubSimulator(ROOT);
+        server = new WireMockServer(options().dynamicPort().extensions(github));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(ok()));
+        forge = GitHubForgeConfiguration.create(
+                new GitHubProperties(
+                        server.baseUrl(),
+                        "ghp_test0123456789",
+                        null,
+                        null,
+                        null,
+                        "file://" + ROOT + "/{repository}.git",
+                        Duration.ofSeconds(5)),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    @Override
+    protected Forge forge() {
+        return forge;
+    }
+
+    @Override
+    protected void createRepository(String name) {
+        github.createRepository(name);
+    }
+
+    @Override
+    protected Forge.Issue openIssue(String repo, String title, String body, String author, List<String> labels) {
+        return github.openIssue(repo, title, body, author, labels);
+    }
+
+    @Override
+    protected List<String> commentBodies(String repo, int number) {
+        return github.comments(repo, number, true);
+    }
+
+    @Override
+    protected String cloneUri(String repo) {
+        return github.gitDir(repo).toUri().toString();
+    }
+}

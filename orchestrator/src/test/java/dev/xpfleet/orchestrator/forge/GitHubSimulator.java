@@ -1,0 +1,463 @@
+package dev.xpfleet.orchestrator.forge;
+
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A small stateful GitHub for the forge tests, as a WireMock extension: repositories whose git data
+ * lives in real bare repositories (pushed to with JGit, merged in core), issues, pull requests,
+ * comments and labels in memory. Every answer is the example from GitHub's published REST API
+ * description ({@code src/test/resources/github-api-examples}) with names, numbers, URLs and
+ * commits filled in, so the adapter parses GitHub's real shapes.
+ */
+final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
+
+    static final String TOKEN = "ghs_simulatedInstallationToken0123456789";
+
+    private final LocalRepositories git;
+    private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    private final AtomicLong commentIds = new AtomicLong(100);
+    private final List<Route> routes = new ArrayList<>();
+    private volatile String base = "http://localhost";
+    /** Authorization headers the simulator accepts; empty accepts any. */
+    final Set<String> acceptedAuthorizations = ConcurrentHashMap.newKeySet();
+
+    final List<String> seenAuthorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static final class Repo {
+        final String name;
+        int next = 1;
+        final Map<Integer, Item> items = new ConcurrentHashMap<>();
+        final List<Comment> comments = new ArrayList<>();
+
+        Repo(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final class Item {
+        int number;
+        String title;
+        String body;
+        String author;
+        final Set<String> labels = new LinkedHashSet<>();
+        String head; // pull requests only
+        String baseBranch;
+        String state = "open";
+        boolean merged;
+        String mergeSha;
+    }
+
+    private record Comment(long id, int number, String[] body) {}
+
+    private record Route(String method, Pattern path, Function<Matcher, Object> handler) {}
+
+    GitHubSimulator(Path root) {
+        this.git = new LocalRepositories(root);
+        String repo = "/repos/([^/]+/[^/]+)";
+        route("GET", repo, m -> repository(m.group(1)));
+        route("GET", repo + "/branches/(.+)", m -> branch(m.group(1), decode(m.group(2))));
+        route("GET", repo + "/issues/(\\d+)", m -> issue(repo(m.group(1)), item(m.group(1), m.group(2))));
+        route("GET", repo + "/issues/(\\d+)/comments", m -> comments(m.group(1), Integer.parseInt(m.group(2))));
+        route("POST", repo + "/issues/(\\d+)/comments", m -> comment(m.group(1), Integer.parseInt(m.group(2))));
+        route("PATCH", repo + "/issues/comments/(\\d+)", m -> editComment(m.group(1), Long.parseLong(m.group(2))));
+        route("POST", repo + "/issues/(\\d+)/labels", m -> labels(m.group(1), item(m.group(1), m.group(2))));
+        route("GET", repo + "/pulls", m -> pulls(m.group(1)));
+        route("POST", repo + "/pulls", m -> openPull(m.group(1)));
+        route("GET", repo + "/pulls/(\\d+)", m -> pull(repo(m.group(1)), item(m.group(1), m.group(2))));
+        route("GET", repo + "/pulls/(\\d+)/files", m -> files(m.group(1), item(m.group(1), m.group(2))));
+        route("PUT", repo + "/pulls/(\\d+)/merge", m -> merge(m.group(1), item(m.group(1), m.group(2))));
+        route("GET", "/app", m -> example("app"));
+        route("GET", "/app/installations/(\\d+)", m -> installation(m.group(1)));
+        route("POST", "/app/installations/(\\d+)/access_tokens", m -> token());
+    }
+
+    // ---- test set-up -------------------------------------------------------------------------
+
+    void createRepository(String name) {
+        git.create(name);
+        repos.put(name, new Repo(name));
+    }
+
+    Path gitDir(String name) {
+        return git.gitDir(name);
+    }
+
+    synchronized Forge.Issue openIssue(String name, String title, String body, String author, List<String> labels) {
+        Repo repo = repo(name);
+        Item item = new Item();
+        item.number = repo.next++;
+        item.title = title;
+        item.body = body;
+        item.author = author;
+        item.labels.addAll(labels);
+        repo.items.put(item.number, item);
+        return new Forge.Issue(name, item.number, title, body, author, labels);
+    }
+
+    /** The comments of an issue, oldest first: their bodies. */
+    synchronized List<String> comments(String name, int number, boolean bodies) {
+        return repo(name).comments.stream()
+                .filter(c -> c.number() == number)
+                .map(c -> c.body()[0])
+                .toList();
+    }
+
+    // ---- WireMock ----------------------------------------------------------------------------
+
+    @Override
+    public String getName() {
+        return "github-simulator";
+    }
+
+    private ThreadLocal<Request> current = new ThreadLocal<>();
+
+    @Override
+    public synchronized ResponseDefinition transform(ServeEvent event) {
+        Request request = event.getRequest();
+        String url = request.getAbsoluteUrl();
+        base = url.substring(0, url.indexOf('/', url.indexOf("://") + 3));
+        String authorization = request.getHeader("Authorization");
+        seenAuthorizations.add(String.valueOf(authorization));
+        if (!acceptedAuthorizations.isEmpty()
+                && !request.getUrl().startsWith("/app")
+                && !acceptedAuthorizations.contains(authorization)) {
+            return json(401, error("Bad credentials"));
+        }
+        String path = request.getUrl().replaceFirst("\\?.*$", "");
+        current.set(request);
+        try {
+            for (Route route : routes) {
+                Matcher m = route.path().matcher(path);
+                if (route.method().equals(request.getMethod().getName()) && m.matches()) {
+                    Object answer = route.handler().apply(m);
+                    return answer instanceof ResponseDefinition r ? r : json(200, (JsonNode) answer);
+                }
+            }
+            return json(404, error("Not Found"));
+        } catch (NotFound e) {
+            return json(404, error("Not Found"));
+        } catch (RuntimeException e) {
+            return json(500, error("simulator failed: " + e));
+        } finally {
+            current.remove();
+        }
+    }
+
+    // ---- routes ------------------------------------------------------------------------------
+
+    private JsonNode repository(String name) {
+        Repo repo = repo(name);
+        ObjectNode json = example("repository", repo.name, 0);
+        json.put("name", name.substring(name.indexOf('/') + 1));
+        ((ObjectNode) json.get("owner")).put("login", name.substring(0, name.indexOf('/')));
+        json.put("default_branch", git.info(name).defaultBranch());
+        json.put("private", false);
+        return json;
+    }
+
+    private JsonNode branch(String name, String branch) {
+        String sha = git.branchHead(repo(name).name, branch).orElseThrow(NotFound::new);
+        ObjectNode json = example("branch", name, 0);
+        json.put("name", branch);
+        ((ObjectNode) json.get("commit")).put("sha", sha);
+        return json;
+    }
+
+    private ObjectNode issue(Repo repo, Item item) {
+        ObjectNode json = example("issue", repo.name, item.number);
+        json.put("number", item.number);
+        json.put("title", item.title);
+        json.put("body", item.body);
+        json.put("state", item.state);
+        ((ObjectNode) json.get("user")).put("login", item.author);
+        ArrayNode labels = json.putArray("labels");
+        for (String label : item.labels) {
+            labels.addObject().put("id", label.hashCode()).put("name", label).put("color", "ededed");
+        }
+        if (item.head == null) {
+            json.remove("pull_request");
+        }
+        return json;
+    }
+
+    private JsonNode comments(String name, int number) {
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        for (Comment c : repo(name).comments) {
+            if (c.number() == number) {
+                list.add(commentJson(name, c));
+            }
+        }
+        return list;
+    }
+
+    private ResponseDefinition comment(String name, int number) {
+        item(name, Integer.toString(number));
+        Comment c = new Comment(commentIds.incrementAndGet(), number, new String[] {
+            body().path("body").asString()
+        });
+        repo(name).comments.add(c);
+        return json(201, commentJson(name, c));
+    }
+
+    private JsonNode editComment(String name, long id) {
+        Comment c = repo(name).comments.stream()
+                .filter(x -> x.id() == id)
+                .findFirst()
+                .orElseThrow(NotFound::new);
+        c.body()[0] = body().path("body").asString();
+        return commentJson(name, c);
+    }
+
+    private ObjectNode commentJson(String name, Comment c) {
+        ObjectNode json = example("issue-comment", name, c.number());
+        json.put("id", c.id());
+        json.put("body", c.body()[0]);
+        json.put("url", base + "/repos/" + name + "/issues/comments/" + c.id());
+        return json;
+    }
+
+    private JsonNode labels(String name, Item item) {
+        for (JsonNode label : body().path("labels")) {
+            item.labels.add(label.asString());
+        }
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        item.labels.forEach(l -> list.addObject().put("name", l).put("color", "ededed"));
+        return list;
+    }
+
+    private JsonNode pulls(String name) {
+        Repo repo = repo(name);
+        Map<String, String> query = query();
+        String head = query.getOrDefault("head", "");
+        String state = query.getOrDefault("state", "open");
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        repo.items.values().stream()
+                .filter(i -> i.head != null)
+                .filter(i -> head.isEmpty() || head.equals(name.substring(0, name.indexOf('/')) + ":" + i.head))
+                .filter(i -> state.equals("all") || state.equals(i.state))
+                .sorted((a, b) -> b.number - a.number)
+                .forEach(i -> list.add(pull(repo, i)));
+        return list;
+    }
+
+    private synchronized ResponseDefinition openPull(String name) {
+        Repo repo = repo(name);
+        JsonNode body = body();
+        String head = body.path("head").asString();
+        String baseBranch = body.path("base").asString();
+        if (git.branchHead(name, head).isEmpty()) {
+            return json(422, validation("No commits between " + baseBranch + " and " + head));
+        }
+        boolean exists = repo.items.values().stream().anyMatch(i -> head.equals(i.head) && i.state.equals("open"));
+        if (exists) {
+            String owner = name.substring(0, name.indexOf('/'));
+            return json(422, validation("A pull request already exists for " + owner + ":" + head + "."));
+        }
+        Item item = new Item();
+        item.number = repo.next++;
+        item.title = body.path("title").asString();
+        item.body = body.path("body").asString("");
+        item.author = "xp-fleet[bot]";
+        item.head = head;
+        item.baseBranch = baseBranch;
+        repo.items.put(item.number, item);
+        return json(201, pull(repo, item));
+    }
+
+    private ObjectNode pull(Repo repo, Item item) {
+        ObjectNode json = example("pull-request", repo.name, item.number);
+        json.put("number", item.number);
+        json.put("title", item.title);
+        json.put("body", item.body);
+        json.put("state", item.state);
+        json.put("merged", item.merged);
+        json.put("merge_commit_sha", item.mergeSha);
+        ((ObjectNode) json.get("user")).put("login", item.author);
+        ObjectNode head = (ObjectNode) json.get("head");
+        head.put("ref", item.head);
+        head.put("label", repo.name.substring(0, repo.name.indexOf('/')) + ":" + item.head);
+        head.put("sha", git.branchHead(repo.name, item.head).orElse("0".repeat(40)));
+        ((ObjectNode) json.get("base")).put("ref", item.baseBranch);
+        return json;
+    }
+
+    private JsonNode files(String name, Item item) {
+        String diff = git.diff(name, item.baseBranch, git.head(name, item.head));
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        for (String part : diff.split("(?m)^(?=diff --git )")) {
+            Matcher m = Pattern.compile("^diff --git a/(\\S+) b/(\\S+)").matcher(part);
+            if (m.find()) {
+                int hunk = part.indexOf("\n@@");
+                list.addObject()
+                        .put("filename", m.group(2))
+                        .put("status", "modified")
+                        .put("patch", hunk < 0 ? "" : part.substring(hunk + 1).stripTrailing());
+            }
+        }
+        return list;
+    }
+
+    private synchronized ResponseDefinition merge(String name, Item item) {
+        if (item.merged) {
+            return json(405, error("Pull Request is not mergeable"));
+        }
+        String expected = body().path("sha").asString("");
+        String head = git.branchHead(name, item.head).orElseThrow(NotFound::new);
+        if (!expected.isEmpty() && !expected.equals(head)) {
+            return json(409, error("Head branch was modified. Review and try the merge again."));
+        }
+        String method = body().path("merge_method").asString("merge");
+        try {
+            item.mergeSha = git.merge(
+                    name,
+                    item.baseBranch,
+                    head,
+                    method.equals("squash") ? Forge.MergeMethod.SQUASH : Forge.MergeMethod.MERGE,
+                    body().path("commit_message").asString("merge"));
+        } catch (ForgeException.MergeConflict e) {
+            return json(405, error("Pull Request is not mergeable"));
+        }
+        item.merged = true;
+        item.state = "closed";
+        ObjectNode json = example("merge-result", name, item.number);
+        json.put("sha", item.mergeSha);
+        json.put("merged", true);
+        return json(200, json);
+    }
+
+    private JsonNode installation(String id) {
+        ObjectNode json = example("installation", "octocat/Hello-World", 0);
+        json.put("id", Long.parseLong(id));
+        json.put("access_tokens_url", base + "/app/installations/" + id + "/access_tokens");
+        return json;
+    }
+
+    private ResponseDefinition token() {
+        ObjectNode json = example("installation-token", "octocat/Hello-World", 0);
+        json.put("token", TOKEN);
+        json.put("expires_at", Instant.now().plusSeconds(3600).toString());
+        return json(201, json);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private void route(String method, String path, Function<Matcher, Object> handler) {
+        routes.add(new Route(method, Pattern.compile(path), handler));
+    }
+
+    private Repo repo(String name) {
+        Repo repo = repos.get(name);
+        if (repo == null) {
+            throw new NotFound();
+        }
+        return repo;
+    }
+
+    private Item item(String name, String number) {
+        Item item = repo(name).items.get(Integer.parseInt(number));
+        if (item == null) {
+            throw new NotFound();
+        }
+        return item;
+    }
+
+    private JsonNode body() {
+        String text = current.get().getBodyAsString();
+        return text == null || text.isBlank()
+                ? EnvelopeCodec.mapper().createObjectNode()
+                : EnvelopeCodec.mapper().readTree(text);
+    }
+
+    private Map<String, String> query() {
+        Map<String, String> out = new java.util.HashMap<>();
+        String url = current.get().getUrl();
+        int q = url.indexOf('?');
+        if (q >= 0) {
+            for (String pair : url.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** GitHub's example, its URLs pointing here, at {@code repository} and {@code number}. */
+    private ObjectNode example(String name, String repository, int number) {
+        String text = exampleText(name)
+                .replace("https://api.github.com", base)
+                .replace("octocat/Hello-World", repository)
+                .replace("/1347", "/" + number);
+        return (ObjectNode) EnvelopeCodec.mapper().readTree(text);
+    }
+
+    private JsonNode example(String name) {
+        return example(name, "octocat/Hello-World", 0);
+    }
+
+    private static String exampleText(String name) {
+        try (InputStream in = GitHubSimulator.class.getResourceAsStream("/github-api-examples/" + name + ".json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        return EnvelopeCodec.mapper()
+                .createObjectNode()
+                .put("message", message)
+                .put("documentation_url", "https://docs.github.com/rest");
+    }
+
+    private static ObjectNode validation(String message) {
+        ObjectNode json = error("Validation Failed");
+        json.putArray("errors")
+                .addObject()
+                .put("resource", "PullRequest")
+                .put("code", "custom")
+                .put("message", message);
+        return json;
+    }
+
+    private static ResponseDefinition json(int status, JsonNode body) {
+        return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body.toString())
+                .build();
+    }
+
+    private static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+}
