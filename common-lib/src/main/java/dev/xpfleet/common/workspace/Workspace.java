@@ -146,6 +146,8 @@ public final class Workspace implements AutoCloseable {
                     .setDryRun(true)
                     .setIgnore(false)
                     .setCleanDirectories(true)
+                    // also directories holding their own .git: a run must not leave one behind
+                    .setForce(true)
                     .call();
             for (String path : untracked) {
                 String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

@@ -6,8 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.Edit;
 import org.eclipse.jgit.patch.FileHeader;
@@ -26,14 +30,18 @@ public final class ChangeSet {
      * @param deleted whether the change removes the file
      * @param test whether the file holds tests ({@link TestPaths})
      * @param addedLines line numbers, in the changed file, of every added or modified line
+     * @param addedText those lines' text, by line number, as the diff carries them
      */
-    public record FileChange(String path, boolean deleted, boolean test, Set<Integer> addedLines) {
+    public record FileChange(
+            String path, boolean deleted, boolean test, Set<Integer> addedLines, Map<Integer, String> addedText) {
 
         public FileChange {
             addedLines = Collections.unmodifiableSet(new TreeSet<>(addedLines));
+            addedText = Collections.unmodifiableMap(new TreeMap<>(addedText));
         }
     }
 
+    private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)");
     private final byte[] diff;
     private final List<FileChange> files;
     private final List<FileHeader> headers;
@@ -74,9 +82,35 @@ public final class ChangeSet {
                     }
                 }
             }
-            files.add(new FileChange(path, deleted, TestPaths.isTest(path), added));
+            Map<Integer, String> text = deleted
+                    ? Map.of()
+                    : addedText(new String(
+                            bytes,
+                            file.getStartOffset(),
+                            file.getEndOffset() - file.getStartOffset(),
+                            StandardCharsets.UTF_8));
+            files.add(new FileChange(path, deleted, TestPaths.isTest(path), added, text));
         }
         return new ChangeSet(bytes, List.copyOf(files), List.copyOf(patch.getFiles()));
+    }
+
+    /** The added lines of one file's section of a unified diff, by their number in the new file. */
+    static Map<Integer, String> addedText(String section) {
+        Map<Integer, String> added = new TreeMap<>();
+        int line = -1;
+        for (String row : section.split("\n", -1)) {
+            if (row.startsWith("@@")) {
+                Matcher m = HUNK.matcher(row);
+                line = m.find() ? Integer.parseInt(m.group(1)) : -1;
+            } else if (line < 0 || row.startsWith("+++") || row.startsWith("---")) {
+                continue;
+            } else if (row.startsWith("+")) {
+                added.put(line++, row.substring(1));
+            } else if (row.startsWith(" ")) {
+                line++;
+            }
+        }
+        return added;
     }
 
     public List<FileChange> files() {

@@ -10,15 +10,22 @@ import java.util.regex.Pattern;
  */
 public final class TestPaths {
 
-    private static final Pattern TEST_DIR = Pattern.compile("(^|/)(src/test|src/[A-Za-z]+Test|tests?|__tests__|spec)/");
+    private static final Pattern TEST_DIR = Pattern.compile(
+            "(^|/)(src/test|src/testFixtures|src/[A-Za-z]+Test|tests?|__tests__|__mocks__|spec|cypress)/");
+    /** Production sources of Maven and Gradle builds, whatever their names look like. */
+    private static final Pattern MAIN_DIR = Pattern.compile("(^|/)src/main/");
+
     private static final Pattern TEST_FILE =
-            Pattern.compile("(^|/)(test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py|[^/]*\\.(test|spec)\\.[cm]?[jt]sx?"
+            Pattern.compile("(^|/)(test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py|[^/]*\\.(test|spec|cy)\\.[cm]?[jt]sx?"
                     + "|[^/]*(Test|Tests|IT)\\.(java|kt|groovy))$");
 
     private TestPaths() {}
 
     public static boolean isTest(String path) {
         String p = path.replace('\\', '/');
+        if (MAIN_DIR.matcher(p).find()) {
+            return false;
+        }
         return TEST_DIR.matcher(p).find() || TEST_FILE.matcher(p).find();
     }
 }

@@ -84,8 +84,11 @@ final class AnalyserReports {
                 continue;
             }
             ChangeSet.FileChange file = change.file(m.group(1));
+            if (file == null || m.group(2).length() > 9) {
+                continue;
+            }
             int line = Integer.parseInt(m.group(2));
-            if (file != null && file.addedLines().contains(line)) {
+            if (file.addedLines().contains(line)) {
                 String message = m.group(3).strip();
                 findings.add(new Finding(
                         "lint",

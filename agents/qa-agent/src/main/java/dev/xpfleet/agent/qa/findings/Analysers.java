@@ -52,29 +52,43 @@ public final class Analysers {
         return null;
     }
 
-    /** The findings, and a note for each analyser that could not finish. */
-    public record Result(List<Finding> findings, List<String> problems, long peakMemoryBytes) {}
+    /**
+     * SpotBugs with FindSecBugs on the classes the changed run compiled (Java builds only).
+     *
+     * @return the run's peak memory
+     */
+    public long compiled(
+            Path workspace, BuildPlan plan, ChangeSet change, List<Finding> findings, List<String> problems)
+            throws IOException {
+        return isJava(plan) ? spotbugs(workspace, change, findings, problems) : 0;
+    }
 
-    /** @param dependencyCache the repository's dependency cache, readable by its own linter */
-    public Result analyse(Path workspace, BuildPlan plan, ChangeSet change, Path dependencyCache) throws IOException {
-        List<Finding> findings = new ArrayList<>(new SecretScanner().scan(workspace, change));
-        List<String> problems = new ArrayList<>();
-        long peak = 0;
+    /**
+     * Secret scanning, and the repository's linter or the built-in Checkstyle rules, on a tree
+     * freshly reset and patched (not the one the tests ran in, which they could have rewritten).
+     *
+     * @param dependencyCache the repository's dependency cache, readable by its own linter
+     * @return the runs' peak memory
+     */
+    public long sources(
+            Path workspace,
+            BuildPlan plan,
+            ChangeSet change,
+            Path dependencyCache,
+            List<Finding> findings,
+            List<String> problems)
+            throws IOException {
+        findings.addAll(new SecretScanner().scan(change));
         if (!plan.lint().isEmpty()) {
             SandboxResult lint = sandbox.run(workspace, plan.lint(), limits, SandboxAccess.reading(dependencyCache));
-            peak = lint.peakMemoryBytes();
             if (lint.outcome() != SandboxResult.Outcome.COMPLETED) {
-                problems.add("lint " + lint.reason());
+                problems.add("the linter " + lint.reason());
             } else if (lint.exitCode() != 0) {
                 findings.addAll(AnalyserReports.printed(lint.output(), change));
             }
-        } else if (isJava(plan)) {
-            peak = Math.max(peak, checkstyle(workspace, change, findings, problems));
+            return lint.peakMemoryBytes();
         }
-        if (isJava(plan)) {
-            peak = Math.max(peak, spotbugs(workspace, change, findings, problems));
-        }
-        return new Result(findings, problems, peak);
+        return isJava(plan) ? checkstyle(workspace, change, findings, problems) : 0;
     }
 
     /** @return the run's peak memory */

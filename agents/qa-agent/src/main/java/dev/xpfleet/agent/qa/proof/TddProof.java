@@ -26,6 +26,7 @@ import java.util.Map;
  * @param newFailures tests not on the base (or not run there) that fail with the change
  * @param alreadyPassing new tests that pass without the production change
  * @param failingOnBase tests that failed on the base already and still fail (not held against it)
+ * @param missing tests that passed on the base and did not run (or were skipped) with the change
  */
 public record TddProof(
         List<String> failToPass,
@@ -33,7 +34,8 @@ public record TddProof(
         List<TestCase> regressions,
         List<TestCase> newFailures,
         List<String> alreadyPassing,
-        List<String> failingOnBase) {
+        List<String> failingOnBase,
+        List<String> missing) {
 
     public static TddProof of(List<TestCase> base, List<TestCase> testsOnly, List<TestCase> changed) {
         Map<String, Outcome> a = outcomes(base);
@@ -69,13 +71,22 @@ public record TddProof(
                 alreadyPassing.add(t.id());
             }
         }
+        Map<String, Outcome> c = outcomes(changed);
+        List<String> missing = new ArrayList<>();
+        a.forEach((id, outcome) -> {
+            Outcome now = c.get(id);
+            if (outcome == Outcome.PASSED && (now == null || now == Outcome.SKIPPED)) {
+                missing.add(id);
+            }
+        });
         return new TddProof(
                 List.copyOf(failToPass),
                 passToPass,
                 List.copyOf(regressions),
                 List.copyOf(newFailures),
                 List.copyOf(alreadyPassing),
-                List.copyOf(failingOnBase));
+                List.copyOf(failingOnBase),
+                List.copyOf(missing));
     }
 
     private static boolean failed(Outcome outcome) {

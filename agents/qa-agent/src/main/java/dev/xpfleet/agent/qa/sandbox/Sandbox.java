@@ -3,6 +3,7 @@ package dev.xpfleet.agent.qa.sandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,11 @@ public final class Sandbox {
     private static final int OUTPUT_TAIL = 16_000;
     private static final int NOBODY = 65534;
     private static final String SETUP_FAILED = "xp-fleet sandbox: cannot join the cgroups";
+    private static final List<String> SYSTEM_DIRS =
+            List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+    /** Largest file a sandboxed command may write, output included: 1 GiB, in 512-byte blocks. */
+    private static final long MAX_FILE_BLOCKS = 2L * 1024 * 1024;
+
     static final String UNCONFINED =
             "xp-fleet: NO SANDBOX - ran unconfined because fleet.qa.allow-unsandboxed=true (network, all files)";
 
@@ -33,8 +39,9 @@ public final class Sandbox {
     private static final String LAUNCH = """
             echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" || { echo "%s"; exit 125; }
             shift 2
+            ulimit -f %d
             exec "$@"
-            """.formatted(Sandbox.SETUP_FAILED);
+            """.formatted(Sandbox.SETUP_FAILED, Sandbox.MAX_FILE_BLOCKS);
 
     private final boolean allowUnconfined;
     private final java.util.function.Supplier<String> availability;
@@ -220,21 +227,21 @@ public final class Sandbox {
         if (!access.network()) {
             argv.add("--unshare-net");
         }
-        argv.addAll(List.of(
-                "--die-with-parent",
-                "--new-session",
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
-                "--tmpfs",
-                "/tmp",
-                "--bind",
-                ws,
-                ws));
+        argv.addAll(List.of("--die-with-parent", "--new-session"));
+        // Only the system's programs, libraries and configuration: no other workspace, cache,
+        // home directory or the fleet's own files are visible.
+        for (String dir : SYSTEM_DIRS) {
+            if (Files.exists(Path.of(dir))) {
+                argv.addAll(List.of("--ro-bind", dir, dir));
+            }
+        }
+        argv.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", ws, ws));
+        if (Files.isDirectory(workspace.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+            // Git metadata stays out of reach: the agent runs git (as root) on this tree afterwards,
+            // and a config or attributes file written here could make it run a filter command.
+            String gitDir = workspace.resolve(".git").toAbsolutePath().toString();
+            argv.addAll(List.of("--ro-bind", gitDir, gitDir));
+        }
         for (Path dir : access.readable()) {
             String d = dir.toAbsolutePath().toString();
             argv.addAll(List.of("--ro-bind", d, d));
@@ -337,20 +344,29 @@ public final class Sandbox {
 
     /** The command runs as nobody: it must own its workspace, and only that. */
     private static void giveToNobody(Path workspace) throws IOException {
+        Path gitDir = workspace.resolve(".git");
         try (var paths = Files.walk(workspace)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
-                if (!Files.isSymbolicLink(p)) {
-                    Files.setAttribute(p, "unix:uid", NOBODY);
-                    Files.setAttribute(p, "unix:gid", NOBODY);
+                // lchown: a link swapped in meanwhile is changed itself, never what it points at.
+                if (!p.startsWith(gitDir) && !Files.isSymbolicLink(p)) {
+                    Files.setAttribute(p, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }
     }
 
+    /** The last {@value #OUTPUT_TAIL} bytes of the output, however much was written. */
     private static String tail(Path log) throws IOException {
-        byte[] bytes = Files.readAllBytes(log);
-        int from = Math.max(0, bytes.length - OUTPUT_TAIL);
-        return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        try (java.nio.channels.SeekableByteChannel in = Files.newByteChannel(log)) {
+            long size = in.size();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size, OUTPUT_TAIL));
+            in.position(size - buffer.capacity());
+            while (buffer.hasRemaining() && in.read(buffer) > 0) {
+                // read the tail
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        }
     }
 
     private static boolean onPath(String tool) {

@@ -5,8 +5,6 @@ import dev.xpfleet.agent.qa.build.BuildPlan;
 import dev.xpfleet.agent.qa.build.TestReports;
 import dev.xpfleet.agent.qa.build.TestReports.TestCase;
 import dev.xpfleet.agent.qa.change.ChangeSet;
-import dev.xpfleet.agent.qa.coverage.ChangedLinesCoverage;
-import dev.xpfleet.agent.qa.coverage.LineCoverage;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
@@ -41,6 +39,7 @@ public final class QaVerifier {
     private static final Logger log = LoggerFactory.getLogger(QaVerifier.class);
     private static final List<String> KEEP = List.of("node_modules");
     private static final int MAX_REASONS_PER_KIND = 10;
+    private static final int MAX_LISTED_TESTS = 200;
 
     private final Sandbox sandbox;
     private final Analysers analysers;
@@ -62,8 +61,15 @@ public final class QaVerifier {
             throws IOException {
         try {
             return judge(workspace, repository, diff, patchHash, dependencyCache);
-        } catch (LinkedReportsException e) {
-            return new Verdict().refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
+        } catch (LinkedReportsException | RuntimeException e) {
+            // Whatever the repository or the patch did to trip the judge up is its own failure.
+            log.info("QA of {} could not finish: {}", repository, e.toString());
+            return new Verdict()
+                    .refused(
+                            repository,
+                            workspace.baseCommit(),
+                            patchHash,
+                            "QA could not judge the change: " + e.getMessage());
         }
     }
 
@@ -95,6 +101,9 @@ public final class QaVerifier {
                     patchHash,
                     "the patch does not apply on " + workspace.baseCommit() + ": " + e.getMessage());
         }
+        // Line numbers as applied (JGit may place a hunk elsewhere than its header says): the
+        // tree's own diff against the base, not the patch's claims.
+        ChangeSet applied = ChangeSet.parse(workspace.diff().text());
         Prefetch.Result prefetch = new Prefetch(sandbox, limits.prefetch()).fetch(ws, plan, dependencyCache);
         if (prefetch.run() != null) {
             runs.put("prefetch", prefetch.run());
@@ -104,8 +113,7 @@ public final class QaVerifier {
         }
 
         workspace.reset(KEEP);
-        SandboxAccess offline = SandboxAccess.reading(dependencyCache);
-        Suite base = suite(ws, plan, "base", runs, offline);
+        Suite base = suite(ws, plan, "base", runs, dependencyCache);
 
         List<TestCase> testsOnly = List.of();
         if (change.tests().isEmpty()) {
@@ -113,43 +121,54 @@ public final class QaVerifier {
         } else {
             workspace.reset(KEEP);
             apply(workspace, change.testsOnlyDiff());
-            testsOnly = suite(ws, plan, "testsOnly", runs, offline).cases();
+            testsOnly = suite(ws, plan, "testsOnly", runs, dependencyCache).cases();
         }
 
         workspace.reset(KEEP);
         apply(workspace, diff);
-        Suite changed = suite(ws, plan, "changed", runs, offline);
-        if (changed.result().outcome() != SandboxResult.Outcome.COMPLETED) {
-            verdict.reason("the test run " + changed.result().reason());
+        Suite changed = suite(ws, plan, "changed", runs, dependencyCache);
+        SandboxResult result = changed.result();
+        if (result.outcome() != SandboxResult.Outcome.COMPLETED) {
+            verdict.reason("the test run " + result.reason());
         } else if (changed.cases().isEmpty()) {
-            verdict.reason("the test run reported no tests (" + changed.result().reason() + "): "
-                    + lastLines(changed.result().output(), 5));
+            verdict.reason(
+                    "the test run reported no tests (" + result.reason() + "): " + lastLines(result.output(), 5));
+        } else if (plan.tool() == BuildPlan.Tool.MAVEN && result.exitCode() != 0) {
+            // Test failures do not fail this build (failure.ignore): a non-zero exit is the build itself.
+            verdict.reason("the build failed (exit " + result.exitCode() + "): " + lastLines(result.output(), 5));
         }
 
         TddProof tdd = TddProof.of(base.cases(), testsOnly, changed.cases());
         judgeTests(verdict, change, tdd);
         List<String> problems = new ArrayList<>();
-        QaReport.Coverage coverage = coverage(ws, plan, change, verdict, problems);
+        QaReport.Coverage coverage = coverage(ws, plan, applied, verdict, problems);
         long analysisStart = System.nanoTime();
-        Analysers.Result analysis = analysers.analyse(ws, plan, change, dependencyCache);
+        List<Finding> findings = new ArrayList<>();
+        long peak = analysers.compiled(ws, plan, applied, findings, problems);
+        workspace.reset(KEEP);
+        apply(workspace, diff);
+        peak = Math.max(peak, analysers.sources(ws, plan, applied, dependencyCache, findings, problems));
         runs.put(
                 "analysis",
                 new QaReport.Run(
                         "COMPLETED",
                         0,
                         (System.nanoTime() - analysisStart) / 1_000_000,
-                        analysis.peakMemoryBytes(),
+                        peak,
                         0,
-                        analysis.problems().isEmpty() ? "analysed" : String.join("; ", analysis.problems())));
-        problems.addAll(analysis.problems());
+                        problems.isEmpty() ? "analysed" : String.join("; ", problems)));
+        for (String problem : problems) {
+            verdict.reason("could not be checked: " + problem);
+        }
         int listed = 0;
-        for (Finding finding : analysis.findings()) {
+        for (Finding finding : findings) {
             if (listed++ < MAX_REASONS_PER_KIND * 2) {
                 verdict.reason(finding.describe());
             }
         }
         List<TestCase> failing = changed.cases().stream()
                 .filter(t -> t.outcome() == TestReports.Outcome.FAILED || t.outcome() == TestReports.Outcome.ERROR)
+                .limit(MAX_LISTED_TESTS)
                 .toList();
         return new QaReport(
                 QaReport.SCHEMA_VERSION,
@@ -164,7 +183,7 @@ public final class QaVerifier {
                 failing,
                 tdd,
                 coverage,
-                analysis.findings(),
+                findings,
                 problems);
     }
 
@@ -179,6 +198,12 @@ public final class QaVerifier {
         for (TestCase t : tdd.newFailures()) {
             if (n++ < MAX_REASONS_PER_KIND) {
                 verdict.reason("failing test: " + t.id() + ": " + t.message());
+            }
+        }
+        for (String id : tdd.missing()) {
+            if (!inChangedTest(id, change) && n++ < MAX_REASONS_PER_KIND) {
+                verdict.reason(
+                        "missing: " + id + " passed on the base and did not run (or was skipped) with the change");
             }
         }
         if (!change.tests().isEmpty() && tdd.failToPass().isEmpty()) {
@@ -198,65 +223,50 @@ public final class QaVerifier {
         }
     }
 
-    private QaReport.Coverage coverage(
+    /**
+     * Whether a test id ({@code classname#name}) belongs to a test file the change touches: its
+     * class's last name is the file's name (CalculatorTest, test_calc), or the runner names no
+     * class (node's reporter says "test") and the change touches tests at all.
+     */
+    private static boolean inChangedTest(String id, ChangeSet change) {
+        String cls = id.contains("#") ? id.substring(0, id.indexOf('#')) : id;
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        return change.tests().stream().anyMatch(t -> {
+            String file = t.path().substring(t.path().lastIndexOf('/') + 1);
+            String stem = file.contains(".") ? file.substring(0, file.indexOf('.')) : file;
+            return stem.equals(simple) || cls.equals("test");
+        });
+    }
+
+    private static QaReport.Coverage coverage(
             Path ws, BuildPlan plan, ChangeSet change, Verdict verdict, List<String> problems) throws IOException {
-        List<Path> reports = plan.coverageReport() == null ? List.of() : matching(ws, plan.coverageReport());
-        if (reports.isEmpty()) {
-            if (!change.production().isEmpty()) {
-                verdict.reason("no coverage report at " + plan.coverageReport()
-                        + ": coverage of the changed lines cannot be shown");
-            }
-            return null;
-        }
-        int executable = 0;
-        int covered = 0;
-        Map<String, List<Integer>> missed = new LinkedHashMap<>();
-        double totalSum = 0;
-        int totals = 0;
-        for (Path report : reports) {
-            LineCoverage lines;
-            try {
-                lines = LineCoverage.read(report);
-            } catch (IOException | RuntimeException e) {
-                problems.add("coverage report " + ws.relativize(report) + " unreadable: " + e.getMessage());
-                continue;
-            }
-            ChangedLinesCoverage c = ChangedLinesCoverage.of(change, lines);
-            executable += c.executable();
-            covered += c.covered();
-            c.missed()
-                    .forEach((file, l) -> missed.merge(
-                            file,
-                            l,
-                            (x, y) -> Stream.concat(x.stream(), y.stream())
-                                    .distinct()
-                                    .sorted()
-                                    .toList()));
-            if (lines.total() >= 0) {
-                totalSum += lines.total();
-                totals++;
-            }
-        }
-        double ratio = executable == 0 ? 1.0 : (double) covered / executable;
-        if (ratio + 1e-9 < plan.changedLinesCoverage()) {
-            verdict.reason("coverage of changed lines %.0f%% is below %.0f%%; not run by any test: %s"
-                    .formatted(ratio * 100, plan.changedLinesCoverage() * 100, describe(missed)));
-        }
-        return new QaReport.Coverage(
-                totals == 0 ? null : totalSum / totals,
-                ratio,
-                executable,
-                covered,
-                plan.changedLinesCoverage(),
-                missed);
+        return CoverageCheck.of(
+                ws, plan, change, matching(ws, String.valueOf(plan.coverageReport())), verdict::reason, problems);
     }
 
     private record Suite(SandboxResult result, List<TestCase> cases) {}
 
-    private Suite suite(Path ws, BuildPlan plan, String name, Map<String, QaReport.Run> runs, SandboxAccess access)
+    private Suite suite(Path ws, BuildPlan plan, String name, Map<String, QaReport.Run> runs, Path cache)
             throws IOException {
         reportsDirectory(ws);
-        SandboxResult result = sandbox.run(ws, plan.test(), limits.test(), access);
+        // Reports in the tree before the run (shipped in the patch, left by another run) are not its own.
+        for (String glob : plan.reports()) {
+            for (Path stale : matching(ws, glob)) {
+                Files.delete(stale);
+            }
+        }
+        if (plan.coverageReport() != null) {
+            for (Path stale : matching(ws, plan.coverageReport())) {
+                Files.delete(stale);
+            }
+        }
+        List<Path> readable = new ArrayList<>(List.of(cache));
+        Path modules = ws.resolve("node_modules");
+        if (Files.isDirectory(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            readable.add(modules); // fetched once; no run may change it for the next
+        }
+        SandboxResult result =
+                sandbox.run(ws, plan.test(), limits.test(), new SandboxAccess(false, List.of(), readable));
         List<TestCase> cases = List.of();
         if (result.outcome() == SandboxResult.Outcome.COMPLETED) {
             try {
@@ -308,7 +318,7 @@ public final class QaVerifier {
         return new QaReport.Tests(cases.size(), passed, failed, skipped);
     }
 
-    private static List<Path> matching(Path ws, String glob) throws IOException {
+    static List<Path> matching(Path ws, String glob) throws IOException {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         PathMatcher top =
                 glob.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : matcher;
@@ -318,13 +328,6 @@ public final class QaVerifier {
                     .sorted()
                     .toList();
         }
-    }
-
-    private static String describe(Map<String, List<Integer>> missed) {
-        List<String> parts = new ArrayList<>();
-        missed.forEach((file, lines) -> parts.add(file + " lines " + lines));
-        String text = String.join("; ", parts);
-        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
     }
 
     private static String lastLines(String output, int n) {

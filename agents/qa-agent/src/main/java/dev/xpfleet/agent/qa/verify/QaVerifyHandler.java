@@ -93,7 +93,7 @@ class QaVerifyHandler implements MessageHandler {
         try (Workspace workspace = clone(repository, baseCommit)) {
             Path cache = props.workRoot()
                     .resolve("cache")
-                    .resolve(repository.replace('/', '_'))
+                    .resolve(repository) // owner/name: one directory per repository, never shared
                     .toAbsolutePath();
             QaReport report = verifier.verify(workspace, repository, diff, patchHash, cache);
             artifacts.put(reportKey, EnvelopeCodec.mapper().writeValueAsBytes(report), "application/json");

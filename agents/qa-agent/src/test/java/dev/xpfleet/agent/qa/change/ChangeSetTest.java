@@ -44,6 +44,11 @@ class ChangeSetTest {
         ChangeSet.FileChange calc = change.file("src/main/java/demo/Calc.java");
         assertThat(calc.test()).isFalse();
         assertThat(calc.addedLines()).containsExactly(2, 3, 4);
+        assertThat(calc.addedText())
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry(2, "    int add(int a, int b) { return a + b; }"),
+                        org.assertj.core.api.Assertions.entry(3, ""),
+                        org.assertj.core.api.Assertions.entry(4, "    int twice(int a) { return 2 * a; }"));
         assertThat(change.file("src/test/java/demo/CalcTest.java").addedLines()).containsExactly(1, 2);
         assertThat(change.file("old.txt").deleted()).isTrue();
         assertThat(change.tests())

@@ -19,7 +19,10 @@ class TestPathsTest {
                 "test/calc.test.js",
                 "web/src/__tests__/App.tsx",
                 "web/src/App.spec.ts",
-                "lib/FooIT.java"
+                "lib/FooIT.java",
+                "src/testFixtures/java/demo/Fixtures.java",
+                "web/src/__mocks__/api.js",
+                "e2e/login.cy.ts"
             })
     void testsAreRecognised(String path) {
         assertThat(TestPaths.isTest(path)).isTrue();
@@ -33,7 +36,9 @@ class TestPathsTest {
                 "src/testing_utils.py",
                 "lib/contest.js",
                 "src/main/java/demo/Attestation.java",
-                "pom.xml"
+                "pom.xml",
+                "src/main/java/com/acme/spec/Parser.java",
+                "src/main/java/demo/ABTest.java"
             })
     void productionIsNot(String path) {
         assertThat(TestPaths.isTest(path)).isFalse();

@@ -26,7 +26,7 @@ class SecretScannerTest {
                 +++ b/Config.java
                 """).append("@@ -0,0 +1,").append(lines).append(" @@\n");
         content.lines().forEach(l -> diff.append('+').append(l).append('\n'));
-        return new SecretScanner().scan(ws, ChangeSet.parse(diff.toString()));
+        return new SecretScanner().scan(ChangeSet.parse(diff.toString()));
     }
 
     @Test

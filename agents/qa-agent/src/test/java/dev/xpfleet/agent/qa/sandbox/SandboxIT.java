@@ -118,4 +118,28 @@ class SandboxIT {
         assertThat(result.reason())
                 .contains(closed + " (mode rwx------, owner root) does not let the sandbox user (nobody) through");
     }
+
+    @Test
+    void filesOutsideTheSystemDirectoriesAndTheWorkspaceAreNotEvenVisible() throws Exception {
+        Path secrets = Files.createDirectories(Path.of("/var/tmp/xpfleet-sandbox-it"));
+        Path env = Files.writeString(secrets.resolve("services.env"), "PASSWORD=hunter2\n");
+        env.toFile().setReadable(true, false);
+
+        SandboxResult result = run(Files.createTempDirectory("ws"), "cat " + env + " || echo HIDDEN");
+
+        assertThat(result.output()).contains("HIDDEN").doesNotContain("hunter2");
+    }
+
+    @Test
+    void gitMetadataCannotBeChangedFromInside() throws Exception {
+        Path work = Files.createTempDirectory("ws");
+        Files.createDirectories(work.resolve(".git"));
+        Files.writeString(work.resolve(".git/config"), "[core]\n");
+
+        SandboxResult result =
+                run(work, "printf '[filter \"x\"]\\n smudge = touch /tmp/owned\\n' >> .git/config || echo REFUSED");
+
+        assertThat(result.output()).contains("REFUSED");
+        assertThat(Files.readString(work.resolve(".git/config"))).isEqualTo("[core]\n");
+    }
 }

@@ -193,4 +193,25 @@ class QaVerifierIT {
         assertThat(report.reasons())
                 .contains("not test-driven: the new tests already pass without the change: test#adds negatives");
     }
+
+    @Test
+    void aChangeThatQuietlyStopsATestOrShipsItsOwnReportFails() throws Exception {
+        Map<String, String> change = new java.util.HashMap<>(Projects.pythonGoodChange());
+        change.put("tests/test_calc.py", Projects.python().get("tests/test_calc.py"));
+        change.put(
+                "tests/test_mul.py",
+                "from calc import multiply\n\n\ndef test_multiplies():\n    assert multiply(2, 3) == 6\n");
+        change.put("conftest.py", "collect_ignore = ['tests/test_calc.py']\n");
+        change.put(
+                ".fleet/reports/pytest.xml",
+                "<testsuite><testcase classname=\"tests.test_fake\" name=\"test_ok\"/></testsuite>");
+
+        QaReport report = verify(Projects.python(), change, "python");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .contains(
+                        "missing: tests.test_calc#test_adds passed on the base and did not run (or was skipped) with the change");
+        assertThat(report.tdd().failToPass()).containsExactly("tests.test_mul#test_multiplies");
+    }
 }
