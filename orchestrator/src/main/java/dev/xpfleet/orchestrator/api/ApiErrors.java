@@ -47,4 +47,16 @@ class ApiErrors {
                 : e.getMessage();
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
     }
+
+    /** A feature that is switched off or not configured here. */
+    @ExceptionHandler(IllegalStateException.class)
+    ProblemDetail unavailable(IllegalStateException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    /** The forge said no or could not be reached: its own message, as a bad gateway. */
+    @ExceptionHandler(dev.xpfleet.orchestrator.forge.ForgeException.class)
+    ProblemDetail forge(dev.xpfleet.orchestrator.forge.ForgeException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
+    }
 }

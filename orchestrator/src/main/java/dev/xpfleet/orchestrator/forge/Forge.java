@@ -16,6 +16,11 @@ public interface Forge {
     /** Where a workspace clones the repository from. */
     String cloneUri(String repository);
 
+    /** What a clone or fetch of {@link #cloneUri} authenticates with; null when nothing is needed. */
+    default org.eclipse.jgit.transport.CredentialsProvider cloneCredentials(String repository) {
+        return null;
+    }
+
     Issue issue(String repository, int number);
 
     /** The commit a branch points at, if the branch exists. */

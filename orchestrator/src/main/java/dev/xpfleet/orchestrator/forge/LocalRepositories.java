@@ -21,9 +21,6 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.PushResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteRefUpdate;
 
 /** Bare git repositories under one root, {@code <root>/<owner>/<name>.git}, worked on with JGit. */
 final class LocalRepositories {
@@ -112,24 +109,8 @@ final class LocalRepositories {
         } catch (IOException e) {
             throw new ForgeException("cannot read " + repository + ": " + e.getMessage(), e);
         }
-        try (Git source = Git.open(sourceGitDir.toFile())) {
-            Iterable<PushResult> results = source.push()
-                    .setRemote(target.toUri().toString())
-                    .setRefSpecs(new RefSpec(commit + ":" + Constants.R_HEADS + branch).setForceUpdate(true))
-                    .call();
-            for (PushResult result : results) {
-                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                    if (update.getStatus() != RemoteRefUpdate.Status.OK
-                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                        throw new ForgeException("push of " + branch + " to " + repository + " refused: "
-                                + update.getStatus() + " " + update.getMessage());
-                    }
-                }
-            }
-            return true;
-        } catch (IOException | GitAPIException e) {
-            throw new ForgeException("cannot push " + branch + " to " + repository + ": " + e.getMessage(), e);
-        }
+        GitPush.push(sourceGitDir, target.toUri().toString(), branch, commit, null, true, repository);
+        return true;
     }
 
     String head(String repository, String branch) {

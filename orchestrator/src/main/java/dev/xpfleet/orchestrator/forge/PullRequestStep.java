@@ -133,7 +133,10 @@ public class PullRequestStep {
         if (forge.branchHead(task.repository(), branch).isEmpty()) {
             String patch = patch(task);
             try (Workspace workspace = new Workspaces(props.workspaceRoot())
-                    .cloneAt(forge.cloneUri(task.repository()), info.headCommit(), null)) {
+                    .cloneAt(
+                            forge.cloneUri(task.repository()),
+                            info.headCommit(),
+                            forge.cloneCredentials(task.repository()))) {
                 workspace.applyDiff(patch);
                 String commit = workspace.commit(
                         "Task " + task.id() + ": " + firstLine(task.title()), "xp-fleet", "fleet@localhost");

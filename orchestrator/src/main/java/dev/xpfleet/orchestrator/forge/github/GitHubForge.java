@@ -4,16 +4,12 @@ import static dev.xpfleet.orchestrator.forge.github.GitHubErrors.call;
 
 import dev.xpfleet.orchestrator.forge.Forge;
 import dev.xpfleet.orchestrator.forge.ForgeException;
+import dev.xpfleet.orchestrator.forge.GitPush;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.transport.PushResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.kohsuke.github.GHFileNotFoundException;
 import org.kohsuke.github.GHIssue;
@@ -86,26 +82,15 @@ public final class GitHubForge implements Forge {
         if (branchHead(repository, branch).filter(commit::equals).isPresent()) {
             return false;
         }
-        try (Git git = Git.open(sourceGitDir.toFile())) {
-            Iterable<PushResult> results = git.push()
-                    .setRemote(props.gitUrlOf(repository))
-                    .setRefSpecs(new RefSpec(commit + ":refs/heads/" + branch))
-                    .setCredentialsProvider(
-                            new UsernamePasswordCredentialsProvider("x-access-token", credentials.token()))
-                    .call();
-            for (PushResult result : results) {
-                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                    if (update.getStatus() != RemoteRefUpdate.Status.OK
-                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                        throw new ForgeException("push of " + branch + " to " + repository + " refused: "
-                                + update.getStatus() + (update.getMessage() == null ? "" : " " + update.getMessage()));
-                    }
-                }
-            }
-            return true;
-        } catch (IOException | GitAPIException e) {
-            throw new ForgeException("cannot push " + branch + " to " + repository + ": " + e.getMessage(), e);
-        }
+        GitPush.push(
+                sourceGitDir,
+                props.gitUrlOf(repository),
+                branch,
+                commit,
+                cloneCredentials(repository),
+                false,
+                repository);
+        return true;
     }
 
     @Override
@@ -198,6 +183,11 @@ public final class GitHubForge implements Forge {
             }
             return toPullRequest(repo.getPullRequest(number));
         });
+    }
+
+    @Override
+    public org.eclipse.jgit.transport.CredentialsProvider cloneCredentials(String repository) {
+        return new UsernamePasswordCredentialsProvider("x-access-token", cloneToken());
     }
 
     /** The token agents clone private repositories with (short-lived with an App); never log it. */
