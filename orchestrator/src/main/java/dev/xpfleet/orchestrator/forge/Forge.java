@@ -49,8 +49,13 @@ public interface Forge {
 
     void addLabels(String repository, int number, List<String> labels);
 
-    /** Merges an open pull request; merging a merged one returns it as it is. */
-    PullRequest merge(String repository, int number, MergeMethod method);
+    /**
+     * Merges an open pull request; merging a merged one returns it as it is.
+     *
+     * @param expectedHead the commit the pull request must still show (what the fleet pushed and
+     *     QA judged); anything else is a {@link ForgeException.MergeConflict}. Null: no check.
+     */
+    PullRequest merge(String repository, int number, MergeMethod method, String expectedHead);
 
     record RepositoryInfo(String repository, String defaultBranch, String headCommit) {}
 

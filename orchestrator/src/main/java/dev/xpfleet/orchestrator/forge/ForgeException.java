@@ -22,8 +22,21 @@ public class ForgeException extends RuntimeException {
         }
     }
 
+    /** The forge cannot answer now (unreachable, a server error): worth trying again later. */
+    public static class Transient extends ForgeException {
+        private static final long serialVersionUID = 1L;
+
+        public Transient(String message) {
+            super(message);
+        }
+
+        public Transient(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The forge's rate limit holds the call longer than the fleet waits. */
-    public static final class RateLimited extends ForgeException {
+    public static final class RateLimited extends Transient {
         private static final long serialVersionUID = 1L;
 
         public RateLimited(String message) {

@@ -93,7 +93,22 @@ public class LocalForge implements Forge {
 
     @Override
     public boolean pushBranch(String repository, String branch, Path sourceGitDir, String commit) {
-        return git.push(repository, branch, sourceGitDir, commit);
+        boolean pushed = git.push(repository, branch, sourceGitDir, commit);
+        if (pushed) {
+            // As on GitHub, an open pull request of the branch now shows the new commit.
+            findPullRequest(repository, branch)
+                    .filter(pr -> pr.state() == State.OPEN)
+                    .ifPresent(pr -> jdbc.sql("""
+                                    UPDATE forge_pull_requests SET head_commit = :c, diff = :d
+                                     WHERE repository = :r AND number = :n AND state = 'OPEN'
+                                    """)
+                            .param("c", commit)
+                            .param("d", git.diff(repository, pr.baseBranch(), commit))
+                            .param("r", repository)
+                            .param("n", pr.number())
+                            .update());
+        }
+        return pushed;
     }
 
     @Override
@@ -206,13 +221,17 @@ public class LocalForge implements Forge {
     }
 
     @Override
-    public PullRequest merge(String repository, int number, MergeMethod method) {
+    public PullRequest merge(String repository, int number, MergeMethod method, String expectedHead) {
         PullRequest pr = pullRequest(repository, number);
         if (pr.state() == State.MERGED) {
             return pr;
         }
         if (pr.state() != State.OPEN) {
             throw new ForgeException("pull request #" + number + " in " + repository + " is " + pr.state());
+        }
+        if (expectedHead != null && !expectedHead.equals(pr.headCommit())) {
+            throw new ForgeException.MergeConflict("pull request #" + number + " in " + repository + " shows "
+                    + pr.headCommit() + ", not the commit the fleet pushed (" + expectedHead + ")");
         }
         String merged = git.merge(
                 repository,

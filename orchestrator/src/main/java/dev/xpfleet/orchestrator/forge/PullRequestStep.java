@@ -94,20 +94,37 @@ public class PullRequestStep {
 
     private void advance(Forge forge, Task task) {
         try {
+            String pushed = pushIteration(forge, task);
             Forge.PullRequest pr = pullRequestFor(forge, task);
+            if (pr.state() == Forge.State.CLOSED) {
+                // A person closed the fleet's pull request: that ends the task, never a new one.
+                change(
+                        task,
+                        current -> current.state() == TaskState.PR_OPEN
+                                ? flow.pullRequestClosed(current, false, "forge")
+                                : current);
+                return;
+            }
             if (task.state() == TaskState.APPROVED) {
                 change(
                         task,
                         current -> flow.pullRequestOpened(current, pr.number(), pr.repository() + "#" + pr.number()));
             }
-            if (props.autoMerge() && pr.state() != Forge.State.CLOSED) {
-                Forge.PullRequest merged = forge.merge(task.repository(), pr.number(), props.mergeMethod());
-                change(task, current -> flow.pullRequestClosed(current, true, "xp-fleet"));
+            if (props.autoMerge()) {
+                Forge.PullRequest merged = forge.merge(task.repository(), pr.number(), props.mergeMethod(), pushed);
+                change(
+                        task,
+                        current -> current.state() == TaskState.PR_OPEN
+                                ? flow.pullRequestClosed(current, true, "xp-fleet")
+                                : current);
                 log.info("Task {}: pull request #{} merged as {}", task.id(), merged.number(), merged.mergeCommit());
             }
         } catch (ForgeException.MergeConflict e) {
             // Left open for a person; the status comment keeps saying the pull request is open.
             log.warn("Task {}: {}", task.id(), e.getMessage());
+        } catch (ForgeException.Transient e) {
+            // Rate limited, unreachable: the task stays where it is and the next round tries again.
+            log.warn("Task {}: forge unavailable, trying again later: {}", task.id(), e.getMessage());
         } catch (ForgeException | WorkspaceException | IllegalArgumentException e) {
             log.warn("Task {} cannot go to the forge: {}", task.id(), e.getMessage());
             change(
@@ -118,33 +135,64 @@ public class PullRequestStep {
         }
     }
 
-    /** The task's open (or merged) pull request, pushing its branch and opening it when missing. */
-    private Forge.PullRequest pullRequestFor(Forge forge, Task task) throws WorkspaceException {
-        String branch = TaskBranches.of(task);
-        Optional<Forge.PullRequest> existing =
-                forge.findPullRequest(task.repository(), branch).filter(pr -> pr.state() != Forge.State.CLOSED);
-        if (existing.isPresent()) {
-            return existing.get();
+    /**
+     * The commit of the task's current iteration on its branch: pushed once per iteration (a new
+     * iteration replaces the branch, and so what its open pull request shows), recorded so a retry
+     * or another replica does not build it again.
+     *
+     * @return the commit the branch must show
+     */
+    private String pushIteration(Forge forge, Task task) throws WorkspaceException {
+        Optional<String> recorded = jdbc.sql("SELECT commit_id FROM forge_pushes WHERE task_id = :t AND iteration = :i")
+                .param("t", task.id())
+                .param("i", task.iteration())
+                .query(String.class)
+                .optional();
+        if (recorded.isPresent()) {
+            return recorded.get();
         }
+        String branch = TaskBranches.of(task);
         Forge.RepositoryInfo info = forge.repository(task.repository());
         if (info.headCommit() == null) {
             throw new ForgeException(task.repository() + " has no commits to change");
         }
-        if (forge.branchHead(task.repository(), branch).isEmpty()) {
-            String patch = patch(task);
-            try (Workspace workspace = new Workspaces(props.workspaceRoot())
-                    .cloneAt(
-                            forge.cloneUri(task.repository()),
-                            info.headCommit(),
-                            forge.cloneCredentials(task.repository()))) {
-                workspace.applyDiff(patch);
-                String commit = workspace.commit(
-                        "Task " + task.id() + ": " + firstLine(task.title()), "xp-fleet", "fleet@localhost");
-                forge.pushBranch(task.repository(), branch, workspace.gitDir(), commit);
-            } catch (IOException e) {
-                throw new ForgeException("cannot clean up the workspace: " + e.getMessage(), e);
-            }
+        String patch = patch(task);
+        String commit;
+        try (Workspace workspace = new Workspaces(props.workspaceRoot())
+                .cloneAt(
+                        forge.cloneUri(task.repository()),
+                        info.headCommit(),
+                        forge.cloneCredentials(task.repository()))) {
+            workspace.applyDiff(patch);
+            commit = workspace.commit(
+                    "Task " + task.id() + " iteration " + task.iteration() + ": " + firstLine(task.title()),
+                    "xp-fleet",
+                    "fleet@localhost");
+            forge.pushBranch(task.repository(), branch, workspace.gitDir(), commit);
+        } catch (IOException e) {
+            throw new ForgeException("cannot clean up the workspace: " + e.getMessage(), e);
         }
+        jdbc.sql("""
+                        INSERT INTO forge_pushes (task_id, iteration, branch, commit_id) VALUES (:t, :i, :b, :c)
+                        ON CONFLICT (task_id, iteration) DO UPDATE SET commit_id = :c, pushed_at = now()
+                        """)
+                .param("t", task.id())
+                .param("i", task.iteration())
+                .param("b", branch)
+                .param("c", commit)
+                .update();
+        return commit;
+    }
+
+    /** The task's pull request: the open one of its branch (or, once opened, its latest), else a new one. */
+    private Forge.PullRequest pullRequestFor(Forge forge, Task task) {
+        String branch = TaskBranches.of(task);
+        Optional<Forge.PullRequest> existing = forge.findPullRequest(task.repository(), branch);
+        if (existing.isPresent()
+                && (existing.get().state() != Forge.State.CLOSED || task.state() == TaskState.PR_OPEN)) {
+            return existing.get();
+        }
+        Forge.RepositoryInfo info = forge.repository(task.repository());
         return forge.openPullRequest(
                 task.repository(),
                 new Forge.NewPullRequest(branch, info.defaultBranch(), firstLine(task.title()), body(task), task.id()));

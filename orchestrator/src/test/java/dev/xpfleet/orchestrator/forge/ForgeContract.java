@@ -83,8 +83,8 @@ public abstract class ForgeContract {
                 .contains("+  String hi() { return \"hello\"; }");
         assertThat(forge.findPullRequest(repo, branch)).contains(opened);
 
-        Forge.PullRequest merged = forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE);
-        Forge.PullRequest mergedAgain = forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE);
+        Forge.PullRequest merged = forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE, change);
+        Forge.PullRequest mergedAgain = forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE, change);
 
         assertThat(merged.state()).isEqualTo(Forge.State.MERGED);
         assertThat(mergedAgain.mergeCommit()).isEqualTo(merged.mergeCommit()).isNotNull();
@@ -99,6 +99,39 @@ public abstract class ForgeContract {
         assertThat(forge.openPullRequest(repo, request).number())
                 .as("a merged branch opened again is a new pull request")
                 .isEqualTo(opened.number() + 1);
+    }
+
+    @Test
+    void aNewIterationOnTheBranchShowsInItsPullRequestAndAStaleMergeIsRefused() throws Exception {
+        Forge forge = forge();
+        git.checkout().setCreateBranch(true).setName("iteration1").call();
+        Files.writeString(work.resolve("Greeter.java"), "class Greeter {\n  String hi() { return \"hey\"; }\n}\n");
+        String first = commit("first try").getName();
+        git.checkout().setName("main").call();
+        git.checkout().setCreateBranch(true).setName("iteration2").call();
+        Files.writeString(work.resolve("Greeter.java"), "class Greeter {\n  String hi() { return \"hello\"; }\n}\n");
+        String second = commit("second try").getName();
+        String branch = "agent/" + UUID.randomUUID();
+        forge.pushBranch(repo, branch, gitDir(), first);
+        Forge.PullRequest opened =
+                forge.openPullRequest(repo, new Forge.NewPullRequest(branch, "main", "Greet", "", null));
+
+        assertThat(forge.pushBranch(repo, branch, gitDir(), second))
+                .as("a new iteration replaces the branch")
+                .isTrue();
+        Forge.PullRequest updated = forge.findPullRequest(repo, branch).orElseThrow();
+
+        assertThat(updated.number()).isEqualTo(opened.number());
+        assertThat(updated.headCommit()).isEqualTo(second);
+        assertThat(updated.diff())
+                .contains("+  String hi() { return \"hello\"; }")
+                .doesNotContain("hey");
+        assertThatThrownBy(() -> forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE, first))
+                .as("the pull request no longer shows what was judged")
+                .isInstanceOf(ForgeException.MergeConflict.class);
+        assertThat(forge.merge(repo, opened.number(), Forge.MergeMethod.MERGE, second)
+                        .state())
+                .isEqualTo(Forge.State.MERGED);
     }
 
     @Test
@@ -140,9 +173,9 @@ public abstract class ForgeContract {
                 forge.openPullRequest(repo, new Forge.NewPullRequest("agent/two", "main", "two", "", null));
 
         String afterFirst =
-                forge.merge(repo, first.number(), Forge.MergeMethod.SQUASH).mergeCommit();
+                forge.merge(repo, first.number(), Forge.MergeMethod.SQUASH, one).mergeCommit();
 
-        assertThatThrownBy(() -> forge.merge(repo, second.number(), Forge.MergeMethod.MERGE))
+        assertThatThrownBy(() -> forge.merge(repo, second.number(), Forge.MergeMethod.MERGE, two))
                 .isInstanceOf(ForgeException.MergeConflict.class);
         assertThat(forge.repository(repo).headCommit()).isEqualTo(afterFirst).isNotEqualTo(base);
         assertThat(forge.findPullRequest(repo, "agent/two").orElseThrow().state())

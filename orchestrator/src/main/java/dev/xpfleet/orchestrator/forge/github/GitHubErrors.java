@@ -22,6 +22,12 @@ final class GitHubErrors {
         try {
             return call.run();
         } catch (IOException | RuntimeException e) {
+            // The library's pages wrap an IOException in a runtime exception: look inside.
+            if (e instanceof RuntimeException
+                    && !(e instanceof ForgeException)
+                    && e.getCause() instanceof IOException c) {
+                return rethrow(what, c);
+            }
             RateLimits.LimitedException limited = limited(e);
             if (limited != null) {
                 throw new ForgeException.RateLimited(what + ": " + limited.getMessage());
@@ -31,6 +37,14 @@ final class GitHubErrors {
             }
             throw translate(what, (IOException) e);
         }
+    }
+
+    private static <T> T rethrow(String what, IOException cause) {
+        RateLimits.LimitedException limited = limited(cause);
+        if (limited != null) {
+            throw new ForgeException.RateLimited(what + ": " + limited.getMessage());
+        }
+        throw translate(what, cause);
     }
 
     private static ForgeException translate(String what, IOException failure) {
@@ -43,9 +57,11 @@ final class GitHubErrors {
             String reason = code == 401
                     ? "GitHub refused the credentials (401): " + message(e)
                     : "GitHub answered " + code + ": " + message(e);
-            return new ForgeException(what + ": " + reason);
+            return code >= 500
+                    ? new ForgeException.Transient(what + ": " + reason)
+                    : new ForgeException(what + ": " + reason);
         } catch (IOException e) {
-            return new ForgeException(what + ": cannot reach GitHub: " + e.getMessage(), e);
+            return new ForgeException.Transient(what + ": cannot reach GitHub: " + e.getMessage(), e);
         }
     }
 

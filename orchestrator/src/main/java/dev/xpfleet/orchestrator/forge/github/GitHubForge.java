@@ -88,7 +88,7 @@ public final class GitHubForge implements Forge {
                 branch,
                 commit,
                 cloneCredentials(repository),
-                false,
+                true, // the fleet's own branch: a new iteration replaces what it showed
                 repository);
         return true;
     }
@@ -157,7 +157,7 @@ public final class GitHubForge implements Forge {
     }
 
     @Override
-    public PullRequest merge(String repository, int number, MergeMethod method) {
+    public PullRequest merge(String repository, int number, MergeMethod method, String expectedHead) {
         return call("merge of #" + number + " of " + repository, () -> {
             GHRepository repo = repo(repository);
             GHPullRequest pr = repo.getPullRequest(number);
@@ -170,7 +170,8 @@ public final class GitHubForge implements Forge {
             try {
                 pr.merge(
                         pr.getTitle(),
-                        pr.getHead().getSha(),
+                        // GitHub refuses (409) when the head moved from what the fleet pushed.
+                        expectedHead != null ? expectedHead : pr.getHead().getSha(),
                         method == MergeMethod.SQUASH
                                 ? GHPullRequest.MergeMethod.SQUASH
                                 : GHPullRequest.MergeMethod.MERGE);
