@@ -4,6 +4,7 @@ import dev.xpfleet.common.artifact.ArtifactStore;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
+import dev.xpfleet.orchestrator.support.ClusterLock;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskBranches;
 import dev.xpfleet.orchestrator.task.TaskChangeException;
@@ -41,6 +42,7 @@ public class PullRequestStep {
     private static final int MAX_PATCH_BYTES = 5 * 1024 * 1024;
 
     private final ObjectProvider<Forge> forges;
+    private final ClusterLock clusterLock;
     private final TaskRepository tasks;
     private final TaskFlow flow;
     private final JdbcClient jdbc;
@@ -55,7 +57,9 @@ public class PullRequestStep {
             JdbcClient jdbc,
             ArtifactStore artifacts,
             TransactionTemplate tx,
-            ForgeProperties props) {
+            ForgeProperties props,
+            ClusterLock clusterLock) {
+        this.clusterLock = clusterLock;
         this.forges = forges;
         this.tasks = tasks;
         this.flow = flow;
@@ -76,6 +80,11 @@ public class PullRequestStep {
 
     /** One round over the tasks waiting for the forge. */
     public void runOnce() {
+        // One replica at a time: two rounds at once could push, comment or merge the same task twice.
+        clusterLock.runExclusively("pull-request-step", this::round);
+    }
+
+    private void round() {
         Forge forge = forges.getIfAvailable();
         if (forge == null) {
             return;

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.forge;
 
+import dev.xpfleet.orchestrator.support.ClusterLock;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +33,12 @@ public class StatusComments {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ObjectProvider<Forge> forges;
+    private final ClusterLock clusterLock;
     private final TaskRepository tasks;
     private final JdbcClient jdbc;
 
-    StatusComments(ObjectProvider<Forge> forges, TaskRepository tasks, JdbcClient jdbc) {
+    StatusComments(ObjectProvider<Forge> forges, TaskRepository tasks, JdbcClient jdbc, ClusterLock clusterLock) {
+        this.clusterLock = clusterLock;
         this.forges = forges;
         this.tasks = tasks;
         this.jdbc = jdbc;
@@ -52,6 +55,11 @@ public class StatusComments {
 
     /** Brings the comments of tasks changed since their last comment up to date. */
     public void runOnce() {
+        // One replica at a time: two rounds at once could push, comment or merge the same task twice.
+        clusterLock.runExclusively("status-comments", this::round);
+    }
+
+    private void round() {
         Forge forge = forges.getIfAvailable();
         if (forge == null) {
             return;
