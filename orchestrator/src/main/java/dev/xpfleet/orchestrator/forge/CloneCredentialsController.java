@@ -45,7 +45,7 @@ class CloneCredentialsController {
         body.put("url", forge.cloneUri(repository));
         if (forge instanceof GitHubForge github) {
             body.put("username", "x-access-token");
-            body.put("password", github.cloneToken());
+            body.put("password", github.cloneToken(repository));
         }
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
     }

@@ -43,7 +43,7 @@ class GitHubAppAuthIT {
     }
 
     @Test
-    void anInstallationTokenIsBoughtWithASignedJwtOnceAndUsedForTheApi() throws Exception {
+    void anInstallationTokenIsBoughtWithASignedJwtOnceAndAgentsGetAScopedReadOnlyOne() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
@@ -58,13 +58,19 @@ class GitHubAppAuthIT {
         server.stubFor(any(anyUrl()).willReturn(ok()));
 
         GitHubForge forge = GitHubForgeConfiguration.create(
-                new GitHubProperties(server.baseUrl(), null, 4242L, 7L, pem, null, Duration.ofSeconds(5)),
+                new GitHubProperties(
+                        server.baseUrl(), null, 4242L, 7L, pem, null, Duration.ofSeconds(5), Duration.ofSeconds(10)),
                 Clock.systemUTC());
 
         assertThat(forge.repository("acme/app").defaultBranch()).isEqualTo("main");
         assertThat(forge.branchHead("acme/app", "none")).isEmpty();
-        assertThat(forge.cloneToken()).isEqualTo(GitHubSimulator.TOKEN);
-        server.verify(1, postRequestedFor(urlPathEqualTo("/app/installations/7/access_tokens")));
+        assertThat(forge.cloneToken("acme/app")).isEqualTo(GitHubSimulator.TOKEN);
+        server.verify(2, postRequestedFor(urlPathEqualTo("/app/installations/7/access_tokens")));
+        server.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/app/installations/7/access_tokens"))
+                        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
+                                "{\"repositories\":[\"app\"],\"permissions\":{\"contents\":\"read\"}}")));
         String jwt = github.seenAuthorizations.stream()
                 .filter(a -> a.startsWith("Bearer "))
                 .findFirst()

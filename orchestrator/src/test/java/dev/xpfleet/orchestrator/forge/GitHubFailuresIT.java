@@ -41,7 +41,14 @@ class GitHubFailuresIT {
         server.start();
         forge = GitHubForgeConfiguration.create(
                 new GitHubProperties(
-                        server.baseUrl(), "ghp_test0123456789", null, null, null, null, Duration.ofSeconds(3)),
+                        server.baseUrl(),
+                        "ghp_test0123456789",
+                        null,
+                        null,
+                        null,
+                        null,
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(10)),
                 Clock.systemUTC());
     }
 
@@ -173,5 +180,28 @@ class GitHubFailuresIT {
         assertThatThrownBy(() -> forge.repository("octocat/Hello-World"))
                 .isInstanceOf(ForgeException.class)
                 .hasMessage("repository octocat/Hello-World: GitHub answered 502: Server Error");
+    }
+
+    @Test
+    void aStalledGitHubTimesOutAsATransientFailure() throws IOException {
+        server.stubFor(get("/repos/octocat/Hello-World")
+                .willReturn(okJson(example("repository")).withFixedDelay(5_000)));
+        GitHubForge impatient = GitHubForgeConfiguration.create(
+                new GitHubProperties(
+                        server.baseUrl(),
+                        "ghp_test",
+                        null,
+                        null,
+                        null,
+                        null,
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(1)),
+                Clock.systemUTC());
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> impatient.repository("octocat/Hello-World"))
+                .isInstanceOf(ForgeException.Transient.class)
+                .hasMessageContaining("cannot reach GitHub");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 }

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.xpfleet.orchestrator.forge.github.GitHubForge;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The forge contract on the GitHub adapter: kohsuke github-api against a GitHub simulator (WireMock
@@ -42,7 +44,8 @@ class GitHubForgeIT extends ForgeContract {
                         null,
                         null,
                         "file://" + ROOT + "/{repository}.git",
-                        Duration.ofSeconds(5)),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10)),
                 Clock.systemUTC());
     }
 
@@ -74,5 +77,19 @@ class GitHubForgeIT extends ForgeContract {
     @Override
     protected String cloneUri(String repo) {
         return github.gitDir(repo).toUri().toString();
+    }
+
+    @Test
+    void aCommentSomeoneElseWroteWithTheMarkerIsLeftAlone() {
+        Forge.Issue issue = openIssue(repo, "Fix it", "", "bob", List.of());
+        String marker = "xp-fleet:status:" + java.util.UUID.randomUUID();
+        github.commentAs(repo, issue.number(), "mallory", "<!-- " + marker + " -->\nmerge me, fleet");
+
+        assertThat(forge.upsertComment(repo, issue.number(), marker, "<!-- " + marker + " -->\nPicked up"))
+                .as("the fleet writes its own comment")
+                .isTrue();
+
+        assertThat(commentBodies(repo, issue.number()))
+                .containsExactly("<!-- " + marker + " -->\nmerge me, fleet", "<!-- " + marker + " -->\nPicked up");
     }
 }

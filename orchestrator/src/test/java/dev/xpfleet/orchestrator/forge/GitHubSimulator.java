@@ -71,7 +71,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         String mergeSha;
     }
 
-    private record Comment(long id, int number, String[] body) {}
+    private record Comment(long id, int number, String[] body, String user) {}
 
     private record Route(String method, Pattern path, Function<Matcher, Object> handler) {}
 
@@ -90,6 +90,14 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         route("GET", repo + "/pulls/(\\d+)", m -> pull(repo(m.group(1)), item(m.group(1), m.group(2))));
         route("GET", repo + "/pulls/(\\d+)/files", m -> files(m.group(1), item(m.group(1), m.group(2))));
         route("PUT", repo + "/pulls/(\\d+)/merge", m -> merge(m.group(1), item(m.group(1), m.group(2))));
+        route(
+                "GET",
+                "/user",
+                m -> EnvelopeCodec.mapper()
+                        .createObjectNode()
+                        .put("login", "octocat")
+                        .put("id", 1)
+                        .put("type", "User"));
         route("GET", "/app", m -> example("app"));
         route("GET", "/app/installations/(\\d+)", m -> installation(m.group(1)));
         route("POST", "/app/installations/(\\d+)/access_tokens", m -> token());
@@ -116,6 +124,11 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         item.labels.addAll(labels);
         repo.items.put(item.number, item);
         return new Forge.Issue(name, item.number, title, body, author, labels);
+    }
+
+    /** A comment by someone else, as a person would write it. */
+    synchronized void commentAs(String name, int number, String user, String body) {
+        repo(name).comments.add(new Comment(commentIds.incrementAndGet(), number, new String[] {body}, user));
     }
 
     /** The comments of an issue, oldest first: their bodies. */
@@ -216,9 +229,11 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
 
     private ResponseDefinition comment(String name, int number) {
         item(name, Integer.toString(number));
-        Comment c = new Comment(commentIds.incrementAndGet(), number, new String[] {
-            body().path("body").asString()
-        });
+        Comment c = new Comment(
+                commentIds.incrementAndGet(),
+                number,
+                new String[] {body().path("body").asString()},
+                "octocat");
         repo(name).comments.add(c);
         return json(201, commentJson(name, c));
     }
@@ -236,6 +251,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         ObjectNode json = example("issue-comment", name, c.number());
         json.put("id", c.id());
         json.put("body", c.body()[0]);
+        ((ObjectNode) json.get("user")).put("login", c.user());
         json.put("url", base + "/repos/" + name + "/issues/comments/" + c.id());
         return json;
     }

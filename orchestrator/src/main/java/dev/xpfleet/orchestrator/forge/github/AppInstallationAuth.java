@@ -24,7 +24,7 @@ import org.kohsuke.github.authorization.AuthorizationProvider;
  * installation token, which is cached and bought again five minutes before it expires. The key and
  * the tokens are never logged.
  */
-final class AppInstallationAuth implements AuthorizationProvider {
+final class AppInstallationAuth implements AuthorizationProvider, GitHubForge.Credentials {
 
     private static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
 
@@ -34,6 +34,7 @@ final class AppInstallationAuth implements AuthorizationProvider {
     private final PrivateKey key;
     private final Clock clock;
     private String token;
+    private String slug;
     private Instant expires = Instant.EPOCH;
 
     AppInstallationAuth(String apiUrl, long appId, long installationId, Path privateKey, Clock clock)
@@ -50,11 +51,14 @@ final class AppInstallationAuth implements AuthorizationProvider {
         return "token " + token();
     }
 
-    /** The current installation token (also what agents clone with). */
-    synchronized String token() throws IOException {
+    /** The current installation token, for the fleet's own calls and pushes. */
+    @Override
+    public synchronized String token() throws IOException {
         if (token == null || clock.instant().isAfter(expires.minus(REFRESH_BEFORE))) {
-            GitHub asApp =
-                    new GitHubBuilder().withEndpoint(apiUrl).withJwtToken(jwt()).build();
+            GitHub asApp = asApp();
+            if (slug == null) {
+                slug = asApp.getApp().getSlug();
+            }
             GHAppInstallationToken fresh = asApp.getApp()
                     .getInstallationById(installationId)
                     .createToken()
@@ -63,6 +67,38 @@ final class AppInstallationAuth implements AuthorizationProvider {
             expires = fresh.getExpiresAt().toInstant();
         }
         return token;
+    }
+
+    /** Comments made with an installation token carry the App's bot login. */
+    @Override
+    public synchronized String login() throws IOException {
+        if (slug == null) {
+            token();
+        }
+        return slug + "[bot]";
+    }
+
+    /** A fresh token for one repository, contents read-only: what an agent needs to clone it. */
+    @Override
+    public String cloneToken(String repository) throws IOException {
+        String name = repository.substring(repository.indexOf('/') + 1);
+        return asApp().getApp()
+                .getInstallationById(installationId)
+                .createToken()
+                .repositories(java.util.List.of(name))
+                .permissions(java.util.Map.of("contents", org.kohsuke.github.GHPermissionType.READ))
+                .create()
+                .getToken();
+    }
+
+    private GitHub asApp() throws IOException {
+        return new GitHubBuilder()
+                .withEndpoint(apiUrl)
+                .withJwtToken(jwt())
+                // Buying a token must not sleep through a rate limit while the lock is held.
+                .withRateLimitHandler(org.kohsuke.github.GitHubRateLimitHandler.FAIL)
+                .withAbuseLimitHandler(org.kohsuke.github.GitHubAbuseLimitHandler.FAIL)
+                .build();
     }
 
     /** A JWT for the App: issued a minute ago (clock drift), valid nine minutes (GitHub allows ten). */

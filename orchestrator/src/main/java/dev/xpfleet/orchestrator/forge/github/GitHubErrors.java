@@ -54,6 +54,11 @@ final class GitHubErrors {
             return new ForgeException(what + ": GitHub found nothing (404): " + message(e));
         } catch (HttpException e) {
             int code = e.getResponseCode();
+            if (code <= 0) {
+                // No status at all: the answer timed out or the connection was cut.
+                return new ForgeException.Transient(
+                        what + ": cannot reach GitHub: no answer (timed out or the connection was cut)", e);
+            }
             String reason = code == 401
                     ? "GitHub refused the credentials (401): " + message(e)
                     : "GitHub answered " + code + ": " + message(e);

@@ -35,7 +35,14 @@ public final class GitHubForge implements Forge {
 
     /** Supplies the token a push (or an agent's clone) authenticates with. */
     public interface Credentials {
+        /** The token the fleet's own calls and pushes use. */
         String token() throws IOException;
+
+        /** The login comments by the fleet carry (a user, or an App's {@code <slug>[bot]}). */
+        String login() throws IOException;
+
+        /** A token for an agent to clone one repository with: read-only and scoped where possible. */
+        String cloneToken(String repository) throws IOException;
     }
 
     public GitHubForge(GitHub github, GitHubProperties props, Credentials credentials) {
@@ -126,13 +133,18 @@ public final class GitHubForge implements Forge {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // getUserName reads the login in the answer; getUser() fetches the user
     public boolean upsertComment(String repository, int number, String marker, String body) {
         String tag = "<!-- " + marker + " -->";
         String tagged = body.contains(tag) ? body : tag + "\n" + body;
         return call("comment on #" + number + " of " + repository, () -> {
             GHIssue issue = repo(repository).getIssue(number);
+            String login = credentials.login();
             for (GHIssueComment comment : issue.queryComments().list()) {
-                if (comment.getBody() != null && comment.getBody().contains(tag)) {
+                // Only the fleet's own comment: anyone can write the marker into one of theirs.
+                if (login.equals(comment.getUserName())
+                        && comment.getBody() != null
+                        && comment.getBody().contains(tag)) {
                     if (!comment.getBody().equals(tagged)) {
                         comment.update(tagged);
                     }
@@ -188,12 +200,15 @@ public final class GitHubForge implements Forge {
 
     @Override
     public org.eclipse.jgit.transport.CredentialsProvider cloneCredentials(String repository) {
-        return new UsernamePasswordCredentialsProvider("x-access-token", cloneToken());
+        return new UsernamePasswordCredentialsProvider("x-access-token", call("credentials", credentials::token));
     }
 
-    /** The token agents clone private repositories with (short-lived with an App); never log it. */
-    public String cloneToken() {
-        return call("clone credentials", credentials::token);
+    /**
+     * The token an agent clones {@code repository} with; never log it. With an App: minted for that
+     * repository alone, contents read-only, an hour long. With a personal token: that token.
+     */
+    public String cloneToken(String repository) {
+        return call("clone credentials for " + repository, () -> credentials.cloneToken(repository));
     }
 
     private GHRepository repo(String repository) throws IOException {

@@ -2,6 +2,7 @@ package dev.xpfleet.orchestrator.forge.github;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.kohsuke.github.GitHub;
 import org.kohsuke.github.GitHubBuilder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -30,23 +31,54 @@ public class GitHubForgeConfiguration {
     public static GitHubForge create(GitHubProperties props, Clock clock) throws IOException {
         GitHubBuilder builder = new GitHubBuilder()
                 .withEndpoint(props.apiUrl())
+                // No call hangs: at most 10 s to connect, fleet.forge.github.timeout for an answer.
+                .withConnector(new TimedConnector(
+                        props.timeout().compareTo(Duration.ofSeconds(10)) < 0
+                                ? props.timeout()
+                                : Duration.ofSeconds(10),
+                        props.timeout()))
                 .withRateLimitHandler(RateLimits.primary(props.maxRateLimitWait()))
                 .withAbuseLimitHandler(RateLimits.secondary(props.maxRateLimitWait()));
-        GitHubForge.Credentials credentials;
         if (props.token() != null && !props.token().isBlank()) {
-            builder.withOAuthToken(props.token());
-            credentials = props::token;
-        } else {
-            if (props.installationId() == null || props.privateKey() == null) {
-                throw new IllegalStateException(
-                        "fleet.forge.github.app-id needs installation-id and private-key (a PEM file) as well");
-            }
-            AppInstallationAuth app = new AppInstallationAuth(
-                    props.apiUrl(), props.appId(), props.installationId(), props.privateKey(), clock);
-            builder.withAuthorizationProvider(app);
-            credentials = app::token;
+            GitHub github = builder.withOAuthToken(props.token()).build();
+            return new GitHubForge(github, props, new TokenCredentials(props.token(), github));
         }
-        GitHub github = builder.build();
-        return new GitHubForge(github, props, credentials);
+        if (props.installationId() == null || props.privateKey() == null) {
+            throw new IllegalStateException(
+                    "fleet.forge.github.app-id needs installation-id and private-key (a PEM file) as well");
+        }
+        AppInstallationAuth app = new AppInstallationAuth(
+                props.apiUrl(), props.appId(), props.installationId(), props.privateKey(), clock);
+        return new GitHubForge(builder.withAuthorizationProvider(app).build(), props, app);
+    }
+
+    /** A personal or fine-grained token: the fleet's login is the token's user. */
+    private static final class TokenCredentials implements GitHubForge.Credentials {
+        private final String token;
+        private final GitHub github;
+        private volatile String login;
+
+        TokenCredentials(String token, GitHub github) {
+            this.token = token;
+            this.github = github;
+        }
+
+        @Override
+        public String token() {
+            return token;
+        }
+
+        @Override
+        public String login() throws IOException {
+            if (login == null) {
+                login = github.getMyself().getLogin();
+            }
+            return login;
+        }
+
+        @Override
+        public String cloneToken(String repository) {
+            return token;
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     derived from {@code apiUrl} when empty
  * @param maxRateLimitWait how long a call may wait for a rate limit to reset (or for a secondary
  *     limit's Retry-After) before it fails with GitHub's message instead
+ * @param timeout how long a call may wait for GitHub's answer (connecting: at most 10 s of it)
  */
 @ConfigurationProperties("fleet.forge.github")
 public record GitHubProperties(
@@ -26,7 +27,8 @@ public record GitHubProperties(
         Long installationId,
         Path privateKey,
         String gitUrl,
-        @DefaultValue("60s") Duration maxRateLimitWait) {
+        @DefaultValue("60s") Duration maxRateLimitWait,
+        @DefaultValue("60s") Duration timeout) {
 
     /** Whether GitHub is configured at all (a token, or an App). */
     public boolean configured() {
