@@ -3,14 +3,10 @@ package dev.xpfleet.orchestrator.forge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.common.artifact.ArtifactStore;
-import dev.xpfleet.common.stream.AgentResult;
-import dev.xpfleet.common.stream.Envelope;
-import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.Workspaces;
-import dev.xpfleet.orchestrator.results.ResultDelivery;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
@@ -32,7 +28,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * From an issue on the local forge to a merged pull request, with every agent's result delivered
@@ -247,16 +242,7 @@ class ForgeFlowIT {
     }
 
     private void deliverTwice(Task task, String role, String inputType, Map<String, String> output) {
-        Task current = tasks.find(task.id()).orElseThrow();
-        ObjectNode out = EnvelopeCodec.mapper().createObjectNode();
-        output.forEach(out::put);
-        Envelope input = Envelope.create(inputType, current.id(), current.iteration(), null);
-        Envelope result = new AgentResult(
-                        role, input.eventId(), inputType, AgentResult.Outcome.COMPLETED, "done", 1, "test", out)
-                .toEnvelope(input);
-        ResultDelivery results = new ResultDelivery(context);
-        assertThat(results.deliver(result)).isTrue();
-        assertThat(results.deliver(result)).as("a redelivery changes nothing").isFalse();
+        TaskResults.deliverTwice(context, tasks, task, role, inputType, output);
     }
 
     private TaskState state(Task task) {
