@@ -28,7 +28,11 @@ class QaHealth implements HealthIndicator {
         String problem = problem();
         return problem == null
                 ? Health.up()
-                        .withDetail("cloneUrl", props.cloneUrl())
+                        .withDetail(
+                                "cloneFrom",
+                                props.orchestratorUrl() != null
+                                        ? "orchestrator " + props.orchestratorUrl()
+                                        : props.cloneUrl())
                         .withDetail(
                                 "workRoot", props.workRoot().toAbsolutePath().toString())
                         .build()
@@ -36,8 +40,13 @@ class QaHealth implements HealthIndicator {
     }
 
     private String problem() {
-        if (props.cloneUrl() == null || !props.cloneUrl().contains("{repository}")) {
-            return "fleet.qa.clone-url is not set (e.g. file:///var/lib/fleet/forge/{repository}.git)";
+        if (props.orchestratorUrl() != null) {
+            if (props.orchestratorToken() == null || props.orchestratorToken().isBlank()) {
+                return "fleet.qa.orchestrator-url is set but fleet.qa.orchestrator-token (an agent token) is not";
+            }
+        } else if (props.cloneUrl() == null || !props.cloneUrl().contains("{repository}")) {
+            return "neither fleet.qa.orchestrator-url nor fleet.qa.clone-url is set"
+                    + " (e.g. file:///var/lib/fleet/forge/{repository}.git)";
         }
         String tools = analysers.unavailableReason();
         if (tools != null) {

@@ -9,6 +9,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param cloneUrl where a repository is cloned from, {@code {repository}} standing for its {@code
  *     owner/name}: for the local forge {@code file:///var/lib/fleet/forge/{repository}.git}
+ * @param orchestratorUrl when set, the URL and credentials of every clone are asked of the
+ *     orchestrator instead ({@code /api/forge/clone-credentials}; on GitHub a short-lived token)
+ * @param orchestratorToken the agent's API token (agent role) for that
  * @param workRoot workspaces, dependency caches and the analysers' configuration; not under
  *     {@code /tmp} (the sandbox gives commands a private one)
  * @param toolsDir the analysers' jars, as the qa-tools module lays them out
@@ -21,6 +24,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("fleet.qa")
 public record QaProperties(
         String cloneUrl,
+        java.net.URI orchestratorUrl,
+        String orchestratorToken,
         @DefaultValue(".fleet/qa") Path workRoot,
 
         @DefaultValue("agents/qa-agent/tools/target/qa-tools")

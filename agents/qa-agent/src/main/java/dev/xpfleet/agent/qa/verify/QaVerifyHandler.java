@@ -8,11 +8,13 @@ import dev.xpfleet.common.consumer.MessageHandler;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.workspace.CloneCredentials;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -70,8 +72,10 @@ class QaVerifyHandler implements MessageHandler {
         if (!COMMIT.matcher(baseCommit).matches()) {
             return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
         }
-        if (props.cloneUrl() == null || !props.cloneUrl().contains("{repository}")) {
-            return HandlerResult.failed("the QA agent has no fleet.qa.clone-url with {repository}");
+        if (props.orchestratorUrl() == null
+                && (props.cloneUrl() == null || !props.cloneUrl().contains("{repository}"))) {
+            return HandlerResult.failed(
+                    "the QA agent has neither fleet.qa.orchestrator-url nor a fleet.qa.clone-url with {repository}");
         }
         Optional<byte[]> patch = artifacts.get(ArtifactKeys.validate(patchKey));
         if (patch.isEmpty()) {
@@ -112,11 +116,14 @@ class QaVerifyHandler implements MessageHandler {
     }
 
     private Workspace clone(String repository, String commit) throws WorkspaceException, BadBase {
-        String url = props.cloneUrl().replace("{repository}", repository);
+        CloneCredentials.Source source = props.orchestratorUrl() != null
+                ? new CloneCredentials(props.orchestratorUrl(), props.orchestratorToken(), Duration.ofSeconds(30))
+                        .forRepository(repository)
+                : new CloneCredentials.Source(props.cloneUrl().replace("{repository}", repository), null);
         Workspaces workspaces =
                 new Workspaces(props.workRoot().resolve("workspaces").toAbsolutePath());
         try {
-            return workspaces.cloneAt(url, commit, null);
+            return workspaces.cloneAt(source.url(), commit, source.credentials());
         } catch (WorkspaceException e) {
             if (e.getMessage() != null && e.getMessage().contains("is not in")) {
                 throw new BadBase("base commit " + commit + " is not in " + repository);
