@@ -89,9 +89,11 @@ public class PullRequestStep {
         if (forge == null) {
             return;
         }
+        // Approved tasks first: pull requests left open (a conflict, a person's review) must not
+        // keep new approvals waiting.
         List<UUID> waiting = jdbc.sql("""
                         SELECT id FROM tasks WHERE state = 'APPROVED' OR (state = 'PR_OPEN' AND :autoMerge)
-                         ORDER BY updated_at LIMIT 20
+                         ORDER BY state = 'APPROVED' DESC, updated_at LIMIT 20
                         """)
                 .param("autoMerge", props.autoMerge())
                 .query(UUID.class)
