@@ -29,6 +29,22 @@ public record BuildPlan(
         CUSTOM
     }
 
+    /** The same plan with every command word naming {@code from} naming {@code to} instead. */
+    public BuildPlan withCache(java.nio.file.Path from, java.nio.file.Path to) {
+        String a = from.toString();
+        String b = to.toString();
+        java.util.function.UnaryOperator<List<String>> swap =
+                words -> words.stream().map(w -> w.replace(a, b)).toList();
+        return new BuildPlan(
+                tool,
+                swap.apply(prefetch),
+                swap.apply(test),
+                swap.apply(lint),
+                reports,
+                coverageReport,
+                changedLinesCoverage);
+    }
+
     public BuildPlan {
         prefetch = List.copyOf(prefetch);
         test = List.copyOf(test);

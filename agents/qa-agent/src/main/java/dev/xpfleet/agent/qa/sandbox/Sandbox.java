@@ -111,8 +111,10 @@ public final class Sandbox {
             writeIfPresent(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
             Files.writeString(pids.resolve("pids.max"), Integer.toString(limits.processes()));
             giveToNobody(workspace);
-            for (Path dir : access.writable()) {
-                giveToNobody(dir);
+            if (access.ownWritable()) {
+                for (Path dir : access.writable()) {
+                    giveToNobody(dir);
+                }
             }
             List<String> argv =
                     new ArrayList<>(List.of("sh", "-c", LAUNCH, "sandbox", memory.toString(), pids.toString()));

@@ -91,6 +91,9 @@ public final class QaVerifier {
             return verdict.refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
         }
         Map<String, QaReport.Run> runs = new LinkedHashMap<>();
+        Prefetch prefetcher = new Prefetch(sandbox, limits.prefetch());
+        String baseHash = Prefetch.buildFilesHash(ws);
+        Prefetch.Result baseFetch = prefetcher.base(ws, plan, dependencyCache);
 
         try {
             apply(workspace, diff);
@@ -104,12 +107,36 @@ public final class QaVerifier {
         // Line numbers as applied (JGit may place a hunk elsewhere than its header says): the
         // tree's own diff against the base, not the patch's claims.
         ChangeSet applied = ChangeSet.parse(workspace.diff().text());
-        Prefetch.Result prefetch = new Prefetch(sandbox, limits.prefetch()).fetch(ws, plan, dependencyCache);
-        if (prefetch.run() != null) {
-            runs.put("prefetch", prefetch.run());
+        Prefetch.Prepared prepared = prefetcher.change(ws, plan, dependencyCache, baseHash, baseFetch);
+        try {
+            return judgeOffline(workspace, repository, diff, patchHash, change, applied, prepared, runs, verdict);
+        } finally {
+            Prefetch.delete(prepared.scratch());
         }
-        if (prefetch.failure() != null) {
-            verdict.reason(prefetch.failure());
+    }
+
+    private QaReport judgeOffline(
+            Workspace workspace,
+            String repository,
+            String diff,
+            String patchHash,
+            ChangeSet change,
+            ChangeSet applied,
+            Prefetch.Prepared prepared,
+            Map<String, QaReport.Run> runs,
+            Verdict verdict)
+            throws IOException {
+        Path ws = workspace.dir();
+        BuildPlan plan = prepared.plan();
+        Path dependencyCache = prepared.cache();
+        for (Map.Entry<String, Prefetch.Result> fetch : java.util.Arrays.asList(
+                Map.entry("prefetch", prepared.base()), Map.entry("changePrefetch", orNone(prepared.change())))) {
+            if (fetch.getValue().run() != null) {
+                runs.put(fetch.getKey(), fetch.getValue().run());
+            }
+            if (fetch.getValue().failure() != null) {
+                verdict.reason(fetch.getValue().failure());
+            }
         }
 
         workspace.reset(KEEP);
@@ -185,6 +212,10 @@ public final class QaVerifier {
                 coverage,
                 findings,
                 problems);
+    }
+
+    private static Prefetch.Result orNone(Prefetch.Result result) {
+        return result == null ? new Prefetch.Result(null, null) : result;
     }
 
     private static void judgeTests(Verdict verdict, ChangeSet change, TddProof tdd) {

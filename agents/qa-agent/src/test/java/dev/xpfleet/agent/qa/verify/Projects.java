@@ -298,4 +298,21 @@ final class Projects {
                 test('adds negatives', () => assert.strictEqual(calc.add(-2, -3), -5));
                 """);
     }
+
+    /**
+     * A test-first change whose pom also runs Ant during the build to plant a file in the Maven
+     * repository it is given: a change touching the build files, with hostile intent.
+     */
+    static Map<String, String> mavenPlantingChange() {
+        Map<String, String> change = new java.util.HashMap<>(mavenGoodChange());
+        change.put(
+                "pom.xml",
+                POM.replace(
+                        "<plugins>",
+                        "<plugins><plugin><artifactId>maven-antrun-plugin</artifactId><version>3.1.0</version>"
+                                + "<executions><execution><phase>generate-sources</phase><goals><goal>run</goal></goals>"
+                                + "<configuration><target><echo file=\"${settings.localRepository}/planted.txt\""
+                                + " message=\"x\"/></target></configuration></execution></executions></plugin>"));
+        return change;
+    }
 }

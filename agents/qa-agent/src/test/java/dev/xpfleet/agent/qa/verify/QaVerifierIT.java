@@ -214,4 +214,31 @@ class QaVerifierIT {
                         "missing: tests.test_calc#test_adds passed on the base and did not run (or was skipped) with the change");
         assertThat(report.tdd().failToPass()).containsExactly("tests.test_mul#test_multiplies");
     }
+
+    @Test
+    void aChangeTouchingTheBuildFetchesIntoAPrivateCopyAndPlantsNothingForOthers() throws Exception {
+        Path shared = WORK.resolve("cache/maven");
+        verify(Projects.maven(), Projects.mavenGoodChange(), "maven"); // the shared cache is filled
+
+        QaReport report = verify(Projects.maven(), Projects.mavenPlantingChange(), "maven");
+
+        assertThat(report.runs()).containsKey("changePrefetch");
+        assertThat(shared.resolve("m2/planted.txt")).doesNotExist();
+        try (var files = java.nio.file.Files.walk(shared)) {
+            assertThat(files.filter(p -> !java.nio.file.Files.isSymbolicLink(p)).map(p -> {
+                        try {
+                            return (Integer) java.nio.file.Files.getAttribute(p, "unix:uid");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }))
+                    .as("the shared cache belongs to root between fills")
+                    .containsOnly(0);
+        }
+        try (var siblings = java.nio.file.Files.list(shared.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .as("the private copy is gone")
+                    .noneMatch(n -> n.contains(".change-"));
+        }
+    }
 }
