@@ -71,7 +71,7 @@ class GitHubForgeIT extends ForgeContract {
 
     @Override
     protected List<String> commentBodies(String repo, int number) {
-        return github.comments(repo, number, true);
+        return github.commentBodies(repo, number);
     }
 
     @Override

@@ -132,7 +132,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
     }
 
     /** The comments of an issue, oldest first: their bodies. */
-    synchronized List<String> comments(String name, int number, boolean bodies) {
+    synchronized List<String> commentBodies(String name, int number) {
         return repo(name).comments.stream()
                 .filter(c -> c.number() == number)
                 .map(c -> c.body()[0])

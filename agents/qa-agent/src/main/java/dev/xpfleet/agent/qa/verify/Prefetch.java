@@ -73,12 +73,12 @@ final class Prefetch {
      * once per set of build files, and hands it back to root. No sandboxed run of a change can
      * write it.
      */
-    Result base(Path ws, BuildPlan plan, Path shared) throws IOException {
+    Result base(Path ws, BuildPlan plan, Path shared, String baseHash) throws IOException {
         Files.createDirectories(shared);
         if (plan.prefetch().isEmpty()) {
             return new Result(null, null);
         }
-        Path marker = marker(shared, buildFilesHash(ws));
+        Path marker = marker(shared, baseHash);
         if (!Integer.valueOf(0).equals(Files.getAttribute(shared, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
             giveToRoot(shared); // a cache an earlier version left to the sandbox user
         }

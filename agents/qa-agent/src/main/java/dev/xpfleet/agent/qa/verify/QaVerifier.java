@@ -93,7 +93,7 @@ public final class QaVerifier {
         Map<String, QaReport.Run> runs = new LinkedHashMap<>();
         Prefetch prefetcher = new Prefetch(sandbox, limits.prefetch());
         String baseHash = Prefetch.buildFilesHash(ws);
-        Prefetch.Result baseFetch = prefetcher.base(ws, plan, dependencyCache);
+        Prefetch.Result baseFetch = prefetcher.base(ws, plan, dependencyCache, baseHash);
 
         try {
             apply(workspace, diff);
