@@ -4,15 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
- * Splits a text file into overlapping line windows small enough for the embedding model (which
- * reads at most 256 word pieces), and decides which files are worth indexing at all.
+ * Splits a text file into windows of whole lines that fit what the embedding model reads (its
+ * path line included), overlapping a little, and decides which files are worth indexing at all.
+ * Sized by the model's word pieces, not by lines: a fixed number of lines would be cut by the model
+ * and its tail never embedded.
  */
 final class Chunker {
 
-    static final int LINES = 30;
-    static final int OVERLAP = 5;
+    /** No chunk is longer than this, however short its lines. */
+    static final int MAX_LINES = 40;
+    /** The smallest budget a chunk gets, however long its path. */
+    static final int MIN_BUDGET = 32;
+    /** A chunk repeats at most this many of its predecessor's last lines... */
+    static final int MAX_OVERLAP_LINES = 3;
+    /** ...and at most this share of its budget in word pieces. */
+    static final int OVERLAP_SHARE = 8;
+
     static final int MAX_FILE_BYTES = 512 * 1024;
     private static final int MAX_CHUNK_CHARS = 2_000;
 
@@ -83,12 +93,32 @@ final class Chunker {
         return true;
     }
 
-    static List<Chunk> chunks(String text) {
+    /** The word pieces left for a chunk's lines once the path line is in. */
+    static int budget(int pathTokens) {
+        return Math.max(MIN_BUDGET, LocalEmbeddings.MAX_TOKENS - 2 - pathTokens);
+    }
+
+    /**
+     * @param tokens the word pieces of one line (lines never share one: the model's tokenizer
+     *     splits on whitespace first)
+     * @param budget the word pieces a chunk's lines may have together; a longer line is a chunk of
+     *     its own, cut by the model
+     */
+    static List<Chunk> chunks(String text, ToIntFunction<String> tokens, int budget) {
         String[] lines = text.split("\n", -1);
         int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        int[] cost = new int[count];
+        for (int i = 0; i < count; i++) {
+            cost[i] = lines[i].isBlank() ? 0 : tokens.applyAsInt(lines[i]);
+        }
         List<Chunk> chunks = new ArrayList<>();
-        for (int start = 0; start < count; start += LINES - OVERLAP) {
-            int end = Math.min(count, start + LINES);
+        int start = 0;
+        while (start < count) {
+            int end = start;
+            int used = 0;
+            while (end < count && end - start < MAX_LINES && (end == start || used + cost[end] <= budget)) {
+                used += cost[end++];
+            }
             StringBuilder s = new StringBuilder();
             for (int i = start; i < end; i++) {
                 s.append(lines[i]).append('\n');
@@ -101,6 +131,14 @@ final class Chunker {
             if (end == count) {
                 break;
             }
+            int next = end;
+            int repeated = 0;
+            while (next - 1 > start
+                    && end - (next - 1) <= MAX_OVERLAP_LINES
+                    && repeated + cost[next - 1] <= budget / OVERLAP_SHARE) {
+                repeated += cost[--next];
+            }
+            start = next;
         }
         return chunks;
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
@@ -76,6 +77,7 @@ public class ContextIndexer {
             int files = 0;
             int chunks = 0;
             int embedded = 0;
+            Pipeline pipeline = new Pipeline(repository, commitId);
             try (TreeWalk tree = new TreeWalk(repo)) {
                 tree.addTree(commit.getTree());
                 tree.setRecursive(true);
@@ -98,9 +100,11 @@ public class ContextIndexer {
                     }
                     files++;
                     embedded++;
-                    chunks += embedAndStore(
-                            repository, commitId, path, blob.getName(), new String(content, StandardCharsets.UTF_8));
+                    chunks += pipeline.add(path, blob.getName(), new String(content, StandardCharsets.UTF_8));
                 }
+                pipeline.finish();
+            } finally {
+                pipeline.abandon();
             }
             long took = (System.nanoTime() - start) / 1_000_000;
             jdbc.sql("""
@@ -153,32 +157,92 @@ public class ContextIndexer {
                 .update();
     }
 
-    private int embedAndStore(String repository, String commitId, String path, String blobId, String text) {
-        List<Chunker.Chunk> chunks = Chunker.chunks(text);
-        if (chunks.isEmpty()) {
-            return 0;
+    /**
+     * Chunks wait in a window; a full window is embedded on the model's threads while this thread
+     * reads and chunks the next files and stores the window before it, so the cores stay busy with
+     * the model.
+     */
+    private final class Pipeline {
+
+        private static final int WINDOW = 64;
+
+        private final String repository;
+        private final String commitId;
+        private List<Piece> waiting = new ArrayList<>();
+        private Window embedding;
+
+        Pipeline(String repository, String commitId) {
+            this.repository = repository;
+            this.commitId = commitId;
         }
-        List<String> inputs = new ArrayList<>(chunks.size());
-        for (Chunker.Chunk chunk : chunks) {
-            inputs.add(Chunker.embeddingText(path, chunk));
+
+        /** @return how many chunks the file gave */
+        int add(String path, String blobId, String text) {
+            int budget = Chunker.budget(embeddings.tokens(path));
+            List<Chunker.Chunk> chunks = Chunker.chunks(text, embeddings::tokens, budget);
+            for (Chunker.Chunk chunk : chunks) {
+                waiting.add(new Piece(path, blobId, chunk));
+                if (waiting.size() == WINDOW) {
+                    embedWaiting();
+                }
+            }
+            return chunks.size();
         }
-        List<float[]> vectors = embeddings.embed(inputs);
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunker.Chunk chunk = chunks.get(i);
-            jdbc.sql("""
-                            INSERT INTO code_chunks (repository, commit_id, path, blob_id, start_line, end_line, content, embedding)
-                            VALUES (:r, :c, :p, :b, :start, :end, :content, CAST(:v AS vector))
-                            """)
-                    .param("r", repository)
-                    .param("c", commitId)
-                    .param("p", path)
-                    .param("b", blobId)
-                    .param("start", chunk.startLine())
-                    .param("end", chunk.endLine())
-                    .param("content", chunk.text().replace("\u0000", ""))
-                    .param("v", LocalEmbeddings.literal(vectors.get(i)))
-                    .update();
+
+        void finish() {
+            embedWaiting();
+            storeEmbedded();
         }
-        return chunks.size();
+
+        /** After a failure: the window nobody will store gives up the texts not yet embedded. */
+        void abandon() {
+            if (embedding != null) {
+                embedding.vectors().cancel(false);
+                embedding = null;
+            }
+        }
+
+        private void embedWaiting() {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            List<String> texts = new ArrayList<>(waiting.size());
+            for (Piece piece : waiting) {
+                texts.add(Chunker.embeddingText(piece.path(), piece.chunk()));
+            }
+            Window next = new Window(waiting, embeddings.embedAsync(texts));
+            waiting = new ArrayList<>();
+            storeEmbedded();
+            embedding = next;
+        }
+
+        private void storeEmbedded() {
+            if (embedding == null) {
+                return;
+            }
+            List<Piece> pieces = embedding.pieces();
+            List<float[]> vectors = embedding.vectors().join();
+            embedding = null;
+            StringBuilder sql = new StringBuilder(
+                    "INSERT INTO code_chunks (repository, commit_id, path, blob_id, start_line, end_line, content, embedding) VALUES ");
+            List<Object> params = new ArrayList<>(pieces.size() * 8);
+            for (int i = 0; i < pieces.size(); i++) {
+                Piece piece = pieces.get(i);
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, CAST(? AS vector))");
+                params.add(repository);
+                params.add(commitId);
+                params.add(piece.path());
+                params.add(piece.blobId());
+                params.add(piece.chunk().startLine());
+                params.add(piece.chunk().endLine());
+                params.add(piece.chunk().text().replace("\u0000", ""));
+                params.add(LocalEmbeddings.literal(vectors.get(i)));
+            }
+            jdbc.sql(sql.toString()).params(params).update();
+        }
     }
+
+    private record Piece(String path, String blobId, Chunker.Chunk chunk) {}
+
+    private record Window(List<Piece> pieces, CompletableFuture<List<float[]>> vectors) {}
 }

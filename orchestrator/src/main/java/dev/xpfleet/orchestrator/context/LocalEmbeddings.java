@@ -1,57 +1,115 @@
 package dev.xpfleet.orchestrator.context;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * all-MiniLM-L6-v2 running in this process from the ONNX model inside its Maven jar: 384
- * dimensions, normalised, no network. Loaded on first use (about 1.5 s), then shared.
+ * all-MiniLM-L6-v2 (int8) running in this process on ONNX Runtime, from the model file inside its
+ * Maven jar: 384 dimensions, mean-pooled and normalised, no network. Loaded on first use (about
+ * 1.5 s), then shared.
+ *
+ * <p>The model reads at most {@link #MAX_TOKENS} word pieces, the length it was trained on and its
+ * tokenizer's own limit; longer texts are cut there, so callers that want every word embedded
+ * split first ({@link Chunker} does, by {@link #tokens(String)}). Texts run one per model call, on
+ * one thread each, as many at a time as there are cores: on small CPUs that beats batching
+ * (padding) and beats one call spread over several threads, measured in docs/benchmarks.md. Idle
+ * model threads do not spin, so they leave the cores to PostgreSQL and request threads.
  */
 @Component
-public class LocalEmbeddings {
+public class LocalEmbeddings implements AutoCloseable {
 
     public static final int DIMENSIONS = 384;
     public static final String MODEL = "all-MiniLM-L6-v2";
+    /** Word pieces the model reads, [CLS] and [SEP] included. */
+    public static final int MAX_TOKENS = 128;
 
     private static final Logger log = LoggerFactory.getLogger(LocalEmbeddings.class);
-    private static final int BATCH = 32;
+    private static final String MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
 
-    private volatile EmbeddingModel model;
+    private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private volatile Model model;
 
-    /** One vector per text, in order. */
+    /** One vector per text, in order; several texts are embedded in parallel. */
     public List<float[]> embed(List<String> texts) {
-        EmbeddingModel m = model();
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += BATCH) {
-            List<TextSegment> batch = texts.subList(from, Math.min(texts.size(), from + BATCH)).stream()
-                    .map(TextSegment::from)
-                    .toList();
-            for (Embedding e : m.embedAll(batch).content()) {
-                vectors.add(e.vector());
-            }
+        if (texts.size() == 1) {
+            return List.of(embed(texts.get(0)));
         }
-        return vectors;
+        try {
+            return embedAsync(texts).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * The same, on the model's threads, so the caller can go on meanwhile. Cancelling the result
+     * drops the texts whose turn has not come.
+     */
+    public CompletableFuture<List<float[]>> embedAsync(List<String> texts) {
+        Model m = model();
+        List<CompletableFuture<float[]>> parts = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            parts.add(CompletableFuture.supplyAsync(() -> m.embed(text), m.pool));
+        }
+        CompletableFuture<List<float[]>> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> parts.stream().map(CompletableFuture::join).toList());
+        all.whenComplete((vectors, failure) -> {
+            if (failure != null) {
+                parts.forEach(part -> part.cancel(false));
+            }
+        });
+        return all;
     }
 
     public float[] embed(String text) {
-        return embed(List.of(text)).get(0);
+        return model().embed(text);
     }
 
-    private EmbeddingModel model() {
-        EmbeddingModel m = model;
+    /** Word pieces in the text, without the model's [CLS] and [SEP] and without cutting it. */
+    public int tokens(String text) {
+        return model().counter.encode(text, false, false).getIds().length;
+    }
+
+    @Override
+    public void close() {
+        Model m = model;
+        if (m != null) {
+            model = null;
+            m.close();
+        }
+    }
+
+    private Model model() {
+        Model m = model;
         if (m == null) {
             synchronized (this) {
                 if (model == null) {
                     long start = System.nanoTime();
-                    model = new AllMiniLmL6V2QuantizedEmbeddingModel();
-                    log.info("Loaded {} in {} ms", MODEL, (System.nanoTime() - start) / 1_000_000);
+                    model = new Model(threads);
+                    log.info(
+                            "Loaded {} in {} ms ({} threads)", MODEL, (System.nanoTime() - start) / 1_000_000, threads);
                 }
                 m = model;
             }
@@ -61,7 +119,7 @@ public class LocalEmbeddings {
 
     /** pgvector's text form, e.g. {@code [0.1,0.2]}. */
     static String literal(float[] vector) {
-        StringBuilder s = new StringBuilder(vector.length * 10).append('[');
+        StringBuilder s = new StringBuilder(vector.length * 12).append('[');
         for (int i = 0; i < vector.length; i++) {
             if (i > 0) {
                 s.append(',');
@@ -69,5 +127,116 @@ public class LocalEmbeddings {
             s.append(vector[i]);
         }
         return s.append(']').toString();
+    }
+
+    /** The loaded session, its tokenizers and the threads that run it. */
+    private static final class Model implements AutoCloseable {
+
+        private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        private final OrtSession session;
+        private final boolean wantsTokenTypes;
+        private final HuggingFaceTokenizer tokenizer;
+        private final HuggingFaceTokenizer counter;
+        final ExecutorService pool;
+
+        Model(int threads) {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setIntraOpNumThreads(1);
+                options.setInterOpNumThreads(1);
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                session = environment.createSession(resource(MODEL_RESOURCE), options);
+                wantsTokenTypes = session.getInputNames().contains("token_type_ids");
+                tokenizer = tokenizer(
+                        Map.of("padding", "false", "truncation", "true", "maxLength", String.valueOf(MAX_TOKENS)));
+                counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot load " + MODEL + ": " + e.getMessage(), e);
+            }
+            AtomicInteger n = new AtomicInteger();
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "embeddings-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        float[] embed(String text) {
+            Encoding encoding = tokenizer.encode(text, true, false);
+            long[] ids = encoding.getIds();
+            long[] shape = {1, ids.length};
+            long[] mask = new long[ids.length];
+            java.util.Arrays.fill(mask, 1);
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            try {
+                inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
+                inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+                if (wantsTokenTypes) {
+                    inputs.put(
+                            "token_type_ids",
+                            OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape));
+                }
+                try (OrtSession.Result result = session.run(inputs)) {
+                    return meanPooledAndNormalised(((OnnxTensor) result.get(0)).getFloatBuffer(), ids.length);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException(MODEL + " failed: " + e.getMessage(), e);
+            } finally {
+                inputs.values().forEach(OnnxTensor::close);
+            }
+        }
+
+        /** The mean of the tokens' last hidden states, scaled to length 1. */
+        private static float[] meanPooledAndNormalised(FloatBuffer hidden, int tokens) {
+            float[] mean = new float[DIMENSIONS];
+            for (int t = 0; t < tokens; t++) {
+                for (int d = 0; d < DIMENSIONS; d++) {
+                    mean[d] += hidden.get(t * DIMENSIONS + d);
+                }
+            }
+            double norm = 0;
+            for (float v : mean) {
+                norm += (double) v * v;
+            }
+            float scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+            for (int d = 0; d < DIMENSIONS; d++) {
+                mean[d] *= scale;
+            }
+            return mean;
+        }
+
+        private static HuggingFaceTokenizer tokenizer(Map<String, String> options) {
+            try (InputStream in = LocalEmbeddings.class.getClassLoader().getResourceAsStream(TOKENIZER_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(TOKENIZER_RESOURCE + " is not on the classpath");
+                }
+                return HuggingFaceTokenizer.newInstance(in, options);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static byte[] resource(String name) {
+            try (InputStream in = LocalEmbeddings.class.getClassLoader().getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException(name + " is not on the classpath");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            try {
+                session.close();
+            } catch (OrtException e) {
+                log.warn("Closing {} failed: {}", MODEL, e.getMessage());
+            }
+            tokenizer.close();
+            counter.close();
+        }
     }
 }

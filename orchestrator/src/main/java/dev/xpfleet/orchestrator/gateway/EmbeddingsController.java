@@ -61,7 +61,7 @@ class EmbeddingsController {
             item.put("embedding", vectors.get(i));
             data.add(item);
         }
-        long tokens = texts.stream().mapToLong(t -> t.length() / 4 + 1).sum();
+        long tokens = texts.stream().mapToLong(embeddings::tokens).sum();
         return Map.of(
                 "object",
                 "list",

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.orchestrator.context.ContextIndexer;
 import dev.xpfleet.orchestrator.context.ContextSearch;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,8 +43,8 @@ public final class ContextBenchmark {
         if (!Files.isDirectory(gitDir)) {
             throw new IllegalStateException("no git directory at " + gitDir + " (set -Dbench.git-dir)");
         }
-        try (IsolatedServices services = IsolatedServices.create("bench-context", true)) {
-            DataSource db = BenchDatabase.migrated(services);
+        try (IsolatedServices services = IsolatedServices.create("bench-context", true);
+                HikariDataSource db = BenchDatabase.migrated(services)) {
             JdbcClient jdbc = JdbcClient.create(db);
             TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(db));
             LocalEmbeddings embeddings = new LocalEmbeddings();
@@ -66,6 +66,13 @@ public final class ContextBenchmark {
             long start = System.nanoTime();
             embeddings.embed(texts);
             double modelRate = texts.size() / ((System.nanoTime() - start) / 1e9);
+            long tokens = texts.stream()
+                    .mapToLong(t -> Math.min(embeddings.tokens(t) + 2, LocalEmbeddings.MAX_TOKENS))
+                    .sum();
+            long lines = jdbc.sql(
+                            "SELECT sum(end_line - start_line + 1) FROM code_chunks WHERE repository = 'xp/fleet'")
+                    .query(Long.class)
+                    .single();
             System.out.printf("machine: %d cores%n", Runtime.getRuntime().availableProcessors());
             System.out.printf(
                     "indexing %s at %s: %d files, %d chunks in %d ms = %.0f chunks/s; model alone on the same texts"
@@ -78,6 +85,13 @@ public final class ContextBenchmark {
                     indexRate,
                     modelRate,
                     indexRate / modelRate);
+            System.out.printf(
+                    "chunks: %.1f lines and %.0f word pieces each on average (the model reads at most %d);"
+                            + " indexing = %.0f word pieces/s%n",
+                    (double) lines / texts.size(),
+                    (double) tokens / texts.size(),
+                    LocalEmbeddings.MAX_TOKENS,
+                    tokens / (indexed.tookMs() / 1000.0));
 
             long fillStart = System.nanoTime();
             int copies = (int) Math.ceil((double) CHUNKS / indexed.chunks());

@@ -25,7 +25,7 @@ public final class IntakeRelayBenchmark {
         Path jar = Path.of(System.getProperty("bench.jar", "orchestrator/target/orchestrator-0.1.0-SNAPSHOT.jar"));
         int cores = Runtime.getRuntime().availableProcessors();
         try (IsolatedServices services = IsolatedServices.create("bench-intake", true)) {
-            BenchDatabase.migrated(services);
+            BenchDatabase.migrated(services).close();
             RawCeilings raw = new RawCeilings(services);
             List<Double> tps = new ArrayList<>();
             List<Double> xadd1 = new ArrayList<>();
