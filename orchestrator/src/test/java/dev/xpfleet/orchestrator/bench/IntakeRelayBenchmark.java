@@ -28,10 +28,12 @@ public final class IntakeRelayBenchmark {
             BenchDatabase.migrated(services).close();
             RawCeilings raw = new RawCeilings(services);
             List<Double> tps = new ArrayList<>();
+            List<Double> intakeTps = new ArrayList<>();
             List<Double> xadd1 = new ArrayList<>();
             List<Double> xadd16 = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 tps.add(raw.pgbenchTps(CLIENTS, SECONDS / 2 + 1));
+                intakeTps.add(raw.intakeStatementsTps(CLIENTS, SECONDS / 2 + 1));
                 xadd1.add(raw.xaddRate(1, 50_000));
                 xadd16.add(raw.xaddRate(CLIENTS, 200_000));
             }
@@ -40,40 +42,59 @@ public final class IntakeRelayBenchmark {
             System.out.printf("machine: %d cores; %d rounds, medians%n", cores, ROUNDS);
             System.out.printf(
                     "raw pgbench, task+outbox insert, %d clients: %.0f tx/s (rounds %s)%n", CLIENTS, rawTps, tps);
+            double intakeStatements = Stats.median(intakeTps);
+            System.out.printf(
+                    "PostgreSQL alone running intake's own statements (pgbench, %d clients, no HTTP, no JVM): %.0f tx/s"
+                            + " = %.2f x raw (rounds %s)%n",
+                    CLIENTS,
+                    intakeStatements,
+                    intakeStatements / rawTps,
+                    intakeTps.stream().map(v -> Math.round(v)).toList());
             System.out.printf(
                     "raw redis-benchmark XADD MAXLEN~: 1 client %.0f/s, %d clients %.0f/s%n",
                     rawXadd1, CLIENTS, Stats.median(xadd16));
             for (String replicas : System.getProperty("bench.replicas", "1,3").split(",")) {
-                measure(services, jar, Integer.parseInt(replicas.strip()), rawTps, rawXadd1);
+                measure(services, jar, Integer.parseInt(replicas.strip()), rawTps, intakeStatements, rawXadd1);
             }
         }
         System.exit(0);
     }
 
-    private static void measure(IsolatedServices services, Path jar, int count, double rawTps, double rawXadd)
+    private static void measure(
+            IsolatedServices services, Path jar, int count, double rawTps, double intakeStatements, double rawXadd)
             throws Exception {
         try (Replicas replicas = Replicas.start(count, services, jar)) {
             IntakeLoad intake = new IntakeLoad(replicas.ports());
-            intake.closedLoop(CLIENTS, WARMUP); // JIT warm-up, not counted
+            // JIT warm-up, not counted: as long per replica as for one, since each JVM compiles its own
+            // code from the share of the deliveries it gets.
+            intake.closedLoop(CLIENTS, WARMUP * count);
             List<Double> rates = new ArrayList<>();
             IntakeLoad.Result last = null;
+            CpuMeter cpu = new CpuMeter(replicas.processes());
+            cpu.start();
+            long deliveries = 0;
             for (int r = 0; r < ROUNDS; r++) {
                 last = intake.closedLoop(CLIENTS, SECONDS);
                 rates.add(last.perSecond());
+                deliveries += last.requests();
             }
+            String cpuPerDelivery = cpu.perUnit(deliveries, "delivery");
             double rate = Stats.median(rates);
             System.out.printf(
-                    "[%d replica%s] intake, %d concurrent signed deliveries: %.0f/s = %.2f x raw (rounds %s),"
+                    "[%d replica%s] intake, %d concurrent signed deliveries: %.0f/s = %.2f x raw, %.2f x PostgreSQL alone"
+                            + " running its statements (rounds %s),"
                             + " p50 %.1f ms, p99 %.1f ms, errors %d%n",
                     count,
                     count == 1 ? "" : "s",
                     CLIENTS,
                     rate,
                     rate / rawTps,
+                    rate / intakeStatements,
                     rates.stream().map(v -> Math.round(v)).toList(),
                     Stats.ms(last.p50Nanos()),
                     Stats.ms(last.p99Nanos()),
                     last.errors());
+            System.out.printf("[%d replica%s] %s%n", count, count == 1 ? "" : "s", cpuPerDelivery);
             IntakeLoad.Result half = intake.openLoop(rate / 2, SECONDS);
             System.out.printf(
                     "[%d replica%s] intake at half that load (%.0f/s, open loop): p50 %.1f ms, p99 %.1f ms, errors %d%n",

@@ -27,6 +27,28 @@ final class RawCeilings {
             SELECT id, gen_random_uuid(), 'dev', 'bench.raw', '{}', 'PUBLISHED' FROM t;
             """;
 
+    /**
+     * What one intake of an {@code issues.labeled} delivery asks of PostgreSQL, statement by
+     * statement as WebhookIntake, TaskRepository, AuditTrail, TaskFlow and Outbox send them (keep
+     * it in step with them): the delivery row, the active-task check, the task, two transitions,
+     * the audit row, the outbox row (written as published, as above) and the delivery's outcome.
+     * Run by pgbench's C client, it is the intake rate a free orchestrator and a free sender would
+     * reach on this database: the ceiling for intake itself.
+     */
+    private static final String INTAKE_STATEMENTS = """
+            \\set n random(1, 2000000000)
+            BEGIN;
+            INSERT INTO webhook_deliveries (delivery_id, event, action, repository, sender, outcome) VALUES ('pgbench-' || :n || '-' || :client_id, 'issues', 'labeled', 'bench/pgbench', 'octocat', 'RECEIVED') ON CONFLICT (delivery_id) DO NOTHING;
+            SELECT * FROM tasks WHERE repository = 'bench/pgbench' AND issue_number = :n AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED');
+            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, max_iters, created_by, stage_entered_at) VALUES (md5(:n || '-' || :client_id)::uuid, 'bench/pgbench', :n, 'Spelling error in the README file', repeat('It looks like you accidently spelled commit with two ts. ', 8), 'RECEIVED', 'LINEAR', 5, 'octocat', jsonb_build_object('RECEIVED', now())) RETURNING *;
+            UPDATE tasks SET state = 'QUEUED', version = version + 1, updated_at = now(), iteration = iteration + 0, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('QUEUED' AS text), now()) WHERE id = md5(:n || '-' || :client_id)::uuid AND version = 0 AND state = 'RECEIVED' RETURNING *;
+            INSERT INTO audit_trail (task_id, actor, action, detail) VALUES (md5(:n || '-' || :client_id)::uuid, 'octocat', 'task.created', CAST('{"delivery":"d","mode":"LINEAR"}' AS jsonb));
+            UPDATE tasks SET state = 'DEVELOPING', version = version + 1, updated_at = now(), iteration = iteration + 1, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('DEVELOPING' AS text), now()) WHERE id = md5(:n || '-' || :client_id)::uuid AND version = 1 AND state = 'QUEUED' RETURNING *;
+            INSERT INTO outbox_events (task_id, event_id, role, type, envelope, status) VALUES (md5(:n || '-' || :client_id)::uuid, gen_random_uuid(), 'dev', 'dev.implement', repeat('{"issue":"text"}', 60), 'PUBLISHED');
+            UPDATE webhook_deliveries SET outcome = 'TASK_CREATED', detail = 'LINEAR task started: DEVELOPING', task_id = md5(:n || '-' || :client_id)::uuid WHERE delivery_id = 'pgbench-' || :n || '-' || :client_id;
+            COMMIT;
+            """;
+
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern RPS = Pattern.compile(":\\s*([0-9.]+) requests per second");
 
@@ -42,9 +64,18 @@ final class RawCeilings {
      * spared, which makes this ceiling a little higher than the real path, never lower.
      */
     double pgbenchTps(int clients, int seconds) throws IOException, InterruptedException {
+        return pgbench(TASK_AND_OUTBOX, clients, seconds);
+    }
+
+    /** pgbench transactions per second for {@link #INTAKE_STATEMENTS}. */
+    double intakeStatementsTps(int clients, int seconds) throws IOException, InterruptedException {
+        return pgbench(INTAKE_STATEMENTS, clients, seconds);
+    }
+
+    private double pgbench(String transaction, int clients, int seconds) throws IOException, InterruptedException {
         Path script = Files.createTempFile("fleet-bench", ".sql");
         try {
-            Files.writeString(script, TASK_AND_OUTBOX);
+            Files.writeString(script, transaction);
             var pg = services.endpoints().postgres();
             List<String> command = List.of(
                     "pgbench",

@@ -32,6 +32,10 @@ final class Replicas implements AutoCloseable {
                 int port = freePort();
                 Map<String, Object> settings = new HashMap<>(services.springProperties());
                 settings.put("server.port", port);
+                String jvmOptions = System.getProperty("bench.replica-jvm-options", "");
+                if (!jvmOptions.isBlank()) { // e.g. a JFR recording: -XX:StartFlightRecording=filename=...
+                    settings.put("JAVA_TOOL_OPTIONS", jvmOptions.replace("{n}", String.valueOf(i)));
+                }
                 Path log = Files.createTempFile("fleet-bench-orchestrator-" + i + "-", ".log");
                 replicas.processes.add(ServiceJar.at(jar).start(settings, log));
                 replicas.ports.add(port);
@@ -44,6 +48,10 @@ final class Replicas implements AutoCloseable {
             replicas.close();
             throw e;
         }
+    }
+
+    List<ProcessHandle> processes() {
+        return processes.stream().map(Process::toHandle).toList();
     }
 
     List<Integer> ports() {
