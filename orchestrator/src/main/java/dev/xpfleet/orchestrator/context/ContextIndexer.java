@@ -191,7 +191,9 @@ public class ContextIndexer {
 
         void finish() {
             embedWaiting();
-            storeEmbedded();
+            Window last = embedding;
+            embedding = null;
+            store(last);
         }
 
         /** After a failure: the window nobody will store gives up the texts not yet embedded. */
@@ -210,19 +212,18 @@ public class ContextIndexer {
             for (Piece piece : waiting) {
                 texts.add(Chunker.embeddingText(piece.path(), piece.chunk()));
             }
-            Window next = new Window(waiting, embeddings.embedAsync(texts));
+            Window previous = embedding;
+            embedding = new Window(waiting, embeddings.embedAsync(texts));
             waiting = new ArrayList<>();
-            storeEmbedded();
-            embedding = next;
+            store(previous);
         }
 
-        private void storeEmbedded() {
-            if (embedding == null) {
+        private void store(Window window) {
+            if (window == null) {
                 return;
             }
-            List<Piece> pieces = embedding.pieces();
-            List<float[]> vectors = embedding.vectors().join();
-            embedding = null;
+            List<Piece> pieces = window.pieces();
+            List<float[]> vectors = window.vectors().join();
             StringBuilder sql = new StringBuilder(
                     "INSERT INTO code_chunks (repository, commit_id, path, blob_id, start_line, end_line, content, embedding) VALUES ");
             List<Object> params = new ArrayList<>(pieces.size() * 8);
