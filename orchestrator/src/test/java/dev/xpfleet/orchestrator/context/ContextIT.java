@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
@@ -11,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +54,9 @@ class ContextIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     private ContextIndexer.Indexed self;
 
@@ -171,6 +178,69 @@ class ContextIT {
         JsonNode data = JSON.readTree(vectors.body()).path("data");
         assertThat(data).hasSize(2);
         assertThat(data.get(0).path("embedding")).hasSize(LocalEmbeddings.DIMENSIONS);
+    }
+
+    @Test
+    void whenTheModelFailsMidwayNothingIsStoredAndTheCommitCanBeIndexedAgain() throws Exception {
+        Path work = ROOT.resolve("acme/big");
+        Files.createDirectories(work);
+        String commitId;
+        try (Git git =
+                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            for (int f = 0; f < 8; f++) {
+                StringBuilder text = new StringBuilder();
+                for (int line = 0; line < 120; line++) {
+                    text.append("value")
+                            .append(f)
+                            .append('_')
+                            .append(line)
+                            .append(" = compute(")
+                            .append(line)
+                            .append(", \"step ")
+                            .append(line)
+                            .append("\")\n");
+                }
+                Files.writeString(work.resolve("module" + f + ".py"), text.toString());
+            }
+            git.add().addFilepattern(".").call();
+            commitId = commit(git, "big").getName();
+        }
+        AtomicInteger windows = new AtomicInteger();
+        try (LocalEmbeddings dying = new LocalEmbeddings() {
+            @Override
+            public CompletableFuture<List<float[]>> embedAsync(List<String> texts) {
+                return windows.incrementAndGet() == 2
+                        ? CompletableFuture.failedFuture(new IllegalStateException("the model died"))
+                        : super.embedAsync(texts);
+            }
+        }) {
+            ContextIndexer failing = new ContextIndexer(jdbc, dying);
+            assertThatThrownBy(() -> transactions.execute(s -> {
+                        try {
+                            return failing.index("acme/big", work.resolve(".git"), commitId);
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }))
+                    .hasMessageContaining("the model died");
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM code_chunks WHERE repository = 'acme/big'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM indexed_commits WHERE repository = 'acme/big'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        ContextIndexer.Indexed indexed = indexer.index("acme/big", work.resolve(".git"), commitId);
+
+        assertThat(windows.get()).as("the first index had more than one window").isGreaterThanOrEqualTo(2);
+        assertThat(indexed.chunks()).isGreaterThan(64);
+        assertThat(jdbc.sql("SELECT count(*) FROM code_chunks WHERE repository = 'acme/big'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(indexed.chunks());
     }
 
     private void assertTopFive(String query, String file) {

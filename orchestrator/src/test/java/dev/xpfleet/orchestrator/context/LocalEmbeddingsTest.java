@@ -66,6 +66,16 @@ class LocalEmbeddingsTest {
     }
 
     @Test
+    void garbageStillGivesAUnitVector() {
+        for (String text : List.of(
+                "", "   \n\t ", "\u0000\u0001\u0002", "x".repeat(1_000_000), "🙂🙃 ∑∫ 漢字", "\uD800 lone surrogate")) {
+            float[] v = EMBEDDINGS.embed(text);
+            assertThat(v).hasSize(LocalEmbeddings.DIMENSIONS);
+            assertThat(dot(v, v)).as("length of %.20s", text).isCloseTo(1.0, within(1e-3));
+        }
+    }
+
+    @Test
     void relatedTextsAreCloserThanUnrelatedOnes() {
         float[] query = EMBEDDINGS.embed("check the HMAC signature of a GitHub delivery");
 
