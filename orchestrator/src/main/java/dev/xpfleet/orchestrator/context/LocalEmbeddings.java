@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -89,7 +92,7 @@ public class LocalEmbeddings implements AutoCloseable {
 
     /** Word pieces in the text, without the model's [CLS] and [SEP] and without cutting it. */
     public int tokens(String text) {
-        return model().counter.encode(text, false, false).getIds().length;
+        return model().tokens(text);
     }
 
     @Override
@@ -129,8 +132,15 @@ public class LocalEmbeddings implements AutoCloseable {
         return s.append(']').toString();
     }
 
-    /** The loaded session, its tokenizers and the threads that run it. */
+    /**
+     * The loaded session, its tokenizers and the threads that run it. The native parts are used
+     * under a read lock and closed under the write lock: closing waits for the calls running in
+     * them (freeing a session a thread is inside crashes the JVM), and calls that come after fail
+     * with an exception.
+     */
     private static final class Model implements AutoCloseable {
+
+        private static final long CLOSE_WAIT_SECONDS = 30;
 
         private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
         private final OrtSession session;
@@ -138,6 +148,8 @@ public class LocalEmbeddings implements AutoCloseable {
         private final HuggingFaceTokenizer tokenizer;
         private final HuggingFaceTokenizer counter;
         final ExecutorService pool;
+        private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+        private boolean closed;
 
         Model(int threads) {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -161,7 +173,36 @@ public class LocalEmbeddings implements AutoCloseable {
             });
         }
 
+        int tokens(String text) {
+            Lock lock = open();
+            try {
+                return counter.encode(text, false, false).getIds().length;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         float[] embed(String text) {
+            Lock lock = open();
+            try {
+                return run(text);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The read lock, held; the caller unlocks it. */
+        private Lock open() {
+            Lock lock = use.readLock();
+            lock.lock();
+            if (closed) {
+                lock.unlock();
+                throw new IllegalStateException(MODEL + " was closed");
+            }
+            return lock;
+        }
+
+        private float[] run(String text) {
             Encoding encoding = tokenizer.encode(text, true, false);
             long[] ids = encoding.getIds();
             long[] shape = {1, ids.length};
@@ -229,14 +270,29 @@ public class LocalEmbeddings implements AutoCloseable {
 
         @Override
         public void close() {
-            pool.shutdownNow();
+            Lock lock = use.writeLock();
+            boolean locked = false;
             try {
+                locked = lock.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!locked) {
+                log.warn("{} still in use after {} s; left open", MODEL, CLOSE_WAIT_SECONDS);
+                pool.shutdown();
+                return;
+            }
+            try {
+                closed = true;
                 session.close();
+                tokenizer.close();
+                counter.close();
             } catch (OrtException e) {
                 log.warn("Closing {} failed: {}", MODEL, e.getMessage());
+            } finally {
+                lock.unlock();
             }
-            tokenizer.close();
-            counter.close();
+            pool.shutdown(); // texts still queued run, find it closed and fail at once
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.xpfleet.orchestrator.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,21 @@ class LocalEmbeddingsTest {
             float[] expected = reference.embed(TextSegment.from(text)).content().vector();
             assertThat(dot(EMBEDDINGS.embed(text), expected)).as(text).isGreaterThan(0.9999);
         }
+    }
+
+    @Test
+    void closingWhileABatchRunsWaitsForTheRunningCallsAndFailsTheRest() {
+        LocalEmbeddings own = new LocalEmbeddings();
+        List<String> texts = IntStream.range(0, 200).mapToObj(i -> "text " + i).toList();
+        CompletableFuture<List<float[]>> batch = own.embedAsync(texts);
+
+        own.close(); // frees the native session: must not happen under a running call
+
+        assertThatThrownBy(batch::join)
+                .isInstanceOf(CompletionException.class)
+                .hasRootCauseMessage(LocalEmbeddings.MODEL + " was closed");
+        assertThat(own.embed("loaded again on next use")).hasSize(LocalEmbeddings.DIMENSIONS);
+        own.close();
     }
 
     @Test
