@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +208,7 @@ public class LocalEmbeddings implements AutoCloseable {
             long[] ids = encoding.getIds();
             long[] shape = {1, ids.length};
             long[] mask = new long[ids.length];
-            java.util.Arrays.fill(mask, 1);
+            Arrays.fill(mask, 1);
             Map<String, OnnxTensor> inputs = new HashMap<>();
             try {
                 inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
