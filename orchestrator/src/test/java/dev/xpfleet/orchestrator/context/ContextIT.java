@@ -106,9 +106,7 @@ class ContextIT {
     @Test
     void reindexingANewCommitEmbedsOnlyTheFilesThatChangedAndACommitIsIndexedOnce() throws Exception {
         Path work = ROOT.resolve("acme/widgets");
-        Files.createDirectories(work);
-        try (Git git =
-                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        try (Git git = newRepository(work)) {
             Files.writeString(
                     work.resolve("Billing.java"), "class Billing { long totalInCents(long[] items) { return 0; } }\n");
             Files.writeString(
@@ -145,10 +143,8 @@ class ContextIT {
     @Test
     void restIndexesFromTheRepositoriesRootAndSearchesWithScores() throws Exception {
         Path work = ROOT.resolve("acme/rest");
-        Files.createDirectories(work);
         String commitId;
-        try (Git git =
-                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        try (Git git = newRepository(work)) {
             Files.writeString(
                     work.resolve("Greeter.java"),
                     "class Greeter { String hello(String name) { return \"hi \" + name; } }\n");
@@ -183,10 +179,8 @@ class ContextIT {
     @Test
     void whenTheModelFailsMidwayNothingIsStoredAndTheCommitCanBeIndexedAgain() throws Exception {
         Path work = ROOT.resolve("acme/big");
-        Files.createDirectories(work);
         String commitId;
-        try (Git git =
-                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+        try (Git git = newRepository(work)) {
             for (int f = 0; f < 8; f++) {
                 StringBuilder text = new StringBuilder();
                 for (int line = 0; line < 120; line++) {
@@ -260,6 +254,11 @@ class ContextIT {
                                 .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Git newRepository(Path work) throws Exception {
+        Files.createDirectories(work);
+        return Git.init().setDirectory(work.toFile()).setInitialBranch("main").call();
     }
 
     private static RevCommit commit(Git git, String message) throws Exception {
