@@ -116,7 +116,12 @@ final class Chunker {
         while (start < count) {
             int end = start;
             int used = 0;
-            while (end < count && end - start < MAX_LINES && (end == start || used + cost[end] <= budget)) {
+            int chars = 0;
+            while (end < count
+                    && end - start < MAX_LINES
+                    && (end == start
+                            || (used + cost[end] <= budget && chars + lines[end].length() < MAX_CHUNK_CHARS))) {
+                chars += lines[end].length() + 1;
                 used += cost[end++];
             }
             StringBuilder s = new StringBuilder();
@@ -131,11 +136,17 @@ final class Chunker {
             if (end == count) {
                 break;
             }
+            // Repeat a few of this chunk's last lines, only when the next line still fits after them
+            // (else the next chunk would hold nothing new).
             int next = end;
             int repeated = 0;
+            int repeatedChars = lines[end].length();
             while (next - 1 > start
                     && end - (next - 1) <= MAX_OVERLAP_LINES
-                    && repeated + cost[next - 1] <= budget / OVERLAP_SHARE) {
+                    && repeated + cost[next - 1] <= budget / OVERLAP_SHARE
+                    && repeated + cost[next - 1] + cost[end] <= budget
+                    && repeatedChars + lines[next - 1].length() + 1 < MAX_CHUNK_CHARS) {
+                repeatedChars += lines[next - 1].length() + 1;
                 repeated += cost[--next];
             }
             start = next;

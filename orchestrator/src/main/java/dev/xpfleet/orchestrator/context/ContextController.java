@@ -75,6 +75,11 @@ class ContextController {
         return indexer.index(request.repository(), gitDir, request.commit());
     }
 
+    @ExceptionHandler(ModelUnavailableException.class)
+    ProblemDetail modelUnavailable(ModelUnavailableException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail notReady(IllegalStateException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());

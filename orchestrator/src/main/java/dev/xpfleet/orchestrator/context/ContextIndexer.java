@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
@@ -223,7 +224,12 @@ public class ContextIndexer {
                 return;
             }
             List<Piece> pieces = window.pieces();
-            List<float[]> vectors = window.vectors().join();
+            List<float[]> vectors;
+            try {
+                vectors = window.vectors().join();
+            } catch (CompletionException e) {
+                throw LocalEmbeddings.unwrapped(e);
+            }
             StringBuilder sql = new StringBuilder(
                     "INSERT INTO code_chunks (repository, commit_id, path, blob_id, start_line, end_line, content, embedding) VALUES ");
             List<Object> params = new ArrayList<>(pieces.size() * 8);

@@ -54,6 +54,7 @@ public class LocalEmbeddings implements AutoCloseable {
 
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private volatile Model model;
+    private volatile boolean closed;
 
     /** One vector per text, in order; several texts are embedded in parallel. */
     public List<float[]> embed(List<String> texts) {
@@ -63,7 +64,7 @@ public class LocalEmbeddings implements AutoCloseable {
         try {
             return embedAsync(texts).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            throw unwrapped(e);
         }
     }
 
@@ -96,11 +97,15 @@ public class LocalEmbeddings implements AutoCloseable {
         return model().tokens(text);
     }
 
+    /** Waits for running calls; every call after this fails with {@link ModelUnavailableException}. */
     @Override
     public void close() {
-        Model m = model;
+        Model m;
+        synchronized (this) {
+            closed = true;
+            m = model;
+        }
         if (m != null) {
-            model = null;
             m.close();
         }
     }
@@ -109,6 +114,9 @@ public class LocalEmbeddings implements AutoCloseable {
         Model m = model;
         if (m == null) {
             synchronized (this) {
+                if (closed) {
+                    throw new ModelUnavailableException(MODEL + " was closed", null);
+                }
                 if (model == null) {
                     long start = System.nanoTime();
                     model = new Model(threads);
@@ -119,6 +127,11 @@ public class LocalEmbeddings implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /** The failure behind a {@link CompletionException} from {@link #embedAsync(List)}. */
+    static RuntimeException unwrapped(CompletionException e) {
+        return e.getCause() instanceof RuntimeException r ? r : e;
     }
 
     /** pgvector's text form, e.g. {@code [0.1,0.2]}. */
@@ -164,7 +177,7 @@ public class LocalEmbeddings implements AutoCloseable {
                         Map.of("padding", "false", "truncation", "true", "maxLength", String.valueOf(MAX_TOKENS)));
                 counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
             } catch (OrtException e) {
-                throw new IllegalStateException("cannot load " + MODEL + ": " + e.getMessage(), e);
+                throw new ModelUnavailableException("cannot load " + MODEL + ": " + e.getMessage(), e);
             }
             AtomicInteger n = new AtomicInteger();
             pool = Executors.newFixedThreadPool(threads, r -> {
@@ -198,7 +211,7 @@ public class LocalEmbeddings implements AutoCloseable {
             lock.lock();
             if (closed) {
                 lock.unlock();
-                throw new IllegalStateException(MODEL + " was closed");
+                throw new ModelUnavailableException(MODEL + " was closed", null);
             }
             return lock;
         }
@@ -222,7 +235,7 @@ public class LocalEmbeddings implements AutoCloseable {
                     return meanPooledAndNormalised(((OnnxTensor) result.get(0)).getFloatBuffer(), ids.length);
                 }
             } catch (OrtException e) {
-                throw new IllegalStateException(MODEL + " failed: " + e.getMessage(), e);
+                throw new ModelUnavailableException(MODEL + " failed: " + e.getMessage(), e);
             } finally {
                 inputs.values().forEach(OnnxTensor::close);
             }

@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -70,6 +71,35 @@ class ChunkerTest {
                         org.assertj.core.groups.Tuple.tuple(1, 1),
                         org.assertj.core.groups.Tuple.tuple(2, 2),
                         org.assertj.core.groups.Tuple.tuple(3, 3));
+    }
+
+    @Test
+    void shortLinesBeforeALongOneAreNotRepeatedInChunksThatAddNothing() {
+        String text = "a b\nc d\ne f\ng h\n" + "x ".repeat(120) + "\nafter\n";
+
+        List<Chunker.Chunk> chunks = Chunker.chunks(text, WORDS, 116);
+
+        assertThat(chunks)
+                .extracting(Chunker.Chunk::startLine, Chunker.Chunk::endLine)
+                .containsExactly(tuple(1, 4), tuple(5, 5), tuple(6, 6));
+        for (int i = 1; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).endLine())
+                    .as("adds a line")
+                    .isGreaterThan(chunks.get(i - 1).endLine());
+        }
+    }
+
+    @Test
+    void aChunkStopsBeforeItsTextWouldBeCutSoNoLineIsLostFromTheEmbedding() {
+        String line = "  ".repeat(200) + "deep"; // 404 characters, one word piece
+        List<Chunker.Chunk> chunks = Chunker.chunks((line + "\n").repeat(20), WORDS, 1_000);
+
+        assertThat(chunks).allSatisfy(c -> assertThat(c.text()).endsWith("deep\n"));
+        assertThat(chunks.get(chunks.size() - 1).endLine()).isEqualTo(20);
+        for (int i = 1; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).startLine())
+                    .isLessThanOrEqualTo(chunks.get(i - 1).endLine() + 1);
+        }
     }
 
     @Test

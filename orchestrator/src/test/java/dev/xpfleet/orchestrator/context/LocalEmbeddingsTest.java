@@ -79,8 +79,9 @@ class LocalEmbeddingsTest {
         assertThatThrownBy(batch::join)
                 .isInstanceOf(CompletionException.class)
                 .hasRootCauseMessage(LocalEmbeddings.MODEL + " was closed");
-        assertThat(own.embed("loaded again on next use")).hasSize(LocalEmbeddings.DIMENSIONS);
-        own.close();
+        assertThatThrownBy(() -> own.embed("after close"))
+                .as("not loaded again behind the closer's back")
+                .isInstanceOf(ModelUnavailableException.class);
     }
 
     @Test
