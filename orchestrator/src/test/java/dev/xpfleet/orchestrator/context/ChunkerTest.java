@@ -1,7 +1,6 @@
 package dev.xpfleet.orchestrator.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.groups.Tuple.tuple;
 
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -65,12 +64,7 @@ class ChunkerTest {
 
         List<Chunker.Chunk> chunks = Chunker.chunks(text, WORDS, 50);
 
-        assertThat(chunks)
-                .extracting(Chunker.Chunk::startLine, Chunker.Chunk::endLine)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1, 1),
-                        org.assertj.core.groups.Tuple.tuple(2, 2),
-                        org.assertj.core.groups.Tuple.tuple(3, 3));
+        assertThat(ranges(chunks)).containsExactly(List.of(1, 1), List.of(2, 2), List.of(3, 3));
     }
 
     @Test
@@ -79,9 +73,7 @@ class ChunkerTest {
 
         List<Chunker.Chunk> chunks = Chunker.chunks(text, WORDS, 116);
 
-        assertThat(chunks)
-                .extracting(Chunker.Chunk::startLine, Chunker.Chunk::endLine)
-                .containsExactly(tuple(1, 4), tuple(5, 5), tuple(6, 6));
+        assertThat(ranges(chunks)).containsExactly(List.of(1, 4), List.of(5, 5), List.of(6, 6));
         for (int i = 1; i < chunks.size(); i++) {
             assertThat(chunks.get(i).endLine())
                     .as("adds a line")
@@ -117,6 +109,11 @@ class ChunkerTest {
     void aLongPathLeavesAtLeastTheMinimumBudget() {
         assertThat(Chunker.budget(10)).isEqualTo(LocalEmbeddings.MAX_TOKENS - 12);
         assertThat(Chunker.budget(500)).isEqualTo(Chunker.MIN_BUDGET);
+    }
+
+    /** Each chunk's first and last line. */
+    private static List<List<Integer>> ranges(List<Chunker.Chunk> chunks) {
+        return chunks.stream().map(c -> List.of(c.startLine(), c.endLine())).toList();
     }
 
     private static int words(Chunker.Chunk chunk) {
