@@ -18,11 +18,15 @@ final class ConsumerMetrics {
     final Counter deadLettered;
     final Counter duplicates;
     final Timer processing;
+    private final MeterRegistry registry;
+    private final String role;
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong pending = new AtomicLong();
     final AtomicLong lag = new AtomicLong();
 
     ConsumerMetrics(MeterRegistry registry, String role) {
+        this.registry = registry;
+        this.role = role;
         received = counter(registry, "fleet.consumer.received", role, "entries handed to a handler");
         completed = counter(registry, "fleet.consumer.completed", role, "entries whose result was published");
         failed = counter(registry, "fleet.consumer.failed", role, "results reported as failed");
@@ -47,6 +51,19 @@ final class ConsumerMetrics {
                 .tag("role", role)
                 .description("entries in the stream not yet delivered to the group")
                 .register(registry);
+    }
+
+    /**
+     * Counts a failed talk with Redis at one step of the runtime (group, own-pending, reclaim,
+     * read, heartbeat, finish): how an operator sees Redis trouble without reading logs.
+     */
+    void redisError(String step) {
+        Counter.builder("fleet.consumer.redis.errors")
+                .tag("role", role)
+                .tag("step", step)
+                .description("calls to Redis that failed, by the runtime's step")
+                .register(registry)
+                .increment();
     }
 
     private static Counter counter(MeterRegistry registry, String name, String role, String description) {

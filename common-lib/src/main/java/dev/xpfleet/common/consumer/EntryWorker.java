@@ -35,7 +35,6 @@ final class EntryWorker {
     private final ConsumerProperties props;
     private final HandlerRegistry handlers;
     private final ConsumerMetrics metrics;
-    private final Heartbeat heartbeat;
     private final BooleanSupplier running;
     private final TraceContinuation tracing;
 
@@ -46,7 +45,6 @@ final class EntryWorker {
             ConsumerProperties props,
             HandlerRegistry handlers,
             ConsumerMetrics metrics,
-            Heartbeat heartbeat,
             BooleanSupplier running,
             TraceContinuation tracing) {
         this.redis = redis;
@@ -58,27 +56,26 @@ final class EntryWorker {
         this.props = props;
         this.handlers = handlers;
         this.metrics = metrics;
-        this.heartbeat = heartbeat;
         this.running = running;
         this.tracing = tracing;
     }
 
     /**
-     * Handles an entry delivered {@code delivery} times (0 = unknown: look it up).
+     * Handles an entry delivered {@code delivery} times (0 = unknown: look it up). The caller keeps
+     * the entry tracked by the {@link Heartbeat} from before this call until after it.
      */
     void process(StreamMessage<String, String> entry, long delivery) {
         long started = System.nanoTime();
-        heartbeat.track(entry.getId());
         metrics.inFlight.incrementAndGet();
         metrics.received.increment();
         try {
             processTracked(entry, delivery == 0 ? deliveryCount(entry.getId()) : delivery);
         } catch (RuntimeException e) {
             // Redis trouble while finishing: the entry stays pending and is retried or reclaimed.
+            metrics.redisError("finish");
             log.warn("Entry {} on {} left pending: {}", entry.getId(), stream, e.getMessage());
         } finally {
             metrics.inFlight.decrementAndGet();
-            heartbeat.untrack(entry.getId());
             metrics.processing.record(Duration.ofNanos(System.nanoTime() - started));
         }
     }

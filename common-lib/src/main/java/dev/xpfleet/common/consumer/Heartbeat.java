@@ -23,16 +23,20 @@ final class Heartbeat implements Runnable {
     private final String stream;
     private final String group;
     private final String consumer;
+    private final Runnable onRedisError;
 
-    Heartbeat(RedisCommands<String, String> redis, String stream, String group, String consumer) {
+    Heartbeat(
+            RedisCommands<String, String> redis, String stream, String group, String consumer, Runnable onRedisError) {
+        this.onRedisError = onRedisError;
         this.redis = redis;
         this.stream = stream;
         this.group = group;
         this.consumer = consumer;
     }
 
-    void track(String entryId) {
-        running.add(entryId);
+    /** Starts keeping an entry owned; false when it is tracked (so running) already. */
+    boolean track(String entryId) {
+        return running.add(entryId);
     }
 
     void untrack(String entryId) {
@@ -60,6 +64,7 @@ final class Heartbeat implements Runnable {
                         lost);
             }
         } catch (RuntimeException e) {
+            onRedisError.run();
             log.warn("Heartbeat for {} entries on {} failed: {}", running.size(), stream, e.getMessage());
         }
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ public final class StreamConsumer implements AutoCloseable {
     private ScheduledExecutorService heartbeatThread;
     private Thread readThread;
     private EntryWorker worker;
+    private Heartbeat heartbeat;
+    /** Where the next read of this consumer's own pending entries starts; "0" = from the beginning. */
     private String ownCursor = "0";
 
     public StreamConsumer(
@@ -104,9 +107,9 @@ public final class StreamConsumer implements AutoCloseable {
             throw e;
         }
         RedisCommands<String, String> commands = commandConnection.sync();
-        Heartbeat heartbeat = new Heartbeat(commands, stream, group, consumer.getName());
+        heartbeat = new Heartbeat(commands, stream, group, consumer.getName(), () -> metrics.redisError("heartbeat"));
         running = true;
-        worker = new EntryWorker(commands, names, role, props, handlers, metrics, heartbeat, () -> running, tracing);
+        worker = new EntryWorker(commands, names, role, props, handlers, metrics, () -> running, tracing);
         handlerThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(role.key() + "-handler-", 0).factory());
         heartbeatThread = Executors.newSingleThreadScheduledExecutor(
@@ -170,27 +173,28 @@ public final class StreamConsumer implements AutoCloseable {
         long nextReclaim = 0;
         Duration backoff = props.retryBackoff();
         RedisCommands<String, String> read = readConnection.sync();
+        String step = "group";
         while (running) {
             try {
                 if (!groupReady) {
+                    step = "group";
                     ensureGroup(read);
                     groupReady = true;
                 }
                 if (!ownPendingDone) {
+                    step = "own-pending";
                     ownPendingDone = readOwnPending(read);
                 }
                 if (System.currentTimeMillis() >= nextReclaim) {
+                    step = "reclaim";
                     reclaim(read);
+                    updateBacklogGauges(read);
                     nextReclaim =
                             System.currentTimeMillis() + props.reclaimInterval().toMillis();
                 }
+                step = "read";
                 readNew(read);
                 backoff = props.retryBackoff();
-            } catch (RedisCommandExecutionException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
-                    groupReady = false;
-                }
-                backoff = pause("Redis refused a command", e, backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -198,21 +202,17 @@ public final class StreamConsumer implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                backoff = pause("Reading " + stream + " failed", e, backoff);
+                metrics.redisError(step);
+                boolean refused = e instanceof RedisCommandExecutionException;
+                if (refused && String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                    groupReady = false;
+                }
+                // Entries whose result could not be published while Redis was away are pending for
+                // this consumer and no longer running: read them again (running ones are skipped).
+                ownPendingDone = false;
+                ownCursor = "0";
+                backoff = pause(refused ? "Redis refused a command" : "Reading " + stream + " failed", e, backoff);
             }
-        }
-    }
-
-    private void reclaimSafely(RedisCommands<String, String> read) throws InterruptedException {
-        try {
-            reclaim(read);
-        } catch (RuntimeException e) {
-            log.warn("Reclaiming stalled entries of {} failed: {}", stream, e.getMessage());
-        }
-        try {
-            updateBacklogGauges(read);
-        } catch (RuntimeException e) {
-            log.debug("Backlog gauges of {} not updated: {}", stream, e.getMessage());
         }
     }
 
@@ -226,15 +226,24 @@ public final class StreamConsumer implements AutoCloseable {
         }
     }
 
-    /** After a restart under the same name: this consumer's own pending entries come first. */
+    /**
+     * After a restart under the same name (or a lost connection): this consumer's own pending
+     * entries come first, read page by page from {@link #ownCursor} so an entry already handed out
+     * is not read twice in one pass. Returns true when the pass has reached the end.
+     */
     @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
     private boolean readOwnPending(RedisCommands<String, String> read) throws InterruptedException {
         int free = acquireFree();
         if (free == 0) {
             return false;
         }
-        List<StreamMessage<String, String>> entries =
-                read.xreadgroup(consumer, XReadArgs.Builder.count(free), XReadArgs.StreamOffset.from(stream, "0"));
+        List<StreamMessage<String, String>> entries = orRelease(
+                free,
+                () -> read.xreadgroup(
+                        consumer, XReadArgs.Builder.count(free), XReadArgs.StreamOffset.from(stream, ownCursor)));
+        if (!entries.isEmpty()) {
+            ownCursor = entries.getLast().getId();
+        }
         dispatch(entries, free, 0);
         return entries.size() < free;
     }
@@ -245,7 +254,7 @@ public final class StreamConsumer implements AutoCloseable {
         if (free == 0) {
             return;
         }
-        List<StreamMessage<String, String>> entries = readOrRelease(
+        List<StreamMessage<String, String>> entries = orRelease(
                 free,
                 () -> read.xreadgroup(
                         consumer,
@@ -261,10 +270,13 @@ public final class StreamConsumer implements AutoCloseable {
             if (free == 0) {
                 return;
             }
-            ClaimedMessages<String, String> claimed = read.xautoclaim(
-                    stream,
-                    XAutoClaimArgs.Builder.xautoclaim(consumer, props.reclaimIdle(), cursor)
-                            .count(free));
+            String from = cursor;
+            ClaimedMessages<String, String> claimed = orRelease(
+                    free,
+                    () -> read.xautoclaim(
+                            stream,
+                            XAutoClaimArgs.Builder.xautoclaim(consumer, props.reclaimIdle(), from)
+                                    .count(free)));
             List<StreamMessage<String, String>> entries = claimed.getMessages().stream()
                     .filter(entry -> entry.getBody() != null && !entry.getBody().isEmpty())
                     .toList();
@@ -277,17 +289,24 @@ public final class StreamConsumer implements AutoCloseable {
         } while (running && !"0-0".equals(cursor));
     }
 
-    /** Runs a read that was given {@code free} slots, giving them back if it fails. */
-    private List<StreamMessage<String, String>> readOrRelease(
-            int free, java.util.function.Supplier<List<StreamMessage<String, String>>> read) {
+    /**
+     * Runs a Redis call that was given {@code free} slots, giving them back if it fails: a slot
+     * lost here is a handler that never runs again, and with all of them lost the consumer stalls.
+     */
+    private <T> T orRelease(int free, Supplier<T> call) {
         try {
-            return read.get();
+            return call.get();
         } catch (RuntimeException e) {
             slots.release(free);
             throw e;
         }
     }
 
+    /**
+     * Hands entries to handler threads. An entry already running in this process (read again from
+     * the own pending list, or reclaimed from ourselves after a long pause) is skipped: one entry,
+     * one handler at a time.
+     */
     private void dispatch(List<StreamMessage<String, String>> entries, int acquired, long delivery) {
         int started = 0;
         try {
@@ -295,13 +314,23 @@ public final class StreamConsumer implements AutoCloseable {
                 if (!running) {
                     break;
                 }
-                handlerThreads.execute(() -> {
-                    try {
-                        worker.process(entry, delivery);
-                    } finally {
-                        slots.release();
-                    }
-                });
+                if (!heartbeat.track(entry.getId())) {
+                    log.debug("Entry {} of {} is running here already", entry.getId(), stream);
+                    continue;
+                }
+                try {
+                    handlerThreads.execute(() -> {
+                        try {
+                            worker.process(entry, delivery);
+                        } finally {
+                            heartbeat.untrack(entry.getId());
+                            slots.release();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    heartbeat.untrack(entry.getId());
+                    throw e;
+                }
                 started++;
             }
         } finally {
@@ -317,8 +346,15 @@ public final class StreamConsumer implements AutoCloseable {
         return 1 + slots.drainPermits();
     }
 
+    /** Pending and lag of this group, read with each reclaim round; a failure only leaves them stale. */
     private void updateBacklogGauges(RedisCommands<String, String> read) {
-        List<Object> groups = read.xinfoGroups(stream);
+        List<Object> groups;
+        try {
+            groups = read.xinfoGroups(stream);
+        } catch (RuntimeException e) {
+            log.debug("Backlog gauges of {} not updated: {}", stream, e.getMessage());
+            return;
+        }
         for (Object info : groups) {
             if (info instanceof List<?> fields && fields.contains(group)) {
                 metrics.pending.set(numberAfter(fields, "pending"));

@@ -9,10 +9,8 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.common.testing.IsolatedServices;
-import java.io.File;
+import dev.xpfleet.common.testing.RedisServerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,11 +70,9 @@ class ConsumerFailureIT {
 
     @Test
     void consumersBlockedInReadReconnectAfterRedisRestarts(@TempDir Path dir) throws Exception {
-        String redisServer = which("redis-server");
-        assumeThat(redisServer).as("redis-server on PATH").isNotNull();
-        int port = freePort();
-        Process redis = startRedis(redisServer, port, dir);
-        try (ConsumerFixture fixture = new ConsumerFixture("127.0.0.1", port, "restart:")) {
+        assumeThat(RedisServerProcess.binary()).as("redis-server on PATH").isNotNull();
+        try (RedisServerProcess redis = RedisServerProcess.start(dir);
+                ConsumerFixture fixture = new ConsumerFixture("127.0.0.1", redis.port(), "restart:")) {
             MessageHandler echo = new MessageHandler() {
                 @Override
                 public Set<String> types() {
@@ -95,8 +91,7 @@ class ConsumerFailureIT {
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> fixture.results().size() == 1);
 
-                redis.destroyForcibly().waitFor();
-                redis = startRedis(redisServer, port, dir);
+                redis.restart();
 
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                     fixture.send(AgentRole.DEV, Envelope.create("dev.work", UuidV7.next(), 2, null));
@@ -107,8 +102,6 @@ class ConsumerFailureIT {
                         .until(() -> fixture.results().size() >= 2);
                 assertThat(consumer.isRunning()).isTrue();
             }
-        } finally {
-            redis.destroyForcibly().waitFor();
         }
     }
 
@@ -133,44 +126,5 @@ class ConsumerFailureIT {
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "test-agent-" + name + ".log").toFile())
                 .start();
-    }
-
-    private static Process startRedis(String server, int port, Path dir) throws Exception {
-        Process process = new ProcessBuilder(
-                        server,
-                        "--port",
-                        String.valueOf(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--appendonly",
-                        "yes",
-                        "--save",
-                        "",
-                        "--dir",
-                        dir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile())
-                .start();
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                return socket.isConnected();
-            }
-        });
-        return process;
-    }
-
-    private static String which(String command) {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, command))
-                .filter(Files::isExecutable)
-                .map(Path::toString)
-                .findFirst()
-                .orElse(null);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -53,8 +54,13 @@ final class ConsumerFixture implements AutoCloseable {
     }
 
     StreamConsumer consumer(AgentRole role, ConsumerProperties props, MessageHandler... handlers) {
-        return new StreamConsumer(
-                uri, names, role, props, new HandlerRegistry(role, List.of(handlers)), new SimpleMeterRegistry());
+        return consumer(uri, new SimpleMeterRegistry(), role, props, handlers);
+    }
+
+    /** A consumer that reaches Redis at {@code via} (a proxy, say) and reports to {@code metrics}. */
+    StreamConsumer consumer(
+            RedisURI via, MeterRegistry metrics, AgentRole role, ConsumerProperties props, MessageHandler... handlers) {
+        return new StreamConsumer(via, names, role, props, new HandlerRegistry(role, List.of(handlers)), metrics);
     }
 
     Envelope send(AgentRole role, Envelope envelope) {

@@ -8,7 +8,13 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.common.testing.IsolatedServices;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -226,6 +232,53 @@ class StreamConsumerIT {
         assertThat(fixture.pending(AgentRole.DEV)).isZero();
         fixture.send(AgentRole.DEV, envelope("dev.slow", 2));
         assertThat(fixture.results()).as("a stopped consumer takes nothing new").hasSize(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRestartedConsumerWithMorePendingThanSlotsHandlesEachOnceAndShowsTheBacklog() {
+        String stream = fixture.names.tasks(AgentRole.DEV);
+        String group = fixture.names.group(AgentRole.DEV);
+        fixture.redis.xgroupCreate(
+                XReadArgs.StreamOffset.from(stream, "0"), group, XGroupCreateArgs.Builder.mkstream());
+        // An earlier life of "c1" read six entries and died; three more were never read.
+        List<Envelope> sent = new ArrayList<>();
+        sent.add(fixture.send(AgentRole.DEV, envelope("dev.long", 0)));
+        IntStream.range(1, 6).forEach(i -> sent.add(fixture.send(AgentRole.DEV, envelope("dev.short", i))));
+        fixture.redis.xreadgroup(
+                Consumer.from(group, "c1"), XReadArgs.Builder.count(6), XReadArgs.StreamOffset.lastConsumed(stream));
+        IntStream.range(6, 9).forEach(i -> sent.add(fixture.send(AgentRole.DEV, envelope("dev.short", i))));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        try (StreamConsumer consumer = fixture.consumer(
+                fixture.uri,
+                metrics,
+                AgentRole.DEV,
+                ConsumerFixture.fastProperties("c1", 2, 5),
+                handler("dev.long", Duration.ofMillis(2500)),
+                handler("dev.short", Duration.ofMillis(300)))) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            gauge(metrics, "fleet.consumer.pending") >= 6 && gauge(metrics, "fleet.consumer.lag") == 3);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.results().size() >= 9);
+            assertThat(fixture.results())
+                    .extracting(AgentResult::inputEventId)
+                    .containsExactlyInAnyOrderElementsOf(
+                            sent.stream().map(Envelope::eventId).toList());
+            assertThat(calls)
+                    .hasSize(9)
+                    .allSatisfy((id, count) ->
+                            assertThat(count).as("handler runs of " + id).hasValue(1));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            gauge(metrics, "fleet.consumer.pending") == 0 && gauge(metrics, "fleet.consumer.lag") == 0);
+        }
+    }
+
+    private static double gauge(SimpleMeterRegistry metrics, String name) {
+        return metrics.get(name).tag("role", "dev").gauge().value();
     }
 
     private MessageHandler handler(String type, Duration work) {
