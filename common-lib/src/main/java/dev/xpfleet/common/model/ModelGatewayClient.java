@@ -63,26 +63,44 @@ public final class ModelGatewayClient {
         }
     }
 
-    /** The answer, with what it cost and whether it was replayed from a recording. */
-    public record Completion(String text, long promptTokens, long completionTokens, boolean replayed, long callId) {}
+    /**
+     * The answer, with what it cost and whether it was replayed from a recording.
+     *
+     * @param repeated answered again from the archive of an earlier call with the same idempotency
+     *     key: nothing was charged for it this time
+     */
+    public record Completion(
+            String text, long promptTokens, long completionTokens, boolean replayed, long callId, boolean repeated) {}
 
     public Completion chat(UUID task, AgentRole role, List<Message> messages, int maxTokens) {
+        return chat(task, role, messages, maxTokens, null);
+    }
+
+    /**
+     * @param idempotencyKey names this call (e.g. task:iteration:turn) so that asking it again, after
+     *     the agent was killed and the step redelivered, is answered from the archive and not paid
+     *     twice; null for none
+     */
+    public Completion chat(UUID task, AgentRole role, List<Message> messages, int maxTokens, String idempotencyKey) {
         ObjectNode request = JSON.createObjectNode();
         request.put("max_tokens", maxTokens);
         var array = request.putArray("messages");
         for (Message m : messages) {
             array.addObject().put("role", m.role()).put("content", m.content());
         }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("X-Fleet-Task", task.toString())
+                .header("X-Fleet-Role", role.key());
+        if (idempotencyKey != null) {
+            builder.header("Idempotency-Key", idempotencyKey);
+        }
         HttpResponse<String> response;
         try {
             response = http.send(
-                    HttpRequest.newBuilder(endpoint)
-                            .timeout(timeout)
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .header("X-Fleet-Task", task.toString())
-                            .header("X-Fleet-Role", role.key())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
+                    builder.POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -112,6 +130,8 @@ public final class ModelGatewayClient {
                 body.path("usage").path("completion_tokens").asLong(0),
                 Boolean.parseBoolean(
                         response.headers().firstValue("X-Fleet-Replayed").orElse("false")),
-                Long.parseLong(response.headers().firstValue("X-Fleet-Call").orElse("-1")));
+                Long.parseLong(response.headers().firstValue("X-Fleet-Call").orElse("-1")),
+                Boolean.parseBoolean(
+                        response.headers().firstValue("X-Fleet-Repeated").orElse("false")));
     }
 }

@@ -26,8 +26,48 @@ public class TokenBudgets {
         this.props = props;
     }
 
-    /** What a call is, for its reservation. */
-    public record CallSpec(UUID taskId, String role, String repository, String provider, String model, long tokens) {}
+    /**
+     * What a call is, for its reservation.
+     *
+     * @param idempotencyKey the caller's name for this call (task, iteration, turn), or null
+     */
+    public record CallSpec(
+            UUID taskId,
+            String role,
+            String repository,
+            String provider,
+            String model,
+            long tokens,
+            String idempotencyKey) {
+
+        public CallSpec(UUID taskId, String role, String repository, String provider, String model, long tokens) {
+            this(taskId, role, repository, provider, model, tokens, null);
+        }
+    }
+
+    /** A call that holds an idempotency key: in flight ({@code RESERVED}) or answered ({@code SETTLED}). */
+    public record KeyedCall(long id, String status, String archiveKey, boolean replayed) {
+
+        public boolean answered() {
+            return "SETTLED".equals(status);
+        }
+    }
+
+    /** The live or answered call of a task that holds {@code idempotencyKey}, if any. */
+    public Optional<KeyedCall> keyedCall(UUID taskId, String idempotencyKey) {
+        return jdbc.sql("""
+                        SELECT id, status, archive_key, replayed FROM model_calls
+                         WHERE task_id = :task AND idempotency_key = :key AND status IN ('RESERVED', 'SETTLED')
+                        """)
+                .param("task", taskId)
+                .param("key", idempotencyKey)
+                .query((rs, n) -> new KeyedCall(
+                        rs.getLong("id"),
+                        rs.getString("status"),
+                        rs.getString("archive_key"),
+                        rs.getBoolean("replayed")))
+                .optional();
+    }
 
     /**
      * Reserves {@code spec.tokens()} on all three budgets, or none.
@@ -59,10 +99,12 @@ public class TokenBudgets {
             }
         }
         return jdbc.sql("""
-                        INSERT INTO model_calls (task_id, role, repository, provider, model, reserved_tokens, created_at)
-                        VALUES (:task, :role, :repository, :provider, :model, :n, :at)
+                        INSERT INTO model_calls
+                               (task_id, role, repository, provider, model, reserved_tokens, created_at, idempotency_key)
+                        VALUES (:task, :role, :repository, :provider, :model, :n, :at, :key)
                         RETURNING id
                         """)
+                .param("key", spec.idempotencyKey())
                 .param("task", spec.taskId())
                 .param("role", spec.role())
                 .param("repository", spec.repository())

@@ -9,9 +9,11 @@ import dev.xpfleet.orchestrator.task.TaskRepository;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -57,10 +59,22 @@ class ChatGateway {
         this.props = props;
     }
 
-    /** What the controller sends back: the upstream's answer and facts for the response headers. */
-    record Completion(ObjectNode body, long callId, boolean replayed) {}
+    /**
+     * What the controller sends back: the upstream's answer and facts for the response headers.
+     *
+     * @param repeated answered from the archive of an earlier call with the same idempotency key
+     */
+    record Completion(ObjectNode body, long callId, boolean replayed, boolean repeated) {}
 
     Completion complete(UUID taskId, String roleKey, ObjectNode request) {
+        return complete(taskId, roleKey, request, null);
+    }
+
+    /**
+     * @param idempotencyKey the agent's name for this call (task, iteration, turn), or null: a key
+     *     already answered is answered again from the archive, free; one still in flight is a 409
+     */
+    Completion complete(UUID taskId, String roleKey, ObjectNode request, String idempotencyKey) {
         String role = AgentRole.fromKey(roleKey).key();
         Task task = tasks.find(taskId)
                 .orElseThrow(() -> new GatewayException(HttpStatus.NOT_FOUND, "not_found", "no task " + taskId));
@@ -69,6 +83,12 @@ class ChatGateway {
                     HttpStatus.CONFLICT, "task_closed", "task " + taskId + " is " + task.state() + "; no model calls");
         }
         int maxTokens = validate(request);
+        if (idempotencyKey != null) {
+            Optional<Completion> repeated = repeat(taskId, role, idempotencyKey);
+            if (repeated.isPresent()) {
+                return repeated.get();
+            }
+        }
         ModelProvider provider = providers
                 .forRole(role)
                 .orElseThrow(() -> new GatewayException(
@@ -86,7 +106,9 @@ class ChatGateway {
         long callId;
         try {
             callId = budgets.reserve(new TokenBudgets.CallSpec(
-                    taskId, role, task.repository(), provider.name(), provider.model(), reservation));
+                    taskId, role, task.repository(), provider.name(), provider.model(), reservation, idempotencyKey));
+        } catch (DuplicateKeyException e) {
+            throw inFlight(taskId, idempotencyKey);
         } catch (BudgetExceededException e) {
             metrics.refused(e.scope().label());
             blocker.block(taskId, role, e);
@@ -137,7 +159,44 @@ class ChatGateway {
                 in,
                 out,
                 took.toMillis());
-        return new Completion(reply.body(), callId, reply.replayed());
+        return new Completion(reply.body(), callId, reply.replayed(), false);
+    }
+
+    /** The answer of the call that already holds this key, without reserving or charging anything. */
+    private Optional<Completion> repeat(UUID taskId, String role, String idempotencyKey) {
+        Optional<TokenBudgets.KeyedCall> keyed = budgets.keyedCall(taskId, idempotencyKey);
+        if (keyed.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenBudgets.KeyedCall call = keyed.get();
+        if (!call.answered()) {
+            throw inFlight(taskId, idempotencyKey);
+        }
+        Optional<ObjectNode> archived =
+                call.archiveKey() == null ? Optional.empty() : archive.response(call.archiveKey());
+        if (archived.isEmpty()) {
+            throw new GatewayException(
+                    HttpStatus.CONFLICT,
+                    "archive_missing",
+                    "call " + call.id() + " answered idempotency key '" + idempotencyKey
+                            + "' but its archived answer cannot be read; it is not paid for twice");
+        }
+        audit.record(taskId, role, "model.repeated", Map.of("call", call.id(), "idempotencyKey", idempotencyKey));
+        log.info(
+                "Model call for task {} ({}) with key {} answered again from call {}'s archive, not charged",
+                taskId,
+                role,
+                idempotencyKey,
+                call.id());
+        return Optional.of(new Completion(archived.get(), call.id(), call.replayed(), true));
+    }
+
+    private static GatewayException inFlight(UUID taskId, String idempotencyKey) {
+        return new GatewayException(
+                HttpStatus.CONFLICT,
+                "call_in_flight",
+                "a call of task " + taskId + " with idempotency key '" + idempotencyKey
+                        + "' is still running; ask again when it has answered");
     }
 
     /** @return the max_tokens to ask for */

@@ -6,6 +6,7 @@ import dev.xpfleet.common.redact.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,22 @@ class ExchangeArchive {
 
     ExchangeArchive(ArtifactStore store) {
         this.store = store;
+    }
+
+    /** The answer archived under {@code key}, if the exchange is there and has one. */
+    Optional<ObjectNode> response(String key) {
+        try {
+            Optional<byte[]> stored = store.get(key);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            return JSON.readTree(stored.get()).path("response") instanceof ObjectNode response
+                    ? Optional.of(response)
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Archived exchange {} unreadable: {}", key, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

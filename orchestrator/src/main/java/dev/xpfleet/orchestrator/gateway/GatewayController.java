@@ -22,6 +22,8 @@ class GatewayController {
 
     static final String TASK_HEADER = "X-Fleet-Task";
     static final String ROLE_HEADER = "X-Fleet-Role";
+    static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final ChatGateway gateway;
 
@@ -37,6 +39,7 @@ class GatewayController {
             HttpServletRequest http,
             @RequestHeader(value = TASK_HEADER, required = false) String task,
             @RequestHeader(value = ROLE_HEADER, required = false) String role,
+            @RequestHeader(value = IDEMPOTENCY_HEADER, required = false) String idempotencyKey,
             @RequestBody JsonNode body) {
         Callers.require(http, ApiRole.AGENT);
         if (task == null || role == null) {
@@ -52,10 +55,15 @@ class GatewayController {
         if (!(body instanceof ObjectNode request)) {
             throw GatewayException.badRequest("the body must be a JSON object");
         }
-        ChatGateway.Completion completion = gateway.complete(taskId, role.strip(), request);
+        if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
+            throw GatewayException.badRequest(
+                    IDEMPOTENCY_HEADER + " must be 1 to 200 visible ASCII characters, e.g. <task>:<iteration>:<turn>");
+        }
+        ChatGateway.Completion completion = gateway.complete(taskId, role.strip(), request, idempotencyKey);
         return ResponseEntity.ok()
                 .header("X-Fleet-Call", String.valueOf(completion.callId()))
                 .header("X-Fleet-Replayed", String.valueOf(completion.replayed()))
+                .header("X-Fleet-Repeated", String.valueOf(completion.repeated()))
                 .body(completion.body());
     }
 }

@@ -345,6 +345,70 @@ class GatewayIT {
     }
 
     @Test
+    void aRepeatedIdempotencyKeyIsAnsweredFromTheArchiveWithoutASecondCharge() throws Exception {
+        Task task = developingTask();
+        answerWith(200, completion("turn one answer", 30, 8));
+        ModelGatewayClient client =
+                new ModelGatewayClient(uri("/"), IsolatedServices.API_TOKEN, java.time.Duration.ofSeconds(10));
+        List<ModelGatewayClient.Message> turn = List.of(ModelGatewayClient.Message.user("Fix it"));
+        String key = task.id() + ":1:1";
+
+        ModelGatewayClient.Completion first = client.chat(task.id(), AgentRole.DEV, turn, 200, key);
+        answerWith(200, completion("a different answer", 30, 8));
+        ModelGatewayClient.Completion again = client.chat(
+                task.id(),
+                AgentRole.DEV,
+                List.of(ModelGatewayClient.Message.user("Fix it, with new output")),
+                200,
+                key);
+        ModelGatewayClient.Completion nextTurn = client.chat(task.id(), AgentRole.DEV, turn, 200, task.id() + ":1:2");
+
+        assertThat(first.repeated()).isFalse();
+        assertThat(again.repeated()).isTrue();
+        assertThat(again.text()).isEqualTo("turn one answer");
+        assertThat(again.callId()).isEqualTo(first.callId());
+        assertThat(nextTurn.text()).isEqualTo("a different answer");
+        UPSTREAM.verify(exactly(2), postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        assertThat(budget(task)).containsEntry("used_tokens", 76L).containsEntry("reserved_tokens", 0L);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_trail WHERE task_id = :t AND action = 'model.repeated'")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void aKeyWhoseCallFailedMayBeAskedAgainAndABadKeyIsRefused() throws Exception {
+        Task task = developingTask();
+        answerWith(500, "{}");
+        ObjectNode request = request("hello");
+        assertThat(chatWithKey(task, request, "k-1").statusCode()).isEqualTo(502);
+        answerWith(200, completion("now it works", 5, 2));
+        HttpResponse<String> retried = chatWithKey(task, request, "k-1");
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(retried.headers().firstValue("X-Fleet-Repeated")).hasValue("false");
+        assertThat(retried.body()).contains("now it works");
+
+        HttpResponse<String> bad = chatWithKey(task, request, "with space");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Idempotency-Key");
+    }
+
+    private HttpResponse<String> chatWithKey(Task task, ObjectNode request, String key) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                                .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
+                                .header("Content-Type", "application/json")
+                                .header("X-Fleet-Task", task.id().toString())
+                                .header("X-Fleet-Role", "dev")
+                                .header("Idempotency-Key", key)
+                                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void fiftyConcurrentCallsAgainstABudgetForTenLetTenThroughAndParkTheTask() throws Exception {
         Task task = developingTask();
         ObjectNode request = request("x".repeat(30));

@@ -1,6 +1,6 @@
 package dev.xpfleet.agent.qa;
 
-import dev.xpfleet.agent.qa.sandbox.Reachability;
+import dev.xpfleet.common.sandbox.Reachability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.qa.change;
 
+import dev.xpfleet.common.change.TestPaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.qa.sandbox;
 
+import dev.xpfleet.common.sandbox.Sandbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;

@@ -1,6 +1,5 @@
 /**
- * Running repository code that a model wrote: no network, an unprivileged user, only the
- * workspace writable, and limits on time, memory and processes, each of which ends the run with
- * its reason instead of hanging or crashing the agent.
+ * The QA agent's side of the shared sandbox (common-lib {@code dev.xpfleet.common.sandbox}): its
+ * readiness and the operator's switch to run repository code unconfined where no sandbox can be had.
  */
 package dev.xpfleet.agent.qa.sandbox;

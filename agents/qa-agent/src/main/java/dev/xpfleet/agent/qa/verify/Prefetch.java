@@ -1,10 +1,10 @@
 package dev.xpfleet.agent.qa.verify;
 
 import dev.xpfleet.agent.qa.build.BuildPlan;
-import dev.xpfleet.agent.qa.sandbox.Sandbox;
-import dev.xpfleet.agent.qa.sandbox.SandboxAccess;
-import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
-import dev.xpfleet.agent.qa.sandbox.SandboxResult;
+import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxAccess;
+import dev.xpfleet.common.sandbox.SandboxLimits;
+import dev.xpfleet.common.sandbox.SandboxResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,8 +1,8 @@
 package dev.xpfleet.agent.qa.verify;
 
 import dev.xpfleet.agent.qa.findings.Analysers;
-import dev.xpfleet.agent.qa.sandbox.Sandbox;
-import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxLimits;
 import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,7 +1,7 @@
 package dev.xpfleet.agent.qa.verify;
 
 import dev.xpfleet.agent.qa.findings.Analysers;
-import dev.xpfleet.agent.qa.sandbox.Reachability;
+import dev.xpfleet.common.sandbox.Reachability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.boot.health.contributor.Health;

@@ -1,6 +1,6 @@
 package dev.xpfleet.agent.qa.verify;
 
-import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import dev.xpfleet.common.sandbox.SandboxLimits;
 
 /**
  * @param prefetch limits of the dependency prefetch (networked, so usually longer)

@@ -2,9 +2,9 @@ package dev.xpfleet.agent.qa.verify;
 
 import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
-import dev.xpfleet.agent.qa.sandbox.Sandbox;
-import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
-import dev.xpfleet.agent.qa.sandbox.SandboxResult;
+import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxLimits;
+import dev.xpfleet.common.sandbox.SandboxResult;
 import dev.xpfleet.common.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;

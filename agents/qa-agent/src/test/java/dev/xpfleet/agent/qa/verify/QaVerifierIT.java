@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
-import dev.xpfleet.agent.qa.sandbox.Sandbox;
-import dev.xpfleet.agent.qa.sandbox.SandboxLimits;
+import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxLimits;
 import dev.xpfleet.common.workspace.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.sandbox;
+package dev.xpfleet.common.sandbox;
 
 /**
  * How a sandboxed command ended.

@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.sandbox;
+package dev.xpfleet.common.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,8 @@ public final class Sandbox {
     private static final long MAX_FILE_BLOCKS = 2L * 1024 * 1024;
 
     static final String UNCONFINED =
-            "xp-fleet: NO SANDBOX - ran unconfined because fleet.qa.allow-unsandboxed=true (network, all files)";
+            "xp-fleet: NO SANDBOX - ran unconfined because the agent's allow-unsandboxed setting is true"
+                    + " (network, all files)";
 
     /** Joins the cgroups, then execs the chain built by {@link #chain}; its words follow as "$@". */
     private static final String LAUNCH = """
@@ -53,7 +54,7 @@ public final class Sandbox {
 
     /**
      * @param allowUnconfined where no sandbox can be had, run commands anyway with only the time
-     *     limit (an operator's explicit choice: {@code fleet.qa.allow-unsandboxed})
+     *     limit (an operator's explicit choice: each agent's {@code allow-unsandboxed} setting)
      */
     public Sandbox(boolean allowUnconfined) {
         this(allowUnconfined, Sandbox::unavailableReason);

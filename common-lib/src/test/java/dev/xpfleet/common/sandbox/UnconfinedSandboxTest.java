@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.sandbox;
+package dev.xpfleet.common.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

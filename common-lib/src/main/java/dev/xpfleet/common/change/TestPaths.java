@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.change;
+package dev.xpfleet.common.change;
 
 import java.util.regex.Pattern;
 
