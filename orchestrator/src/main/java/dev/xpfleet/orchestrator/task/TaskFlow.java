@@ -71,7 +71,7 @@ public class TaskFlow {
         }
         JsonNode output = result.output();
         return switch (result.inputType()) {
-            case MessageTypes.DEV_IMPLEMENT -> test(task, output);
+            case MessageTypes.DEV_IMPLEMENT -> developed(task, output);
             case MessageTypes.QA_VERIFY ->
                 "PASSED".equals(output.path("verdict").asString(""))
                         ? review(task, output)
@@ -134,6 +134,28 @@ public class TaskFlow {
         }
         send(AgentRole.DEV, MessageTypes.DEV_IMPLEMENT, developing, payload);
         return developing;
+    }
+
+    /**
+     * The developer's answer: a patch to test, or a stop. NEEDS_HUMAN carries the rule or limit
+     * that stopped it; BLOCKED_BUDGET means the gateway refused a call and has parked the task
+     * already.
+     */
+    private Task developed(Task task, JsonNode devOutput) {
+        String status = devOutput.path("status").asString("DONE");
+        return switch (status) {
+            case "NEEDS_HUMAN" ->
+                needsHuman(task, "developer: " + devOutput.path("reason").asString("no reason given"));
+            case "BLOCKED_BUDGET" -> {
+                audit.record(
+                        task.id(),
+                        "dev",
+                        "result.budget_blocked",
+                        Map.of("state", task.state().name()));
+                yield task.state() == TaskState.DEVELOPING ? tasks.transition(task, TaskState.BLOCKED_BUDGET) : task;
+            }
+            default -> test(task, devOutput);
+        };
     }
 
     private Task test(Task task, JsonNode devOutput) {

@@ -1,0 +1,134 @@
+package dev.xpfleet.agent.dev.implement;
+
+import dev.xpfleet.agent.dev.loop.Brief;
+import dev.xpfleet.agent.dev.loop.LoopOutcome;
+import dev.xpfleet.agent.dev.loop.TestCommand;
+import dev.xpfleet.common.artifact.ArtifactKeys;
+import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.consumer.HandlerContext;
+import dev.xpfleet.common.consumer.HandlerResult;
+import dev.xpfleet.common.consumer.MessageHandler;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.workspace.Workspace;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code dev.implement}: a clone of the repository (with the previous iteration's patch applied
+ * after the first), the developer's loop on it, and the result the orchestrator keeps and QA reads:
+ * the patch ({@code tasks/<task>/iter_<n>/patch.diff}), a snapshot of the worktree, the red and
+ * green evidence, test runs, turns and tokens. Idempotent: a step whose result is stored answers
+ * from it; a step redone after a crash replays its paid turns from the gateway's archive.
+ */
+@Component
+class DevImplementHandler implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DevImplementHandler.class);
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}|HEAD");
+
+    private final DevWorkspaces workspaces;
+    private final DevRun devRun;
+    private final ArtifactStore artifacts;
+
+    DevImplementHandler(DevWorkspaces workspaces, DevRun devRun, ArtifactStore artifacts) {
+        this.workspaces = workspaces;
+        this.devRun = devRun;
+        this.artifacts = artifacts;
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(MessageTypes.DEV_IMPLEMENT);
+    }
+
+    @Override
+    public HandlerResult handle(Envelope envelope, HandlerContext context) throws Exception {
+        JsonNode payload = envelope.payload();
+        String repository = payload.path("repository").asString("");
+        String baseCommit = payload.path("baseCommit").asString("HEAD");
+        if (!REPOSITORY.matcher(repository).matches() || repository.contains("..")) {
+            return HandlerResult.failed("repository must look like owner/name, got '" + repository + "'");
+        }
+        if (!COMMIT.matcher(baseCommit).matches()) {
+            return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
+        }
+        int iteration = envelope.iteration();
+        String resultKey = ArtifactKeys.task(envelope.taskId(), "iter_" + iteration, "dev.json");
+        Optional<byte[]> stored = artifacts.get(resultKey);
+        if (stored.isPresent()) {
+            log.info(
+                    "Task {} iteration {}: developer result already stored, answering from it",
+                    envelope.taskId(),
+                    iteration);
+            return HandlerResult.completed(EnvelopeCodec.mapper().readTree(stored.get()));
+        }
+        Optional<Previous> previous = iteration > 1 ? previous(envelope) : Optional.empty();
+        String base = previous.map(Previous::baseCommit).orElse(baseCommit);
+        try (Workspace workspace = workspaces.clone(repository, base)) {
+            TestCommand tests;
+            try {
+                tests = TestCommand.detect(workspace.dir());
+            } catch (IllegalArgumentException e) {
+                return HandlerResult.completed(
+                        store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
+            }
+            if (previous.isPresent()) {
+                workspace.applyDiff(previous.get().patch());
+            }
+            Brief brief = new Brief(
+                    payload.path("issue").path("title").asString(""),
+                    payload.path("issue").path("body").asString(""),
+                    Feedback.render(payload.path("feedback")),
+                    workspaces.files(workspace),
+                    previous.isEmpty());
+            LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, brief);
+            ObjectNode output = DevOutput.of(repository, workspace, outcome);
+            if (outcome.status() == LoopOutcome.Status.DONE) {
+                workspaces.publish(envelope.taskId(), iteration, workspace, output);
+            }
+            log.info(
+                    "Task {} iteration {}: developer {} after {} turns ({} tokens){}",
+                    envelope.taskId(),
+                    iteration,
+                    outcome.status(),
+                    outcome.turns(),
+                    outcome.promptTokens() + outcome.completionTokens(),
+                    outcome.reason() == null
+                            ? ""
+                            : ": " + outcome.reason().lines().findFirst().orElse(""));
+            return HandlerResult.completed(store(resultKey, output));
+        }
+    }
+
+    private ObjectNode store(String key, ObjectNode output) throws java.io.IOException {
+        artifacts.put(key, EnvelopeCodec.mapper().writeValueAsBytes(output), "application/json");
+        return output;
+    }
+
+    /** The previous iteration's patch and base, so this one builds on it. */
+    private record Previous(String baseCommit, String patch) {}
+
+    private Optional<Previous> previous(Envelope envelope) throws java.io.IOException {
+        int before = envelope.iteration() - 1;
+        Optional<byte[]> result = artifacts.get(ArtifactKeys.task(envelope.taskId(), "iter_" + before, "dev.json"));
+        Optional<byte[]> patch = artifacts.get(ArtifactKeys.task(envelope.taskId(), "iter_" + before, "patch.diff"));
+        if (result.isEmpty() || patch.isEmpty()) {
+            return Optional.empty();
+        }
+        String base =
+                EnvelopeCodec.mapper().readTree(result.get()).path("baseCommit").asString("");
+        return COMMIT.matcher(base).matches()
+                ? Optional.of(new Previous(base, new String(patch.get(), StandardCharsets.UTF_8)))
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.xpfleet.agent.dev.implement;
+
+import dev.xpfleet.agent.dev.loop.Brief;
+import dev.xpfleet.agent.dev.loop.ChangeGuard;
+import dev.xpfleet.agent.dev.loop.DevLoop;
+import dev.xpfleet.agent.dev.loop.LoopOutcome;
+import dev.xpfleet.agent.dev.loop.SandboxRuns;
+import dev.xpfleet.agent.dev.loop.TestCommand;
+import dev.xpfleet.agent.dev.tools.PathRules;
+import dev.xpfleet.agent.dev.tools.WorkspaceTools;
+import dev.xpfleet.common.model.ModelGatewayClient;
+import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxLimits;
+import dev.xpfleet.common.workspace.Workspace;
+import dev.xpfleet.common.workspace.WorkspaceException;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Puts one iteration's loop together: the gateway as the model, the shared sandbox, the rules. */
+@Component
+class DevRun {
+
+    private final DevProperties props;
+    private final Sandbox sandbox;
+
+    DevRun(DevProperties props) {
+        this.props = props;
+        this.sandbox = new Sandbox(props.allowUnsandboxed());
+    }
+
+    LoopOutcome run(UUID task, int iteration, Workspace workspace, TestCommand tests, Brief brief)
+            throws IOException, WorkspaceException {
+        if (props.orchestratorUrl() == null || props.orchestratorToken() == null) {
+            throw new IllegalStateException(
+                    "fleet.dev.orchestrator-url and fleet.dev.orchestrator-token are needed to reach the model gateway");
+        }
+        ModelGatewayClient client =
+                new ModelGatewayClient(props.orchestratorUrl(), props.orchestratorToken(), props.modelTimeout());
+        PathRules rules = new PathRules(workspace.dir(), List.of());
+        SandboxRuns runs = new SandboxRuns(
+                sandbox, new SandboxLimits(props.testTime(), props.memory().toBytes(), props.processes()), tests);
+        DevLoop loop = new DevLoop(
+                new GatewayModel(client, task, iteration),
+                new WorkspaceTools(workspace.dir(), rules),
+                runs,
+                new ChangeGuard(workspace, rules, brief.firstIteration()),
+                props.limits(),
+                workspace.dir());
+        return loop.run(brief);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.xpfleet.agent.dev.implement;
+
+import dev.xpfleet.common.artifact.ArtifactKeys;
+import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.workspace.CloneCredentials;
+import dev.xpfleet.common.workspace.Workspace;
+import dev.xpfleet.common.workspace.WorkspaceArchive;
+import dev.xpfleet.common.workspace.WorkspaceDiff;
+import dev.xpfleet.common.workspace.WorkspaceException;
+import dev.xpfleet.common.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The developer's clones, and what leaves them: the patch and a snapshot of the worktree in the
+ * artifact store. Credentials for a clone come from the orchestrator and are never written into the
+ * workspace (JGit is handed them per call; {@code .git/config} keeps the plain URL).
+ */
+@Component
+class DevWorkspaces {
+
+    static final int MAX_LISTED_FILES = 300;
+
+    private final DevProperties props;
+    private final ArtifactStore artifacts;
+
+    DevWorkspaces(DevProperties props, ArtifactStore artifacts) {
+        this.props = props;
+        this.artifacts = artifacts;
+    }
+
+    Workspace clone(String repository, String commit) throws WorkspaceException {
+        CloneCredentials.Source source;
+        if (props.cloneUrl() != null && props.cloneUrl().contains("{repository}")) {
+            source = new CloneCredentials.Source(props.cloneUrl().replace("{repository}", repository), null);
+        } else if (props.orchestratorUrl() != null) {
+            source = new CloneCredentials(props.orchestratorUrl(), props.orchestratorToken(), Duration.ofSeconds(30))
+                    .forRepository(repository);
+        } else {
+            throw new IllegalStateException(
+                    "the dev agent has neither fleet.dev.clone-url with {repository} nor fleet.dev.orchestrator-url");
+        }
+        return new Workspaces(props.workRoot().resolve("workspaces").toAbsolutePath())
+                .cloneAt(source.url(), commit, source.credentials());
+    }
+
+    /** The repository's files, for the model's first look (git metadata left out, at most 300). */
+    String files(Workspace workspace) throws IOException {
+        Path dir = workspace.dir();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            var files = walk.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                    .filter(p -> !p.startsWith(".git/"))
+                    .sorted()
+                    .toList();
+            String listed = String.join("\n", files.subList(0, Math.min(files.size(), MAX_LISTED_FILES)));
+            return files.size() > MAX_LISTED_FILES
+                    ? listed + "\n... " + (files.size() - MAX_LISTED_FILES) + " more (use the list tool)"
+                    : listed;
+        }
+    }
+
+    /** Stores the patch and the snapshot, and names them in {@code output}. */
+    void publish(UUID task, int iteration, Workspace workspace, ObjectNode output)
+            throws IOException, WorkspaceException {
+        WorkspaceDiff diff = workspace.diff();
+        String patchKey = ArtifactKeys.task(task, "iter_" + iteration, "patch.diff");
+        artifacts.put(patchKey, diff.text().getBytes(StandardCharsets.UTF_8), "text/x-diff");
+        String snapshotKey = ArtifactKeys.task(task, "iter_" + iteration + ".tar.gz");
+        Path archive = Files.createTempFile("dev-snapshot", ".tar.gz");
+        try {
+            WorkspaceArchive.pack(workspace.dir(), archive);
+            artifacts.put(snapshotKey, archive, "application/gzip");
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+        output.put("patch", patchKey);
+        output.put("patchHash", diff.patchHash());
+        output.put("snapshot", snapshotKey);
+        var files = output.putArray("filesChanged");
+        diff.files().forEach(files::add);
+        var tests = output.putArray("testsChanged");
+        diff.files().stream()
+                .filter(dev.xpfleet.common.change.TestPaths::isTest)
+                .forEach(tests::add);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.xpfleet.agent.dev.loop;
+
+/**
+ * What the developer is asked to do. Issue text and feedback are untrusted: written by whoever
+ * opened the issue or by another agent's run of repository code. They reach the model inside
+ * marked blocks, as data; the rules the developer keeps are in the controller, not in them.
+ *
+ * @param firstIteration true when the tree is the base commit (the suite must pass on it first)
+ */
+public record Brief(String title, String body, String feedback, String files, boolean firstIteration) {}

@@ -1,0 +1,64 @@
+package dev.xpfleet.agent.dev.loop;
+
+import dev.xpfleet.agent.dev.loop.LoopOutcome.Phase;
+import dev.xpfleet.agent.dev.loop.LoopOutcome.PhaseRun;
+import dev.xpfleet.agent.dev.loop.LoopOutcome.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What an iteration has spent and seen so far; turns it into the outcome at the end. */
+final class Ledger {
+
+    private int turns;
+    private long promptTokens;
+    private long completionTokens;
+    private int refusals;
+    private int malformed;
+    private int repeated;
+    private final List<PhaseRun> runs = new ArrayList<>();
+    private final List<Long> callIds = new ArrayList<>();
+
+    void turn(DevLoop.Turn turn) {
+        turns++;
+        promptTokens += turn.promptTokens();
+        completionTokens += turn.completionTokens();
+        if (turn.repeated()) {
+            repeated++;
+        }
+        if (turn.callId() > 0) {
+            callIds.add(turn.callId());
+        }
+    }
+
+    void run(Phase phase, TestRun run) {
+        runs.add(new PhaseRun(phase, run.passed(), run.outcome(), run.exitCode(), run.millis()));
+    }
+
+    void refused() {
+        refusals++;
+    }
+
+    void malformed() {
+        malformed++;
+    }
+
+    long tokens() {
+        return promptTokens + completionTokens;
+    }
+
+    LoopOutcome end(Status status, String reason, TestRun red, TestRun green) {
+        return new LoopOutcome(
+                status,
+                reason,
+                turns,
+                promptTokens,
+                completionTokens,
+                refusals,
+                malformed,
+                repeated,
+                red,
+                green,
+                List.copyOf(runs),
+                List.copyOf(callIds));
+    }
+}

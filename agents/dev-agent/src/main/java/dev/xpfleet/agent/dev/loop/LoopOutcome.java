@@ -1,0 +1,43 @@
+package dev.xpfleet.agent.dev.loop;
+
+import java.util.List;
+
+/**
+ * How an iteration of the developer ended, with its evidence and its cost.
+ *
+ * @param status DONE (red then green proven), NEEDS_HUMAN (a rule or a limit stopped it, with the
+ *     reason) or BLOCKED_BUDGET (the gateway refused a call)
+ * @param red the run that showed the new tests failing before the production change
+ * @param green the run that showed them passing after it
+ * @param runs every test run, in order
+ * @param callIds the gateway's ids of the model calls (their archived exchanges)
+ */
+public record LoopOutcome(
+        Status status,
+        String reason,
+        int turns,
+        long promptTokens,
+        long completionTokens,
+        int refusals,
+        int malformed,
+        int repeatedCalls,
+        TestRun red,
+        TestRun green,
+        List<PhaseRun> runs,
+        List<Long> callIds) {
+
+    public enum Status {
+        DONE,
+        NEEDS_HUMAN,
+        BLOCKED_BUDGET
+    }
+
+    /** A test run and the phase it belonged to. */
+    public record PhaseRun(Phase phase, boolean passed, String outcome, int exitCode, long millis) {}
+
+    public enum Phase {
+        BASE,
+        RED,
+        GREEN
+    }
+}

@@ -1,0 +1,83 @@
+package dev.xpfleet.agent.dev.loop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * How the developer runs a repository's tests offline in the sandbox: the base tree's {@code
+ * .fleet.yml} {@code test} command, else pytest or {@code node --test} when the repository has
+ * them. Read from the base tree before the model writes anything, so a change cannot pick its own
+ * judge. Maven and Gradle need the offline dependency cache that only QA fills today: refused with
+ * that reason.
+ */
+public record TestCommand(List<String> argv) {
+
+    private static final long MAX_CONFIG_BYTES = 64 * 1024;
+
+    /** @throws IllegalArgumentException saying why the repository's tests cannot be run here */
+    public static TestCommand detect(Path base) throws IOException {
+        Path config = base.resolve(".fleet.yml");
+        if (Files.isRegularFile(config)) {
+            List<String> configured = configured(config);
+            if (configured != null) {
+                return new TestCommand(configured);
+            }
+        }
+        if (Files.isRegularFile(base.resolve("pom.xml"))
+                || Files.isRegularFile(base.resolve("build.gradle"))
+                || Files.isRegularFile(base.resolve("build.gradle.kts"))) {
+            throw new IllegalArgumentException("Maven and Gradle repositories need the offline dependency cache that"
+                    + " the QA agent prefetches; the developer cannot run their tests yet (set a test command in"
+                    + " .fleet.yml that runs offline to override)");
+        }
+        if (hasPythonTests(base)) {
+            return new TestCommand(List.of("python3", "-B", "-m", "pytest", "-q", "-p", "no:cacheprovider"));
+        }
+        if (Files.isRegularFile(base.resolve("package.json"))
+                && Files.readString(base.resolve("package.json")).contains("node --test")) {
+            return new TestCommand(List.of("node", "--test"));
+        }
+        throw new IllegalArgumentException(
+                "no tests to run: no .fleet.yml test command, no Python tests, no node --test script");
+    }
+
+    private static boolean hasPythonTests(Path base) throws IOException {
+        try (Stream<Path> files = Files.walk(base, 4)) {
+            return files.map(p -> p.getFileName().toString())
+                    .anyMatch(n -> n.startsWith("test_") && n.endsWith(".py") || n.endsWith("_test.py"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> configured(Path config) throws IOException {
+        if (Files.size(config) > MAX_CONFIG_BYTES) {
+            throw new IllegalArgumentException(".fleet.yml is larger than 64 KB");
+        }
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(config));
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(".fleet.yml is not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(root instanceof Map<?, ?> map) || !map.containsKey("test")) {
+            return null;
+        }
+        Object test = ((Map<String, Object>) map).get("test");
+        if (test instanceof String line && !line.isBlank()) {
+            return List.of("bash", "-c", line);
+        }
+        if (test instanceof List<?> words && !words.isEmpty() && words.stream().allMatch(String.class::isInstance)) {
+            return (List<String>) words;
+        }
+        throw new IllegalArgumentException(".fleet.yml test must be a command: a string or a list of strings");
+    }
+}
