@@ -149,6 +149,30 @@ class ResultsFlowIT {
     }
 
     @Test
+    void aDeveloperThatStopsOnARuleParksTheTaskWithItsReasonAndNothingGoesToQa() {
+        Task task = started(3);
+
+        report(
+                task,
+                "dev",
+                MessageTypes.DEV_IMPLEMENT,
+                AgentResult.Outcome.COMPLETED,
+                Map.of("status", "NEEDS_HUMAN", "reason", "red phase: 3 test runs and no test failing"));
+
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(jdbc.sql("select detail->>'why' from audit_trail where task_id = :t and action = 'task.needs_human'")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .single())
+                .isEqualTo("developer: red phase: 3 test runs and no test failing");
+        assertThat(jdbc.sql("select count(*) from outbox_events where task_id = :t and type = 'qa.verify'")
+                        .param("t", task.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
     void anUnreadableResultIsDeadLetteredAndTheNextOneIsStillApplied() {
         Task task = started(3);
         redis.xadd(names.results(), Map.of("envelope", "{broken"));
