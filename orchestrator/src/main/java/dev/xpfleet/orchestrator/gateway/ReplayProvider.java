@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,7 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Answers from recorded exchanges: {@code <directory>/<key>.json} holding {@code {"request": ...,
  * "response": ...}}, where the key is the SHA-256 of the request's {@code messages} (and {@code
- * tools}, when present) written as compact JSON. No network; for tests and the offline demo.
+ * tools}, when present) written as compact JSON; else from a recorded conversation (see {@link
+ * Conversations}) matching the request's first user message, by turn. No network; for tests and
+ * the offline demo, and every answer is marked replayed.
  */
 final class ReplayProvider implements ModelProvider {
 
@@ -23,6 +26,7 @@ final class ReplayProvider implements ModelProvider {
 
     private final String name;
     private final GatewayProperties.Provider config;
+    private final Conversations conversations;
 
     ReplayProvider(String name, GatewayProperties.Provider config) {
         if (config.directory() == null) {
@@ -30,6 +34,7 @@ final class ReplayProvider implements ModelProvider {
         }
         this.name = name;
         this.config = config;
+        this.conversations = new Conversations(config.directory());
     }
 
     @Override
@@ -47,6 +52,10 @@ final class ReplayProvider implements ModelProvider {
         String key = keyOf(request);
         Path file = config.directory().resolve(key + ".json");
         if (!Files.isRegularFile(file)) {
+            Optional<ObjectNode> turn = conversations.answer(request);
+            if (turn.isPresent()) {
+                return new Reply(turn.get(), true);
+            }
             throw new UpstreamException(
                     UpstreamException.Kind.REPLAY_MISS,
                     "no recorded exchange " + key + " in " + config.directory() + " for the request whose last message"

@@ -469,6 +469,47 @@ class GatewayIT {
     }
 
     @Test
+    void aRecordedConversationAnswersEachTurnWhateverTheLaterMessagesHold() throws Exception {
+        Task task = developingTask();
+        Files.writeString(
+                RECORDINGS.resolve("multiply.conversation.json"), """
+                {"match": ["Issue 4711", "multiply"],
+                 "answers": ["first: read calc.py", %s]}
+                """.formatted(completion("second: edit", 11, 3)));
+        ObjectNode turn1 = request("Issue 4711: add multiply");
+        ObjectNode turn2 = turn1.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) turn2.path("messages"))
+                .add(JSON.createObjectNode().put("role", "assistant").put("content", "first: read calc.py"))
+                .add(JSON.createObjectNode()
+                        .put("role", "user")
+                        .put("content", "1 passed in 0.0" + System.nanoTime() + "s"));
+        ObjectNode turn3 = turn2.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) turn3.path("messages"))
+                .add(JSON.createObjectNode().put("role", "assistant").put("content", "x"));
+
+        HttpResponse<String> first = chat(task, "review", turn1);
+        HttpResponse<String> second = chat(task, "review", turn2);
+        HttpResponse<String> beyond = chat(task, "review", turn3);
+        HttpResponse<String> unmatched = chat(task, "review", request("Issue 4711: add division"));
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).contains("first: read calc.py");
+        assertThat(first.headers().firstValue("X-Fleet-Replayed")).contains("true");
+        assertThat(JSON.readTree(first.body()).path("usage").path("estimated").asBoolean())
+                .isTrue();
+        assertThat(second.body()).contains("second: edit");
+        assertThat(JSON.readTree(second.body())
+                        .path("usage")
+                        .path("prompt_tokens")
+                        .asInt())
+                .isEqualTo(11);
+        assertThat(beyond.statusCode()).isEqualTo(502);
+        assertThat(beyond.body()).contains("replay_miss").contains("has 2 answers; turn 3");
+        assertThat(unmatched.statusCode()).isEqualTo(502);
+        UPSTREAM.verify(exactly(0), postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
     void aRecordedExchangeIsReplayedAndSaysSoAndAnUnrecordedOneFailsNamingIt() throws Exception {
         Task task = developingTask();
         ObjectNode recorded = request("Review this diff");
