@@ -200,7 +200,8 @@ public final class WorkspaceArchive {
                 PosixFilePermission.OTHERS_EXECUTE);
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** Deletes a file or a directory tree; links are removed, never followed. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -73,6 +73,11 @@ class DevImplementHandler implements MessageHandler {
             return HandlerResult.completed(EnvelopeCodec.mapper().readTree(stored.get()));
         }
         Optional<Previous> previous = iteration > 1 ? previous(envelope) : Optional.empty();
+        if (iteration > 1 && previous.isEmpty()) {
+            return HandlerResult.failed(
+                    "iteration " + iteration + " needs the developer's patch and result of iteration " + (iteration - 1)
+                            + " in the artifact store, and they are not there");
+        }
         String base = previous.map(Previous::baseCommit).orElse(baseCommit);
         try (Workspace workspace = workspaces.clone(repository, base)) {
             TestCommand tests;
@@ -94,7 +99,18 @@ class DevImplementHandler implements MessageHandler {
             LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
             if (outcome.status() == LoopOutcome.Status.DONE) {
-                workspaces.publish(envelope.taskId(), iteration, workspace, output);
+                String patchHash = workspace.diff().patchHash();
+                Optional<Integer> same = sameAsEarlier(envelope, patchHash);
+                if (same.isPresent()) {
+                    output.put("status", LoopOutcome.Status.NEEDS_HUMAN.name());
+                    output.put(
+                            "reason",
+                            "the loop is not converging: this iteration's change is the same as iteration " + same.get()
+                                    + "'s (patch " + patchHash.substring(0, 12) + ")");
+                    output.put("patchHash", patchHash);
+                } else {
+                    workspaces.publish(envelope.taskId(), iteration, workspace, output);
+                }
             }
             log.info(
                     "Task {} iteration {}: developer {} after {} turns ({} tokens){}",
@@ -113,6 +129,22 @@ class DevImplementHandler implements MessageHandler {
     private ObjectNode store(String key, ObjectNode output) throws java.io.IOException {
         artifacts.put(key, EnvelopeCodec.mapper().writeValueAsBytes(output), "application/json");
         return output;
+    }
+
+    /** The earlier iteration whose change had this hash, if any: the loop would go round again. */
+    private Optional<Integer> sameAsEarlier(Envelope envelope, String patchHash) throws java.io.IOException {
+        for (int earlier = envelope.iteration() - 1; earlier >= 1; earlier--) {
+            Optional<byte[]> result =
+                    artifacts.get(ArtifactKeys.task(envelope.taskId(), "iter_" + earlier, "dev.json"));
+            if (result.isPresent()
+                    && patchHash.equals(EnvelopeCodec.mapper()
+                            .readTree(result.get())
+                            .path("patchHash")
+                            .asString(""))) {
+                return Optional.of(earlier);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The previous iteration's patch and base, so this one builds on it. */

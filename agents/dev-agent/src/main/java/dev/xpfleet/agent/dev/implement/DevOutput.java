@@ -9,6 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** The developer's result, as the orchestrator stores it and QA reads it. */
 final class DevOutput {
 
+    static final int MAX_IDS = 200;
+
     private DevOutput() {}
 
     static ObjectNode of(String repository, Workspace workspace, LoopOutcome outcome) {
@@ -52,10 +54,14 @@ final class DevOutput {
         return out;
     }
 
+    /** A run as evidence: its outcome, the tests that failed and passed (by id), its output's end. */
     private static ObjectNode evidence(TestRun run) {
-        return EnvelopeCodec.mapper()
-                .createObjectNode()
-                .put("passed", run.passed())
+        ObjectNode evidence = EnvelopeCodec.mapper().createObjectNode();
+        var failed = evidence.putArray("failedTests");
+        run.failing().stream().limit(MAX_IDS).forEach(failed::add);
+        var passed = evidence.putArray("passedTests");
+        run.passing().stream().limit(MAX_IDS).forEach(passed::add);
+        return evidence.put("passed", run.passed())
                 .put("outcome", run.outcome())
                 .put("exitCode", run.exitCode())
                 .put("millis", run.millis())

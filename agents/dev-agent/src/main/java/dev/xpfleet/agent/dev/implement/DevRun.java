@@ -4,6 +4,7 @@ import dev.xpfleet.agent.dev.loop.Brief;
 import dev.xpfleet.agent.dev.loop.ChangeGuard;
 import dev.xpfleet.agent.dev.loop.DevLoop;
 import dev.xpfleet.agent.dev.loop.LoopOutcome;
+import dev.xpfleet.agent.dev.loop.PythonModules;
 import dev.xpfleet.agent.dev.loop.SandboxRuns;
 import dev.xpfleet.agent.dev.loop.TestCommand;
 import dev.xpfleet.agent.dev.tools.PathRules;
@@ -45,7 +46,7 @@ class DevRun {
                 new GatewayModel(client, task, iteration),
                 new WorkspaceTools(workspace.dir(), rules),
                 runs,
-                new ChangeGuard(workspace, rules, brief.firstIteration()),
+                new ChangeGuard(workspace, rules, PythonModules.installed()),
                 props.limits(),
                 workspace.dir());
         return loop.run(brief);

@@ -27,6 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 class DevWorkspaces {
 
     static final int MAX_LISTED_FILES = 300;
+    static final long MAX_SNAPSHOT_BYTES = 256L * 1024 * 1024;
 
     private final DevProperties props;
     private final ArtifactStore artifacts;
@@ -55,7 +56,7 @@ class DevWorkspaces {
     String files(Workspace workspace) throws IOException {
         Path dir = workspace.dir();
         try (Stream<Path> walk = Files.walk(dir)) {
-            var files = walk.filter(Files::isRegularFile)
+            var files = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     .map(p -> dir.relativize(p).toString().replace('\\', '/'))
                     .filter(p -> !p.startsWith(".git/"))
                     .sorted()
@@ -67,6 +68,14 @@ class DevWorkspaces {
         }
     }
 
+    private static long treeSize(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
+    }
+
     /** Stores the patch and the snapshot, and names them in {@code output}. */
     void publish(UUID task, int iteration, Workspace workspace, ObjectNode output)
             throws IOException, WorkspaceException {
@@ -74,16 +83,23 @@ class DevWorkspaces {
         String patchKey = ArtifactKeys.task(task, "iter_" + iteration, "patch.diff");
         artifacts.put(patchKey, diff.text().getBytes(StandardCharsets.UTF_8), "text/x-diff");
         String snapshotKey = ArtifactKeys.task(task, "iter_" + iteration + ".tar.gz");
-        Path archive = Files.createTempFile("dev-snapshot", ".tar.gz");
-        try {
-            WorkspaceArchive.pack(workspace.dir(), archive);
-            artifacts.put(snapshotKey, archive, "application/gzip");
-        } finally {
-            Files.deleteIfExists(archive);
+        long size = treeSize(workspace.dir());
+        if (size <= MAX_SNAPSHOT_BYTES) {
+            Path archive = Files.createTempFile("dev-snapshot", ".tar.gz");
+            try {
+                WorkspaceArchive.pack(workspace.dir(), archive);
+                artifacts.put(snapshotKey, archive, "application/gzip");
+            } finally {
+                Files.deleteIfExists(archive);
+            }
+        } else {
+            output.put(
+                    "snapshotSkipped",
+                    "the worktree holds " + size / (1024 * 1024) + " MB, more than the "
+                            + MAX_SNAPSHOT_BYTES / (1024 * 1024) + " MB a snapshot may hold");
         }
         output.put("patch", patchKey);
         output.put("patchHash", diff.patchHash());
-        output.put("snapshot", snapshotKey);
         var files = output.putArray("filesChanged");
         diff.files().forEach(files::add);
         var tests = output.putArray("testsChanged");

@@ -10,33 +10,44 @@ import dev.xpfleet.common.workspace.WorkspaceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The phase rules, checked on each edit and again on the whole working tree at each submit (a
- * command run in the sandbox can write files too): red changes test files only, green changes
- * production files only and leaves the tests written in red exactly as they were; no change
- * touches a guarded path; the patch stays within its size limits.
+ * command run in the sandbox can write files too), against the tree as the iteration started (the
+ * base commit, or the previous iteration's change): red changes test files only and deletes none;
+ * green changes production files only and leaves the tests exactly as red left them; no change
+ * touches a guarded path or adds a module that shadows an installed one; the patch stays within its
+ * size limits.
  */
 public final class ChangeGuard {
 
     private final Workspace workspace;
     private final PathRules rules;
-    private final boolean firstIteration;
+    private final Set<String> installedModules;
+    private final Map<String, String> start;
     private final Map<String, String> frozenTests = new HashMap<>();
 
-    public ChangeGuard(Workspace workspace, PathRules rules, boolean firstIteration) {
+    /**
+     * @param installedModules top-level Python modules the test runner may import (a new file of
+     *     that name would replace it)
+     */
+    public ChangeGuard(Workspace workspace, PathRules rules, Set<String> installedModules)
+            throws IOException, WorkspaceException {
         this.workspace = workspace;
         this.rules = rules;
-        this.firstIteration = firstIteration;
+        this.installedModules = Set.copyOf(installedModules);
+        this.start = snapshot(workspace.diff().files());
     }
 
-    /** Refuses an edit of {@code path} that the phase does not allow. */
-    void allowedIn(Phase phase, String path) throws RefusedException {
+    /** Refuses an edit or deletion of {@code path} that the phase does not allow. */
+    void allowedIn(Phase phase, String path, boolean deletion) throws RefusedException {
         String relative = rules.relative(rules.writable(path));
         boolean test = TestPaths.isTest(relative);
         if (phase == Phase.RED && !test) {
@@ -47,22 +58,40 @@ public final class ChangeGuard {
             throw new RefusedException("GREEN phase: the tests are fixed once they failed for the right reason;" + " '"
                     + relative + "' is a test file. Change the production code.");
         }
+        if (deletion && test) {
+            throw new RefusedException("deleting test file '" + relative + "' is not allowed: removing tests needs a"
+                    + " person's decision");
+        }
     }
 
-    /** The whole change, as it stands, against the phase's rules and the patch limits. */
-    void checkChange(Phase phase, LoopLimits limits) throws RefusedException, IOException, WorkspaceException {
+    /**
+     * The whole change, as it stands, against the phase's rules and the patch limits.
+     *
+     * @param startFailed the suite failed when the iteration started (QA or a reviewer found a
+     *     failing test): then red needs no new test, the failing one is the red evidence
+     */
+    void checkChange(Phase phase, LoopLimits limits, boolean startFailed)
+            throws RefusedException, IOException, WorkspaceException {
         WorkspaceDiff diff = workspace.diff();
-        for (String file : diff.files()) {
+        List<String> sinceStart = diff.files().stream()
+                .filter(f -> !Objects.equals(start.get(f), contentOrAbsent(f)))
+                .toList();
+        for (String file : sinceStart) {
             rules.writable(file);
+            shadowing(file);
+            if (TestPaths.isTest(file) && content(file) == null) {
+                throw new RefusedException(
+                        "test file " + file + " was deleted; removing tests needs a person's decision");
+            }
         }
-        List<String> tests = diff.files().stream().filter(TestPaths::isTest).toList();
+        List<String> tests = sinceStart.stream().filter(TestPaths::isTest).toList();
         List<String> production =
-                diff.files().stream().filter(f -> !TestPaths.isTest(f)).toList();
+                sinceStart.stream().filter(f -> !TestPaths.isTest(f)).toList();
         if (phase == Phase.RED) {
-            if (firstIteration && tests.isEmpty()) {
+            if (tests.isEmpty() && !startFailed) {
                 throw new RefusedException("no test file has changed yet: write a test that fails first");
             }
-            if (firstIteration && !production.isEmpty()) {
+            if (!production.isEmpty()) {
                 throw new RefusedException("production files changed in the RED phase (by a command?): " + production
                         + "; put them back as they were");
             }
@@ -73,7 +102,7 @@ public final class ChangeGuard {
                 }
             }
             for (Map.Entry<String, String> frozen : frozenTests.entrySet()) {
-                if (!Objects.equals(frozen.getValue(), content(frozen.getKey()))) {
+                if (!Objects.equals(frozen.getValue(), contentOrAbsent(frozen.getKey()))) {
                     throw new RefusedException(
                             "test file " + frozen.getKey() + " changed after the RED phase; put it back");
                 }
@@ -92,13 +121,48 @@ public final class ChangeGuard {
         frozenTests.clear();
         for (String file : workspace.diff().files()) {
             if (TestPaths.isTest(file)) {
-                frozenTests.put(file, content(file));
+                frozenTests.put(file, contentOrAbsent(file));
             }
+        }
+    }
+
+    /** A new top-level module named like an installed one would run instead of it (pytest itself, say). */
+    private void shadowing(String file) throws RefusedException {
+        String top = file.contains("/") ? file.substring(0, file.indexOf('/')) : file;
+        String module = top.endsWith(".py") ? top.substring(0, top.length() - 3) : top;
+        boolean python = top.endsWith(".py") || (file.contains("/") && file.endsWith(".py"));
+        if (python && installedModules.contains(module)) {
+            throw new RefusedException("'" + file + "' would shadow the installed Python module '" + module
+                    + "' that the tests run with; choose another name");
+        }
+    }
+
+    private Map<String, String> snapshot(List<String> files) throws IOException {
+        Map<String, String> contents = new HashMap<>();
+        for (String file : files) {
+            contents.put(file, contentOrAbsent(file));
+        }
+        return contents;
+    }
+
+    /** The file's text; "(absent)" for a file that is not there, so a deletion compares unequal. */
+    private String contentOrAbsent(String file) {
+        try {
+            String text = content(file);
+            return text == null ? "(absent)" : text;
+        } catch (IOException e) {
+            return "(unreadable " + e.getMessage() + ")";
         }
     }
 
     private String content(String file) throws IOException {
         Path path = workspace.dir().resolve(file);
-        return Files.isRegularFile(path) ? Files.readString(path, StandardCharsets.UTF_8) : null;
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (Files.isSymbolicLink(path) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return "(link or special file)";
+        }
+        return new String(Files.readAllBytes(path), StandardCharsets.ISO_8859_1);
     }
 }

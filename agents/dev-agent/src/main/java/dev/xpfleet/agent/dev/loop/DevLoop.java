@@ -45,6 +45,7 @@ public final class DevLoop {
     private Phase phase = Phase.RED;
     private int runsThisPhase;
     private TestRun red;
+    private boolean startFailed;
 
     public DevLoop(
             Model model, WorkspaceTools tools, SandboxRuns runs, ChangeGuard guard, LoopLimits limits, Path workspace) {
@@ -59,6 +60,7 @@ public final class DevLoop {
     public LoopOutcome run(Brief brief) throws IOException, WorkspaceException {
         TestRun base = runs.tests(workspace);
         ledger.run(Phase.BASE, base);
+        startFailed = !base.passed();
         if (brief.firstIteration() && !base.passed()) {
             return ledger.end(
                     Status.NEEDS_HUMAN,
@@ -92,6 +94,13 @@ public final class DevLoop {
                 if (e.budgetExceeded()) {
                     return ledger.end(Status.BLOCKED_BUDGET, e.getMessage(), red, null);
                 }
+                if (permanent(e)) {
+                    return ledger.end(
+                            Status.NEEDS_HUMAN,
+                            "the model gateway refused turn " + turn + ": " + e.getMessage(),
+                            red,
+                            null);
+                }
                 throw e; // transient: the step is retried, paid turns are answered from the archive
             }
             ledger.turn(answer);
@@ -118,7 +127,22 @@ public final class DevLoop {
         }
     }
 
-    private Step act(Action action) throws IOException, WorkspaceException {
+    /** A refusal that asking again will not change (bad request, too long a context). */
+    private static boolean permanent(ModelCallException e) {
+        return e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 409 && e.status() != 429;
+    }
+
+    private Step act(Action action) throws WorkspaceException {
+        try {
+            return dispatch(action);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The workspace said no (a directory where a file was asked for, say): the model hears it.
+            ledger.refused();
+            return Step.observe("ERROR: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Step dispatch(Action action) throws IOException, WorkspaceException {
         return switch (action) {
             case Action.Malformed malformed -> {
                 ledger.malformed();
@@ -133,7 +157,7 @@ public final class DevLoop {
         StringBuilder out = new StringBuilder();
         for (Action.Edit edit : edits.edits()) {
             try {
-                guard.allowedIn(phase, edit.path());
+                guard.allowedIn(phase, edit.path(), false);
                 out.append(tools.edit(edit));
             } catch (RefusedException e) {
                 ledger.refused();
@@ -158,7 +182,7 @@ public final class DevLoop {
                             args.path("end").asInt(0)));
                 case "search" -> Step.observe(tools.search(args.path("text").asString("")));
                 case "delete" -> {
-                    guard.allowedIn(phase, args.path("path").asString(""));
+                    guard.allowedIn(phase, args.path("path").asString(""), true);
                     yield Step.observe(tools.delete(args.path("path").asString("")));
                 }
                 case "run" -> Step.observe(command(args.path("command").asString("")));
@@ -194,13 +218,13 @@ public final class DevLoop {
                 + "\n" + tail;
     }
 
-    private String runTests() throws RefusedException {
+    private String runTests() throws RefusedException, IOException {
         TestRun run = countedRun();
         return (run.passed() ? "tests PASS" : "tests FAIL (" + run.outcome() + ", exit " + run.exitCode() + ")") + "\n"
                 + run.tail();
     }
 
-    private TestRun countedRun() throws RefusedException {
+    private TestRun countedRun() throws RefusedException, IOException {
         if (runsThisPhase >= limits.testRunsPerPhase()) {
             throw new RefusedException("no test runs left in the " + phase + " phase");
         }
@@ -211,16 +235,17 @@ public final class DevLoop {
     }
 
     private Step submit() throws RefusedException, IOException, WorkspaceException {
-        guard.checkChange(phase, limits);
+        guard.checkChange(phase, limits, startFailed);
         if (runsThisPhase >= limits.testRunsPerPhase()) {
             return new Step(
                     null,
                     ledger.end(
                             Status.NEEDS_HUMAN,
                             phase == Phase.RED
-                                    ? "red phase: " + runsThisPhase
-                                            + " test runs and no test failing for the missing behaviour"
-                                    : "green phase: " + runsThisPhase + " test runs and the tests still do not pass",
+                                    ? "red phase: all " + runsThisPhase
+                                            + " test runs used and no test proven failing for the missing behaviour"
+                                    : "green phase: all " + runsThisPhase
+                                            + " test runs used and the tests not proven passing",
                             red,
                             null));
         }
@@ -245,6 +270,12 @@ public final class DevLoop {
         if (!run.passed()) {
             return Step.observe(
                     "The tests still FAIL (" + run.outcome() + ", exit " + run.exitCode() + "):\n" + run.tail());
+        }
+        List<String> notPassing =
+                red.failing().stream().filter(id -> !run.passes(id)).toList();
+        if (!notPassing.isEmpty()) {
+            throw new RefusedException("tests that failed in RED did not run and pass now: " + notPassing
+                    + "; they must pass, not be skipped or left out");
         }
         log.info("Green phase proven: the tests pass ({} ms)", run.millis());
         return new Step(null, ledger.end(Status.DONE, null, red, run));

@@ -18,7 +18,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * judge. Maven and Gradle need the offline dependency cache that only QA fills today: refused with
  * that reason.
  */
-public record TestCommand(List<String> argv) {
+public record TestCommand(List<String> argv, String report) {
+
+    /** Where the runners write their JUnit report; removed before and after every run. */
+    public static final String REPORT_DIR = ".fleet-dev";
 
     private static final long MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -28,7 +31,7 @@ public record TestCommand(List<String> argv) {
         if (Files.isRegularFile(config)) {
             List<String> configured = configured(config);
             if (configured != null) {
-                return new TestCommand(configured);
+                return new TestCommand(configured, null);
             }
         }
         if (Files.isRegularFile(base.resolve("pom.xml"))
@@ -39,11 +42,29 @@ public record TestCommand(List<String> argv) {
                     + " .fleet.yml that runs offline to override)");
         }
         if (hasPythonTests(base)) {
-            return new TestCommand(List.of("python3", "-B", "-m", "pytest", "-q", "-p", "no:cacheprovider"));
+            return new TestCommand(
+                    List.of(
+                            "python3",
+                            "-B",
+                            "-m",
+                            "pytest",
+                            "-q",
+                            "-p",
+                            "no:cacheprovider",
+                            "--junitxml=" + REPORT_DIR + "/junit.xml"),
+                    REPORT_DIR + "/junit.xml");
         }
         if (Files.isRegularFile(base.resolve("package.json"))
                 && Files.readString(base.resolve("package.json")).contains("node --test")) {
-            return new TestCommand(List.of("node", "--test"));
+            return new TestCommand(
+                    List.of(
+                            "node",
+                            "--test",
+                            "--test-reporter=spec",
+                            "--test-reporter-destination=stdout",
+                            "--test-reporter=junit",
+                            "--test-reporter-destination=" + REPORT_DIR + "/junit.xml"),
+                    REPORT_DIR + "/junit.xml");
         }
         throw new IllegalArgumentException(
                 "no tests to run: no .fleet.yml test command, no Python tests, no node --test script");

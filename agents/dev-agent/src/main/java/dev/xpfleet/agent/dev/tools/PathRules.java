@@ -19,10 +19,44 @@ public final class PathRules {
             ".gitlab-ci",
             ".ci/",
             ".circleci/",
-            ".mvn/wrapper/",
-            ".fleet.yml");
+            ".mvn/",
+            "gradle/wrapper/",
+            ".fleet.yml",
+            ".fleet-dev/",
+            ".gitmodules");
 
-    static final List<String> GUARDED_FILES = List.of("mvnw", "mvnw.cmd", "gradlew", "gradlew.bat", "Jenkinsfile");
+    /**
+     * Build and test-runner configuration, by file name at any depth: a change to one can switch
+     * tests off or run other code (pytest's addopts, an npm script, a pom plugin), so it needs the
+     * repository's permission in {@code .fleet.yml} ({@code dev.allow-paths}).
+     */
+    static final List<String> BUILD_FILES = List.of(
+            "pytest.ini",
+            "tox.ini",
+            "setup.cfg",
+            "setup.py",
+            "pyproject.toml",
+            "noxfile.py",
+            "sitecustomize.py",
+            "usercustomize.py",
+            "package.json",
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            ".npmrc",
+            "makefile",
+            "gnumakefile",
+            "pom.xml",
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+            "gradle.properties");
+
+    /** Directories no change writes into: installed dependencies shadow the real ones. */
+    static final List<String> DEPENDENCY_DIRS = List.of("node_modules", "site-packages", "__pypackages__");
+
+    /** Build wrappers and CI entry points, by file name at any depth. */
+    static final List<String> GUARDED_FILES = List.of("mvnw", "mvnw.cmd", "gradlew", "gradlew.bat", "jenkinsfile");
 
     private final Path root;
     private final List<String> allowed;
@@ -36,9 +70,14 @@ public final class PathRules {
         this.allowed = List.copyOf(allowed);
     }
 
-    /** The file a relative path names, for reading. */
+    /**
+     * The file a relative path names, for reading: never through a symbolic link (a link written by
+     * a command, or committed in the repository, could point at the agent's own secrets).
+     */
     public Path readable(String path) throws RefusedException {
-        return resolve(path);
+        Path target = resolve(path);
+        noLinks(target, path);
+        return target;
     }
 
     /** The file a relative path names, for writing: every rule applies. */
@@ -53,15 +92,38 @@ public final class PathRules {
                                 + " .fleet.yml does not allow changing it");
             }
         }
-        if (GUARDED_FILES.contains(relative) && !allowed.contains(relative)) {
+        String name = target.getFileName() == null
+                ? ""
+                : target.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (GUARDED_FILES.contains(name) && !allowed.contains(relative)) {
             throw new RefusedException("'" + relative + "' is a build wrapper; changing it is not allowed");
         }
-        for (Path p = target; p != null && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
-                throw new RefusedException("'" + relative + "' goes through a symbolic link");
+        if ((BUILD_FILES.contains(name) || name.endsWith(".pth") || isRunnerConfig(name))
+                && !allowed.contains(relative)) {
+            throw new RefusedException("'" + relative + "' is build or test-runner configuration; the repository's"
+                    + " .fleet.yml (dev.allow-paths) does not allow changing it");
+        }
+        for (String segment : relative.split("/")) {
+            if (DEPENDENCY_DIRS.contains(segment.toLowerCase(Locale.ROOT))) {
+                throw new RefusedException(
+                        "'" + relative + "' is inside installed dependencies; they are never written");
             }
         }
+        noLinks(target, relative);
         return target;
+    }
+
+    private static boolean isRunnerConfig(String name) {
+        return name.matches(
+                "(jest|vitest|vite|karma|playwright|cypress|babel)\\.config\\..*|\\.mocharc.*|\\.babelrc.*");
+    }
+
+    private void noLinks(Path target, String shown) throws RefusedException {
+        for (Path p = target; p != null && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new RefusedException("'" + shown + "' goes through a symbolic link");
+            }
+        }
     }
 
     /** The path relative to the workspace, with forward slashes. */

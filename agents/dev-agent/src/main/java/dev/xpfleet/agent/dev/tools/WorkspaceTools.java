@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class WorkspaceTools {
         for (String file : files(root)) {
             List<String> lines;
             try {
-                lines = lines(root.resolve(file), file);
+                lines = lines(rules.readable(file), file);
             } catch (RefusedException e) {
                 continue; // binary or too large
             }
@@ -142,7 +143,8 @@ public final class WorkspaceTools {
 
     private List<String> files(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
+            // Links are neither listed nor searched: they may point outside the workspace.
+            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .map(rules::relative)
                     .filter(f -> !f.equals(".git") && !f.startsWith(".git/") && !f.contains("/.git/"))
                     .sorted()

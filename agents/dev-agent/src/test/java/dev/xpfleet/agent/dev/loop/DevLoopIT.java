@@ -89,7 +89,11 @@ class DevLoopIT {
         assertThat(outcome.status()).isEqualTo(Status.DONE);
         assertThat(outcome.red().passed()).isFalse();
         assertThat(outcome.red().tail()).contains("multiply");
+        assertThat(outcome.red().failing())
+                .as("the import of multiply fails at collection")
+                .containsExactly("#tests.test_calc");
         assertThat(outcome.green().passed()).isTrue();
+        assertThat(outcome.green().passing()).contains("tests.test_calc#test_multiply", "tests.test_calc#test_add");
         assertThat(outcome.runs())
                 .extracting(LoopOutcome.PhaseRun::phase)
                 .containsExactly(LoopOutcome.Phase.BASE, LoopOutcome.Phase.RED, LoopOutcome.Phase.GREEN);
@@ -125,7 +129,7 @@ class DevLoopIT {
 
         assertThat(model.observationAfter(2)).contains("REFUSED").contains("PASS without any production change");
         assertThat(outcome.status()).isEqualTo(Status.NEEDS_HUMAN);
-        assertThat(outcome.reason()).contains("red phase: 3 test runs");
+        assertThat(outcome.reason()).contains("red phase: all 3 test runs used");
         assertThat(outcome.green()).isNull();
     }
 
@@ -205,6 +209,83 @@ class DevLoopIT {
         assertThat(outcome.turns()).isEqualTo(3);
     }
 
+    @Test
+    void aLinkWrittenByACommandIsNeverReadThrough() throws Exception {
+        ScriptedModel model = new ScriptedModel(
+                call("{\"tool\": \"run\", \"command\": \"ln -s /proc/self/environ env.txt; ln -s / rootdir\"}"),
+                call("{\"tool\": \"read\", \"path\": \"env.txt\"}"),
+                call("{\"tool\": \"read\", \"path\": \"rootdir/etc/passwd\"}"),
+                call("{\"tool\": \"search\", \"text\": \"root:\"}"));
+
+        loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(2)).contains("REFUSED").contains("symbolic link");
+        assertThat(model.observationAfter(3)).contains("REFUSED").contains("symbolic link");
+        assertThat(model.observationAfter(4)).contains("no match");
+    }
+
+    @Test
+    void testsCannotBeSwitchedOffThroughRunnerConfigurationOrAShadowingModule() throws Exception {
+        ScriptedModel model = new ScriptedModel(
+                WRITE_RED,
+                SUBMIT,
+                edit("pytest.ini", "", "[pytest]\naddopts = --collect-only\n"),
+                edit("pytest.py", "", "import sys\nsys.exit(0)\n"),
+                SUBMIT,
+                call("{\"tool\": \"delete\", \"path\": \"pytest.py\"}"),
+                call(
+                        "{\"tool\": \"run\", \"command\": \"printf '[pytest]\\\\naddopts = -k nothing\\\\n' > setup.cfg\"}"),
+                SUBMIT);
+
+        LoopOutcome outcome = loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(3)).contains("REFUSED").contains("test-runner configuration");
+        assertThat(model.observationAfter(5))
+                .contains("REFUSED")
+                .contains("shadow")
+                .contains("pytest");
+        assertThat(model.observationAfter(8)).contains("REFUSED").contains("setup.cfg");
+        assertThat(outcome.status()).isNotEqualTo(Status.DONE);
+    }
+
+    @Test
+    void existingTestsAreNeverDeletedNeitherByTheToolNorByACommand() throws Exception {
+        ScriptedModel model = new ScriptedModel(
+                call("{\"tool\": \"delete\", \"path\": \"tests/test_calc.py\"}"),
+                call("{\"tool\": \"run\", \"command\": \"rm tests/test_calc.py\"}"),
+                SUBMIT);
+
+        loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(1)).contains("REFUSED").contains("deleting test file");
+        assertThat(model.observationAfter(3)).contains("REFUSED").contains("was deleted");
+    }
+
+    @Test
+    void aLaterIterationStartsFromTheFailingChangeAndStillMayNotSneakProductionCodeIntoRed() throws Exception {
+        // The previous iteration left a change whose test fails (what QA reported).
+        Files.writeString(workspace.dir().resolve(TEST_FILE), MULTIPLY_TEST);
+        Files.writeString(
+                workspace.dir().resolve("calc.py"),
+                "def add(a, b):\n    return a + b\n\n\n" + "def multiply(a, b):\n    return a + b\n");
+        ScriptedModel model = new ScriptedModel(
+                call("{\"tool\": \"run\", \"command\": \"sed -i s/a\\\\ +\\\\ b/0/ calc.py\"}"),
+                SUBMIT,
+                call(
+                        "{\"tool\": \"run\", \"command\": \"git checkout -- calc.py 2>/dev/null; sed -i 's/return 0/return a + b/' calc.py\"}"),
+                SUBMIT,
+                edit("calc.py", "def multiply(a, b):\n    return a + b\n", "def multiply(a, b):\n    return a * b\n"),
+                SUBMIT);
+
+        LoopOutcome outcome =
+                loop(model).run(new Brief("Add multiply", "", "QA: test_multiply fails", "calc.py", false));
+
+        assertThat(model.observationAfter(2)).contains("REFUSED").contains("production files changed in the RED phase");
+        assertThat(model.observationAfter(4)).contains("RED confirmed");
+        assertThat(outcome.red().failing()).containsExactly("tests.test_calc#test_multiply");
+        assertThat(outcome.status()).isEqualTo(Status.DONE);
+    }
+
     private DevLoop loop(ScriptedModel model) throws Exception {
         return loop(model, new LoopLimits(30, Duration.ofMinutes(5), 100_000, 3, 2_000, 25, 1_000));
     }
@@ -219,7 +300,7 @@ class DevLoopIT {
                 model,
                 new WorkspaceTools(workspace.dir(), rules),
                 runs,
-                new ChangeGuard(workspace, rules, true),
+                new ChangeGuard(workspace, rules, PythonModules.installed()),
                 limits,
                 workspace.dir());
     }

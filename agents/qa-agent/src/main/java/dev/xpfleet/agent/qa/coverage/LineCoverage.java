@@ -1,6 +1,6 @@
 package dev.xpfleet.agent.qa.coverage;
 
-import dev.xpfleet.agent.qa.build.SafeXml;
+import dev.xpfleet.common.testreport.SafeXml;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.xpfleet.agent.qa.findings;
 
-import dev.xpfleet.agent.qa.build.SafeXml;
 import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.common.testreport.SafeXml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.xpfleet.agent.qa.proof;
 
-import dev.xpfleet.agent.qa.build.TestReports.Outcome;
-import dev.xpfleet.agent.qa.build.TestReports.TestCase;
+import dev.xpfleet.common.testreport.TestReports.Outcome;
+import dev.xpfleet.common.testreport.TestReports.TestCase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.xpfleet.agent.qa.verify;
 
-import dev.xpfleet.agent.qa.build.TestReports.TestCase;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
+import dev.xpfleet.common.testreport.TestReports.TestCase;
 import java.util.List;
 import java.util.Map;
 

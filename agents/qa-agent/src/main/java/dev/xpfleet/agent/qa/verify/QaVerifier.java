@@ -2,8 +2,6 @@ package dev.xpfleet.agent.qa.verify;
 
 import dev.xpfleet.agent.qa.build.BuildDetector;
 import dev.xpfleet.agent.qa.build.BuildPlan;
-import dev.xpfleet.agent.qa.build.TestReports;
-import dev.xpfleet.agent.qa.build.TestReports.TestCase;
 import dev.xpfleet.agent.qa.change.ChangeSet;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
@@ -11,6 +9,8 @@ import dev.xpfleet.agent.qa.proof.TddProof;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxResult;
+import dev.xpfleet.common.testreport.TestReports;
+import dev.xpfleet.common.testreport.TestReports.TestCase;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import java.io.IOException;

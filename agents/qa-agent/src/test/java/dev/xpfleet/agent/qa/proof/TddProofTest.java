@@ -2,8 +2,8 @@ package dev.xpfleet.agent.qa.proof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xpfleet.agent.qa.build.TestReports.Outcome;
-import dev.xpfleet.agent.qa.build.TestReports.TestCase;
+import dev.xpfleet.common.testreport.TestReports.Outcome;
+import dev.xpfleet.common.testreport.TestReports.TestCase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

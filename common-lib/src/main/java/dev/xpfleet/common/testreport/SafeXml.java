@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.build;
+package dev.xpfleet.common.testreport;
 
 import java.io.IOException;
 import java.io.InputStream;
