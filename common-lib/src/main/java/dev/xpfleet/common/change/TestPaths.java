@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * Which files hold tests, by the conventions of the builds the QA agent knows: Maven and Gradle
  * ({@code src/test/}), pytest ({@code test_*.py}, {@code *_test.py}, {@code tests/}, {@code
  * conftest.py}), JavaScript ({@code *.test.js}, {@code *.spec.ts}, {@code test/}, {@code
- * __tests__/}).
+ * __tests__/}, and node --test's {@code test.js}, {@code test-*.js}, {@code *-test.js}, {@code
+ * *_test.js}).
  */
 public final class TestPaths {
 
@@ -17,6 +18,8 @@ public final class TestPaths {
 
     private static final Pattern TEST_FILE =
             Pattern.compile("(^|/)(test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py|[^/]*\\.(test|spec|cy)\\.[cm]?[jt]sx?"
+                    // node --test's own defaults: test.js, test-x.js, x-test.js, x_test.js
+                    + "|test\\.[cm]?[jt]s|test-[^/]*\\.[cm]?[jt]s|[^/]*[-_]test\\.[cm]?[jt]s"
                     + "|[^/]*(Test|Tests|IT)\\.(java|kt|groovy))$");
 
     private TestPaths() {}

@@ -39,6 +39,10 @@ final class Heartbeat implements Runnable {
         return running.add(entryId);
     }
 
+    boolean isTracked(String entryId) {
+        return running.contains(entryId);
+    }
+
     void untrack(String entryId) {
         running.remove(entryId);
     }

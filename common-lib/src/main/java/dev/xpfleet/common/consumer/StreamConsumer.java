@@ -3,17 +3,21 @@ package dev.xpfleet.common.consumer;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.StreamNames;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -228,24 +232,39 @@ public final class StreamConsumer implements AutoCloseable {
 
     /**
      * After a restart under the same name (or a lost connection): this consumer's own pending
-     * entries come first, read page by page from {@link #ownCursor} so an entry already handed out
-     * is not read twice in one pass. Returns true when the pass has reached the end.
+     * entries come first, listed page by page from {@link #ownCursor} with XPENDING (which counts no
+     * delivery), and only those not running in this process are claimed (XCLAIM counts the new
+     * delivery). Claiming needs at least the idle time the listing saw, so an entry another
+     * consumer took over meanwhile stays with it. Returns true when the pass has reached the end.
      */
-    @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
     private boolean readOwnPending(RedisCommands<String, String> read) throws InterruptedException {
         int free = acquireFree();
         if (free == 0) {
             return false;
         }
-        List<StreamMessage<String, String>> entries = orRelease(
-                free,
-                () -> read.xreadgroup(
-                        consumer, XReadArgs.Builder.count(free), XReadArgs.StreamOffset.from(stream, ownCursor)));
-        if (!entries.isEmpty()) {
-            ownCursor = entries.getLast().getId();
+        Range<String> after = "0".equals(ownCursor)
+                ? Range.unbounded()
+                : Range.from(Range.Boundary.excluding(ownCursor), Range.Boundary.unbounded());
+        List<PendingMessage> pending = orRelease(free, () -> read.xpending(stream, consumer, after, Limit.from(free)));
+        if (!pending.isEmpty()) {
+            ownCursor = pending.getLast().getId();
+        }
+        List<PendingMessage> idle =
+                pending.stream().filter(p -> !heartbeat.isTracked(p.getId())).toList();
+        List<StreamMessage<String, String>> entries = List.of();
+        if (!idle.isEmpty()) {
+            long minIdle = idle.stream()
+                    .mapToLong(PendingMessage::getMsSinceLastDelivery)
+                    .min()
+                    .orElse(0);
+            String[] ids = idle.stream().map(PendingMessage::getId).toArray(String[]::new);
+            entries = orRelease(
+                    free,
+                    () -> read.xclaim(
+                            stream, consumer, XClaimArgs.Builder.minIdleTime(Duration.ofMillis(minIdle)), ids));
         }
         dispatch(entries, free, 0);
-        return entries.size() < free;
+        return pending.size() < free;
     }
 
     @SuppressWarnings("unchecked") // Lettuce takes the generic StreamOffset as varargs
@@ -327,7 +346,7 @@ public final class StreamConsumer implements AutoCloseable {
                             slots.release();
                         }
                     });
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     heartbeat.untrack(entry.getId());
                     throw e;
                 }

@@ -22,7 +22,11 @@ class TestPathsTest {
                 "lib/FooIT.java",
                 "src/testFixtures/java/demo/Fixtures.java",
                 "web/src/__mocks__/api.js",
-                "e2e/login.cy.ts"
+                "e2e/login.cy.ts",
+                "test.js",
+                "lib/test-calc.mjs",
+                "lib/calc-test.js",
+                "lib/calc_test.cjs"
             })
     void testsAreRecognised(String path) {
         assertThat(TestPaths.isTest(path)).isTrue();
@@ -38,7 +42,9 @@ class TestPathsTest {
                 "src/main/java/demo/Attestation.java",
                 "pom.xml",
                 "src/main/java/com/acme/spec/Parser.java",
-                "src/main/java/demo/ABTest.java"
+                "src/main/java/demo/ABTest.java",
+                "lib/latest.js",
+                "lib/contest-entry.js"
             })
     void productionIsNot(String path) {
         assertThat(TestPaths.isTest(path)).isFalse();

@@ -53,13 +53,15 @@ public class TokenBudgets {
         }
     }
 
-    /** The live or answered call of a task that holds {@code idempotencyKey}, if any. */
-    public Optional<KeyedCall> keyedCall(UUID taskId, String idempotencyKey) {
+    /** The live or answered call of a task and role that holds {@code idempotencyKey}, if any. */
+    public Optional<KeyedCall> keyedCall(UUID taskId, String role, String idempotencyKey) {
         return jdbc.sql("""
                         SELECT id, status, archive_key, replayed FROM model_calls
-                         WHERE task_id = :task AND idempotency_key = :key AND status IN ('RESERVED', 'SETTLED')
+                         WHERE task_id = :task AND role = :role AND idempotency_key = :key
+                           AND status IN ('RESERVED', 'SETTLED')
                         """)
                 .param("task", taskId)
+                .param("role", role)
                 .param("key", idempotencyKey)
                 .query((rs, n) -> new KeyedCall(
                         rs.getLong("id"),
@@ -114,6 +116,13 @@ public class TokenBudgets {
                 .param("at", OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
                 .query(Long.class)
                 .single();
+    }
+
+    /** Lets a call's key go: its answer cannot be given again, so the next ask is a new, paid call. */
+    public void forgetKey(long callId) {
+        jdbc.sql("UPDATE model_calls SET idempotency_key = NULL WHERE id = :id")
+                .param("id", callId)
+                .update();
     }
 
     /** The call answered: the reservation becomes the real usage. False when it was settled already. */

@@ -164,7 +164,7 @@ class ChatGateway {
 
     /** The answer of the call that already holds this key, without reserving or charging anything. */
     private Optional<Completion> repeat(UUID taskId, String role, String idempotencyKey) {
-        Optional<TokenBudgets.KeyedCall> keyed = budgets.keyedCall(taskId, idempotencyKey);
+        Optional<TokenBudgets.KeyedCall> keyed = budgets.keyedCall(taskId, role, idempotencyKey);
         if (keyed.isEmpty()) {
             return Optional.empty();
         }
@@ -175,11 +175,16 @@ class ChatGateway {
         Optional<ObjectNode> archived =
                 call.archiveKey() == null ? Optional.empty() : archive.response(call.archiveKey());
         if (archived.isEmpty()) {
-            throw new GatewayException(
-                    HttpStatus.CONFLICT,
-                    "archive_missing",
-                    "call " + call.id() + " answered idempotency key '" + idempotencyKey
-                            + "' but its archived answer cannot be read; it is not paid for twice");
+            // The answer was paid for but cannot be given again: better to pay once more than to
+            // leave the key stuck for good.
+            budgets.forgetKey(call.id());
+            log.warn(
+                    "Call {} answered key {} of task {} but its archive {} cannot be read; asking the model again",
+                    call.id(),
+                    idempotencyKey,
+                    taskId,
+                    call.archiveKey());
+            return Optional.empty();
         }
         audit.record(taskId, role, "model.repeated", Map.of("call", call.id(), "idempotencyKey", idempotencyKey));
         log.info(

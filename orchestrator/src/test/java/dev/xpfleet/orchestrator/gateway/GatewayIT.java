@@ -375,6 +375,24 @@ class GatewayIT {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1L);
+
+        ModelGatewayClient.Completion otherRole = client.chat(task.id(), AgentRole.QA, turn, 200, key);
+        assertThat(otherRole.repeated()).as("a key belongs to one role").isFalse();
+
+        String archive = jdbc.sql("SELECT archive_key FROM model_calls WHERE id = :id")
+                .param("id", first.callId())
+                .query(String.class)
+                .single();
+        artifacts.put(archive, "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        ModelGatewayClient.Completion afterLoss = client.chat(task.id(), AgentRole.DEV, turn, 200, key);
+        assertThat(afterLoss.repeated())
+                .as("an unreadable archive frees the key")
+                .isFalse();
+        assertThat(afterLoss.callId()).isNotEqualTo(first.callId());
+        ModelGatewayClient.Completion repeatedAgain = client.chat(task.id(), AgentRole.DEV, turn, 200, key);
+        assertThat(repeatedAgain.repeated()).isTrue();
+        assertThat(repeatedAgain.callId()).isEqualTo(afterLoss.callId());
+        UPSTREAM.verify(exactly(4), postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 
     @Test

@@ -29,15 +29,11 @@ public final class ActionParser {
             return new Action.Malformed("the answer was empty");
         }
         String text = answer.replace("\r\n", "\n");
-        boolean hasEdits = text.contains(SEARCH);
-        Matcher fence = JSON_FENCE.matcher(text);
-        boolean hasCall = fence.find();
-        if (hasEdits && hasCall) {
-            return new Action.Malformed("one action per answer: either edit blocks or one ```json tool call, not both");
-        }
-        if (hasEdits) {
+        if (text.contains(SEARCH)) {
             return edits(text);
         }
+        Matcher fence = JSON_FENCE.matcher(text);
+        boolean hasCall = fence.find();
         if (!hasCall) {
             return new Action.Malformed(
                     "no action found: answer with SEARCH/REPLACE edit blocks or one ```json {\"tool\": ...} fence");
@@ -60,10 +56,12 @@ public final class ActionParser {
 
     private static Action edits(String text) {
         List<Action.Edit> edits = new ArrayList<>();
+        StringBuilder outside = new StringBuilder();
         String[] lines = text.split("\n", -1);
         int i = 0;
         while (i < lines.length) {
             if (!lines[i].strip().equals(SEARCH)) {
+                outside.append(lines[i]).append('\n');
                 i++;
                 continue;
             }
@@ -84,6 +82,13 @@ public final class ActionParser {
             }
             edits.add(new Action.Edit(path, join(lines, i + 1, divider), join(lines, divider + 1, end)));
             i = end + 1;
+        }
+        if (edits.isEmpty()) {
+            return new Action.Malformed(
+                    "the <<<<<<< SEARCH, ======= and >>>>>>> REPLACE markers must stand on lines" + " of their own");
+        }
+        if (JSON_FENCE.matcher(outside).find()) {
+            return new Action.Malformed("one action per answer: either edit blocks or one ```json tool call, not both");
         }
         return new Action.Edits(List.copyOf(edits));
     }

@@ -114,20 +114,33 @@ public final class WorkspaceTools {
             throw new RefusedException(relative + " does not exist; create it with an empty SEARCH section");
         }
         String content = text(file, relative);
-        int at = content.indexOf(edit.search());
+        String search = edit.search();
+        String replace = edit.replace();
+        String lineEnd = content.contains("\r\n") ? "\r\n" : "\n";
+        if (lineEnd.equals("\r\n") && !search.contains("\r")) {
+            // A file with Windows line ends: the model writes \n, the file keeps its own.
+            search = search.replace("\n", "\r\n");
+            replace = replace.replace("\n", "\r\n");
+        }
+        if (!content.contains(search)
+                && search.endsWith(lineEnd)
+                && !content.endsWith(lineEnd)
+                && content.endsWith(search.substring(0, search.length() - lineEnd.length()))) {
+            // The last line of a file without a final newline.
+            search = search.substring(0, search.length() - lineEnd.length());
+        }
+        int at = content.indexOf(search);
         if (at < 0) {
             throw new RefusedException("the SEARCH text is not in " + relative
                     + " exactly as written (whitespace counts); read the file again and copy the lines");
         }
-        if (content.indexOf(edit.search(), at + 1) >= 0) {
+        if (content.indexOf(search, at + 1) >= 0) {
             throw new RefusedException(
                     "the SEARCH text occurs more than once in " + relative + "; include more lines to make it unique");
         }
         Files.writeString(
                 file,
-                content.substring(0, at)
-                        + edit.replace()
-                        + content.substring(at + edit.search().length()),
+                content.substring(0, at) + replace + content.substring(at + search.length()),
                 StandardCharsets.UTF_8);
         return "edited " + relative + "\n";
     }

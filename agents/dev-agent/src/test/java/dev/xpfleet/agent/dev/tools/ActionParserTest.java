@@ -21,6 +21,19 @@ class ActionParserTest {
     }
 
     @Test
+    void aJsonFenceInsideAnEditIsPartOfTheEdit() {
+        Action action = ActionParser.parse(
+                "README.md\n<<<<<<< SEARCH\n=======\nUse:\n```json\n{\"tool\": \"x\"}\n```\n>>>>>>> REPLACE\n");
+
+        assertThat(action)
+                .isInstanceOfSatisfying(
+                        Action.Edits.class,
+                        edits -> assertThat(edits.edits())
+                                .singleElement()
+                                .satisfies(e -> assertThat(e.replace()).contains("```json")));
+    }
+
+    @Test
     void oneJsonToolCallInAFence() {
         Action action = ActionParser.parse("Let me look.\n```json\n{\"tool\": \"read\", \"path\": \"a.py\"}\n```\n");
 
@@ -44,6 +57,7 @@ class ActionParserTest {
                 .contains("not both");
         assertThat(reason("a.py\n<<<<<<< SEARCH\nx\n<<<<<<< SEARCH\n=======\ny\n>>>>>>> REPLACE\n"))
                 .contains("another SEARCH");
+        assertThat(reason("a.py <<<<<<< SEARCH x ======= y >>>>>>> REPLACE")).contains("lines of their own");
     }
 
     private static String reason(String answer) {
