@@ -16,7 +16,15 @@ final class DevOutput {
     static ObjectNode of(String repository, Workspace workspace, LoopOutcome outcome) {
         ObjectNode out = base(repository, workspace, outcome.status().name(), outcome.reason());
         out.put("turns", outcome.turns());
-        out.putObject("tokens").put("prompt", outcome.promptTokens()).put("completion", outcome.completionTokens());
+        // tokenUsage and tests land in agent_logs (token_usage, tests_result) as every agent's do.
+        out.putObject("tokenUsage")
+                .put("promptTokens", outcome.promptTokens())
+                .put("completionTokens", outcome.completionTokens());
+        ObjectNode tests = out.putObject("tests").put("runs", outcome.runs().size());
+        var redFailing = tests.putArray("failedInRed");
+        if (outcome.red() != null) {
+            outcome.red().failing().stream().limit(MAX_IDS).forEach(redFailing::add);
+        }
         out.put("refusals", outcome.refusals());
         out.put("malformed", outcome.malformed());
         out.put("repeatedCalls", outcome.repeatedCalls());

@@ -12,6 +12,9 @@ final class Ledger {
     private int turns;
     private long promptTokens;
     private long completionTokens;
+    /** All tokens the turns' contexts held, repeated turns included: what the limit counts. */
+    private long contextTokens;
+
     private int refusals;
     private int malformed;
     private int repeated;
@@ -20,10 +23,13 @@ final class Ledger {
 
     void turn(DevLoop.Turn turn) {
         turns++;
-        promptTokens += turn.promptTokens();
-        completionTokens += turn.completionTokens();
+        contextTokens += turn.promptTokens() + turn.completionTokens();
         if (turn.repeated()) {
+            // Answered from the archive of an earlier delivery: paid then, not now.
             repeated++;
+        } else {
+            promptTokens += turn.promptTokens();
+            completionTokens += turn.completionTokens();
         }
         if (turn.callId() > 0) {
             callIds.add(turn.callId());
@@ -43,7 +49,7 @@ final class Ledger {
     }
 
     long tokens() {
-        return promptTokens + completionTokens;
+        return contextTokens;
     }
 
     LoopOutcome end(Status status, String reason, TestRun red, TestRun green) {

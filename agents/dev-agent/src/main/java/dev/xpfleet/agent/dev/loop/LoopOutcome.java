@@ -10,6 +10,8 @@ import java.util.List;
  * @param red the run that showed the new tests failing before the production change
  * @param green the run that showed them passing after it
  * @param runs every test run, in order
+ * @param promptTokens prompt tokens paid in this delivery (turns answered again from the archive
+ *     after a redelivery were paid before and are counted in {@code repeatedCalls} instead)
  * @param callIds the gateway's ids of the model calls (their archived exchanges)
  */
 public record LoopOutcome(
