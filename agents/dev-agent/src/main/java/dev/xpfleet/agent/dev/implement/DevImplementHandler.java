@@ -94,7 +94,7 @@ class DevImplementHandler implements MessageHandler {
                     payload.path("issue").path("title").asString(""),
                     payload.path("issue").path("body").asString(""),
                     Feedback.render(payload.path("feedback")),
-                    workspaces.files(workspace),
+                    devRun.repositoryMap(workspace, issueText(payload)),
                     previous.isEmpty());
             LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
@@ -124,6 +124,12 @@ class DevImplementHandler implements MessageHandler {
                             : ": " + outcome.reason().lines().findFirst().orElse(""));
             return HandlerResult.completed(store(resultKey, output));
         }
+    }
+
+    private static String issueText(JsonNode payload) {
+        return payload.path("issue").path("title").asString("") + "\n"
+                + payload.path("issue").path("body").asString("") + "\n"
+                + payload.path("feedback").toString();
     }
 
     private ObjectNode store(String key, ObjectNode output) throws java.io.IOException {

@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param workRoot workspaces
  * @param allowUnsandboxed run repository code unconfined where no sandbox can be had (an operator's choice)
  * @param modelTimeout one model call through the gateway
+ * @param mapChars the repository map's budget in characters (about a quarter as many tokens)
  */
 @Validated
 @ConfigurationProperties("fleet.dev")
@@ -37,6 +38,7 @@ public record DevProperties(
         @DefaultValue("2000") @Min(10) int maxPatchLines,
         @DefaultValue("25") @Min(1) int maxPatchFiles,
         @DefaultValue("4096") @Min(256) int maxAnswerTokens,
+        @DefaultValue("8000") @Min(500) int mapChars,
         @DefaultValue("5m") Duration testTime,
         @DefaultValue("2GB") DataSize memory,
         @DefaultValue("256") int processes) {

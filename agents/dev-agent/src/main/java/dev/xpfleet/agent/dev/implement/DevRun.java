@@ -1,5 +1,7 @@
 package dev.xpfleet.agent.dev.implement;
 
+import dev.xpfleet.agent.dev.context.PythonDeclarations;
+import dev.xpfleet.agent.dev.context.RepositoryMap;
 import dev.xpfleet.agent.dev.loop.Brief;
 import dev.xpfleet.agent.dev.loop.ChangeGuard;
 import dev.xpfleet.agent.dev.loop.DevLoop;
@@ -29,6 +31,12 @@ class DevRun {
     DevRun(DevProperties props) {
         this.props = props;
         this.sandbox = new Sandbox(props.allowUnsandboxed());
+    }
+
+    /** The ranked repository map the model starts from, within {@code fleet.dev.map-chars}. */
+    String repositoryMap(Workspace workspace, String issue) throws IOException {
+        return new RepositoryMap(new PythonDeclarations(sandbox, workspace.dir()))
+                .render(workspace.dir(), issue, props.mapChars());
     }
 
     LoopOutcome run(UUID task, int iteration, Workspace workspace, TestCommand tests, Brief brief)

@@ -26,7 +26,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class DevWorkspaces {
 
-    static final int MAX_LISTED_FILES = 300;
     static final long MAX_SNAPSHOT_BYTES = 256L * 1024 * 1024;
 
     private final DevProperties props;
@@ -50,22 +49,6 @@ class DevWorkspaces {
         }
         return new Workspaces(props.workRoot().resolve("workspaces").toAbsolutePath())
                 .cloneAt(source.url(), commit, source.credentials());
-    }
-
-    /** The repository's files, for the model's first look (git metadata left out, at most 300). */
-    String files(Workspace workspace) throws IOException {
-        Path dir = workspace.dir();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            var files = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .filter(p -> !p.startsWith(".git/"))
-                    .sorted()
-                    .toList();
-            String listed = String.join("\n", files.subList(0, Math.min(files.size(), MAX_LISTED_FILES)));
-            return files.size() > MAX_LISTED_FILES
-                    ? listed + "\n... " + (files.size() - MAX_LISTED_FILES) + " more (use the list tool)"
-                    : listed;
-        }
     }
 
     private static long treeSize(Path dir) throws IOException {

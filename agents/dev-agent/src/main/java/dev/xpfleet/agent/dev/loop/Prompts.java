@@ -53,7 +53,9 @@ final class Prompts {
                     .append(data(brief.feedback()))
                     .append("\n</untrusted>\n\n");
         }
-        text.append("Files in the repository:\n").append(brief.files()).append('\n');
+        text.append("The repository, files most related to the issue first, with their declarations:\n")
+                .append(brief.files())
+                .append('\n');
         text.append("You are in the RED phase.");
         return text.toString();
     }

@@ -4,6 +4,8 @@ import static dev.xpfleet.agent.dev.loop.ScriptedModel.call;
 import static dev.xpfleet.agent.dev.loop.ScriptedModel.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xpfleet.agent.dev.context.PythonDeclarations;
+import dev.xpfleet.agent.dev.context.RepositoryMap;
 import dev.xpfleet.agent.dev.loop.LoopOutcome.Status;
 import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.agent.dev.tools.WorkspaceTools;
@@ -284,6 +286,14 @@ class DevLoopIT {
         assertThat(model.observationAfter(4)).contains("RED confirmed");
         assertThat(outcome.red().failing()).containsExactly("tests.test_calc#test_multiply");
         assertThat(outcome.status()).isEqualTo(Status.DONE);
+    }
+
+    @Test
+    void theRepositoryMapReadsPythonDeclarationsWithPythonsParserInTheSandbox() throws Exception {
+        String map = new RepositoryMap(new PythonDeclarations(new Sandbox(), workspace.dir()))
+                .render(workspace.dir(), "calc should multiply", 4_000);
+
+        assertThat(map).startsWith("calc.py\n    def add(a, b)\n").contains("tests/test_calc.py\n    def test_add()");
     }
 
     private DevLoop loop(ScriptedModel model) throws Exception {
