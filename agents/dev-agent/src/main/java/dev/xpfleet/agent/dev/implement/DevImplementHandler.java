@@ -13,6 +13,7 @@ import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.workspace.Workspace;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -81,8 +82,10 @@ class DevImplementHandler implements MessageHandler {
         String base = previous.map(Previous::baseCommit).orElse(baseCommit);
         try (Workspace workspace = workspaces.clone(repository, base)) {
             TestCommand tests;
+            List<String> allowedPaths;
             try {
                 tests = TestCommand.detect(workspace.dir());
+                allowedPaths = TestCommand.allowedPaths(workspace.dir());
             } catch (IllegalArgumentException e) {
                 return HandlerResult.completed(
                         store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
@@ -96,7 +99,7 @@ class DevImplementHandler implements MessageHandler {
                     Feedback.render(payload.path("feedback")),
                     devRun.repositoryMap(workspace, issueText(payload)),
                     previous.isEmpty());
-            LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, brief);
+            LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
             if (outcome.status() == LoopOutcome.Status.DONE) {
                 String patchHash = workspace.diff().patchHash();

@@ -39,7 +39,11 @@ class DevRun {
                 .render(workspace.dir(), issue, props.mapChars());
     }
 
-    LoopOutcome run(UUID task, int iteration, Workspace workspace, TestCommand tests, Brief brief)
+    /**
+     * @param allowedPaths guarded paths the base tree's .fleet.yml lets the developer change
+     */
+    LoopOutcome run(
+            UUID task, int iteration, Workspace workspace, TestCommand tests, List<String> allowedPaths, Brief brief)
             throws IOException, WorkspaceException {
         if (props.orchestratorUrl() == null || props.orchestratorToken() == null) {
             throw new IllegalStateException(
@@ -47,7 +51,7 @@ class DevRun {
         }
         ModelGatewayClient client =
                 new ModelGatewayClient(props.orchestratorUrl(), props.orchestratorToken(), props.modelTimeout());
-        PathRules rules = new PathRules(workspace.dir(), List.of());
+        PathRules rules = new PathRules(workspace.dir(), allowedPaths);
         SandboxRuns runs = new SandboxRuns(
                 sandbox, new SandboxLimits(props.testTime(), props.memory().toBytes(), props.processes()), tests);
         DevLoop loop = new DevLoop(

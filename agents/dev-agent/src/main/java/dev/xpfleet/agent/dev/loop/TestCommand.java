@@ -27,12 +27,9 @@ public record TestCommand(List<String> argv, String report) {
 
     /** @throws IllegalArgumentException saying why the repository's tests cannot be run here */
     public static TestCommand detect(Path base) throws IOException {
-        Path config = base.resolve(".fleet.yml");
-        if (Files.isRegularFile(config)) {
-            List<String> configured = configured(config);
-            if (configured != null) {
-                return new TestCommand(configured, null);
-            }
+        List<String> configured = configured(settings(base));
+        if (configured != null) {
+            return new TestCommand(configured, null);
         }
         if (Files.isRegularFile(base.resolve("pom.xml"))
                 || Files.isRegularFile(base.resolve("build.gradle"))
@@ -77,8 +74,17 @@ public record TestCommand(List<String> argv, String report) {
         }
     }
 
+    /**
+     * The base tree's {@code .fleet.yml} as a mapping (empty when there is none).
+     *
+     * @throws IllegalArgumentException when it is too large, not YAML, or not a mapping
+     */
     @SuppressWarnings("unchecked")
-    private static List<String> configured(Path config) throws IOException {
+    static Map<String, Object> settings(Path base) throws IOException {
+        Path config = base.resolve(".fleet.yml");
+        if (!Files.isRegularFile(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Map.of();
+        }
         if (Files.size(config) > MAX_CONFIG_BYTES) {
             throw new IllegalArgumentException(".fleet.yml is larger than 64 KB");
         }
@@ -89,10 +95,40 @@ public record TestCommand(List<String> argv, String report) {
             throw new IllegalArgumentException(".fleet.yml is not valid YAML: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
-        if (!(root instanceof Map<?, ?> map) || !map.containsKey("test")) {
+        if (root == null) {
+            return Map.of();
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(".fleet.yml must be a mapping");
+        }
+        return (Map<String, Object>) map;
+    }
+
+    /**
+     * Guarded paths the base tree's {@code .fleet.yml} lets the developer change: {@code dev:
+     * allow-paths: [".github/workflows/", "pom.xml"]}.
+     */
+    public static List<String> allowedPaths(Path base) throws IOException {
+        Object dev = settings(base).get("dev");
+        if (dev == null) {
+            return List.of();
+        }
+        Object allowed = dev instanceof Map<?, ?> map ? map.get("allow-paths") : null;
+        if (allowed == null) {
+            return List.of();
+        }
+        if (allowed instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new IllegalArgumentException(".fleet.yml dev.allow-paths must be a list of paths");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> configured(Map<String, Object> settings) {
+        if (!settings.containsKey("test")) {
             return null;
         }
-        Object test = ((Map<String, Object>) map).get("test");
+        Object test = settings.get("test");
         if (test instanceof String line && !line.isBlank()) {
             return List.of("bash", "-c", line);
         }
