@@ -63,6 +63,44 @@ public final class Sandbox {
     Sandbox(boolean allowUnconfined, java.util.function.Supplier<String> availability) {
         this.allowUnconfined = allowUnconfined;
         this.availability = availability;
+        if (SWEPT.compareAndSet(false, true) && availability.get() == null) {
+            sweep(STALE_AFTER, name -> true);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean SWEPT =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
+
+    /**
+     * Removes the fleet's cgroups that an agent killed mid-run left behind: those with no process
+     * left, created longer than {@code minAge} ago (a group just made, before its run joined it, is
+     * empty too). Groups with processes stay; their {@code timeout} ends them. Runs once per process.
+     *
+     * @return how many groups were removed
+     */
+    static int sweep(java.time.Duration minAge, java.util.function.Predicate<String> names) {
+        int removed = 0;
+        long before = System.currentTimeMillis() - minAge.toMillis();
+        for (String controller : List.of("memory", "pids")) {
+            try (var groups = Files.list(CGROUPS.resolve(controller))) {
+                for (Path group : groups.filter(g -> g.getFileName().toString().startsWith("xpfleet-"))
+                        .filter(g -> names.test(g.getFileName().toString()))
+                        .toList()) {
+                    if (Files.getLastModifiedTime(group).toMillis() <= before
+                            && Files.readString(group.resolve("cgroup.procs")).isBlank()) {
+                        Files.deleteIfExists(group);
+                        removed++;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("Sweeping stale cgroups under {} stopped: {}", controller, e.getMessage());
+            }
+        }
+        if (removed > 0) {
+            log.info("Removed {} stale sandbox cgroups left by a killed agent", removed);
+        }
+        return removed;
     }
 
     /** Why the sandbox cannot run here, or null when it can. */

@@ -95,11 +95,38 @@ class SandboxIT {
 
     @Test
     void leftoverProcessesAreKilledAndTheCgroupsRemoved() throws Exception {
+        java.util.Set<Path> before = fleetGroups();
+
         run(Files.createTempDirectory("ws"), "(sleep 600 &) ; echo started");
 
+        assertThat(fleetGroups()).as("no group of this run is left").isSubsetOf(before);
+    }
+
+    @Test
+    void groupsLeftByAKilledAgentAreSweptWhenEmptyAndKeptWhileTheyRunSomething() throws Exception {
+        String empty = "xpfleet-test-" + java.util.UUID.randomUUID();
+        String busy = "xpfleet-test-" + java.util.UUID.randomUUID();
+        Path emptyGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", empty));
+        Path busyGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", busy));
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            Files.writeString(busyGroup.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+
+            int removed = Sandbox.sweep(Duration.ZERO, name -> name.equals(empty) || name.equals(busy));
+
+            assertThat(removed).isEqualTo(1);
+            assertThat(emptyGroup).doesNotExist();
+            assertThat(busyGroup).exists();
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+            Files.deleteIfExists(busyGroup);
+        }
+    }
+
+    private static java.util.Set<Path> fleetGroups() throws Exception {
         try (var groups = Files.list(Path.of("/sys/fs/cgroup/pids"))) {
-            assertThat(groups.filter(p -> p.getFileName().toString().startsWith("xpfleet-")))
-                    .isEmpty();
+            return groups.filter(p -> p.getFileName().toString().startsWith("xpfleet-"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 

@@ -84,11 +84,17 @@ class DevImplementHandler implements MessageHandler {
             TestCommand tests;
             List<String> allowedPaths;
             try {
-                tests = TestCommand.detect(workspace.dir());
+                tests = devRun.testCommand(repository, workspace);
                 allowedPaths = TestCommand.allowedPaths(workspace.dir());
             } catch (IllegalArgumentException e) {
                 return HandlerResult.completed(
                         store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
+            }
+            String prefetchFailure = devRun.prefetch(workspace, tests);
+            if (prefetchFailure != null) {
+                // A limit of the sandbox, or no sandbox: asking again would end the same way.
+                return HandlerResult.completed(
+                        store(resultKey, DevOutput.needsHuman(repository, workspace, prefetchFailure)));
             }
             if (previous.isPresent()) {
                 workspace.applyDiff(previous.get().patch());

@@ -11,6 +11,7 @@ import dev.xpfleet.agent.dev.loop.SandboxRuns;
 import dev.xpfleet.agent.dev.loop.TestCommand;
 import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.agent.dev.tools.WorkspaceTools;
+import dev.xpfleet.common.build.Prefetch;
 import dev.xpfleet.common.model.ModelGatewayClient;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxLimits;
@@ -33,6 +34,29 @@ class DevRun {
         this.sandbox = new Sandbox(props.allowUnsandboxed());
     }
 
+    /**
+     * How this repository's tests run, read from the base tree (before any change is applied).
+     *
+     * @throws IllegalArgumentException when they cannot be run (nothing to run, a bad .fleet.yml)
+     */
+    TestCommand testCommand(String repository, Workspace workspace) throws IOException {
+        return TestCommand.detect(
+                workspace.dir(),
+                props.workRoot().resolve("cache").resolve(repository).toAbsolutePath());
+    }
+
+    /**
+     * Fills the repository's dependency cache from the base tree (the only sandboxed run with the
+     * network; shared with nothing a change can write), once per set of build files.
+     *
+     * @return why it failed, or null
+     */
+    String prefetch(Workspace workspace, TestCommand tests) throws IOException {
+        Prefetch.Result fetched = new Prefetch(sandbox, limits())
+                .base(workspace.dir(), tests.plan(), tests.cache(), Prefetch.buildFilesHash(workspace.dir()));
+        return fetched.failure();
+    }
+
     /** The ranked repository map the model starts from, within {@code fleet.dev.map-chars}. */
     String repositoryMap(Workspace workspace, String issue) throws IOException {
         return new RepositoryMap(new PythonDeclarations(sandbox, workspace.dir()))
@@ -52,8 +76,8 @@ class DevRun {
         ModelGatewayClient client =
                 new ModelGatewayClient(props.orchestratorUrl(), props.orchestratorToken(), props.modelTimeout());
         PathRules rules = new PathRules(workspace.dir(), allowedPaths);
-        SandboxRuns runs = new SandboxRuns(
-                sandbox, new SandboxLimits(props.testTime(), props.memory().toBytes(), props.processes()), tests);
+        SandboxRuns.excludeOutputs(workspace.gitDir());
+        SandboxRuns runs = new SandboxRuns(sandbox, limits(), tests);
         DevLoop loop = new DevLoop(
                 new GatewayModel(client, task, iteration),
                 new WorkspaceTools(workspace.dir(), rules),
@@ -62,5 +86,9 @@ class DevRun {
                 props.limits(),
                 workspace.dir());
         return loop.run(brief);
+    }
+
+    private SandboxLimits limits() {
+        return new SandboxLimits(props.testTime(), props.memory().toBytes(), props.processes());
     }
 }

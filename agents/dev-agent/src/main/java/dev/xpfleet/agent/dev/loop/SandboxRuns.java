@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.dev.loop;
 
+import dev.xpfleet.common.build.BuildPlan;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxLimits;
@@ -11,12 +12,32 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Runs repository code for the developer: the tests, or a command the model asks for, always in the
- * shared sandbox (no network, time and memory limits, only the workspace writable).
+ * shared sandbox (no network, time and memory limits, only the workspace writable, the dependency
+ * cache readable). Before each test run, what earlier runs left is removed (reports, bytecode and
+ * assertion-rewrite caches, Maven's {@code target/}): a stale or planted file must not decide a run.
  */
 public final class SandboxRuns {
+
+    /** What runs leave in a workspace: never part of a change (see {@link #EXCLUDES}), removed before each test run. */
+    static final Set<String> OUTPUT_DIRS = Set.of(".fleet", ".fleet-dev", "__pycache__", ".pytest_cache");
+
+    static final Set<String> OUTPUT_FILES = Set.of(".coverage");
+
+    /** Patterns for the workspace's {@code .git/info/exclude}: outputs never show in the change. */
+    public static final List<String> EXCLUDES = List.of(
+            ".fleet/",
+            ".fleet-dev/",
+            "__pycache__/",
+            "*.pyc",
+            ".pytest_cache/",
+            ".coverage",
+            "target/",
+            "node_modules/");
 
     private final Sandbox sandbox;
     private final SandboxLimits limits;
@@ -28,20 +49,24 @@ public final class SandboxRuns {
         this.tests = tests;
     }
 
-    /**
-     * Runs the tests with a fresh report directory, reads the report, and removes the directory so
-     * it never shows in the change.
-     */
+    /** Keeps run output out of the workspace's change, through git's own exclude file. */
+    public static void excludeOutputs(Path gitDir) throws IOException {
+        Path exclude = gitDir.resolve("info/exclude");
+        Files.createDirectories(exclude.getParent());
+        String existing = Files.exists(exclude) ? Files.readString(exclude) : "";
+        Files.writeString(
+                exclude,
+                existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n")
+                        + "# xp-fleet: output of the developer's runs\n" + String.join("\n", EXCLUDES) + "\n");
+    }
+
+    /** Runs the tests on a tree cleaned of earlier runs' output, and reads their JUnit reports. */
     public TestRun tests(Path workspace) throws IOException {
-        Path reports = workspace.resolve(TestCommand.REPORT_DIR);
-        WorkspaceArchive.deleteTree(reports);
-        SandboxResult result = sandbox.run(workspace, tests.argv(), limits, SandboxAccess.OFFLINE);
+        clean(workspace);
+        SandboxResult result = sandbox.run(workspace, tests.argv(), limits, access());
         try {
-            boolean reported = tests.report() != null
-                    && Files.isRegularFile(workspace.resolve(tests.report()), LinkOption.NOFOLLOW_LINKS);
-            List<TestReports.TestCase> cases =
-                    reported ? new TestReports().read(workspace, List.of(tests.report())) : List.of();
-            return TestRun.of(result, reported, cases);
+            List<TestReports.TestCase> cases = new TestReports().read(workspace, tests.reports());
+            return TestRun.of(result, !cases.isEmpty(), cases);
         } catch (IOException e) {
             // Repository code wrote the report: an unreadable one is the run's failure, not the agent's.
             return TestRun.of(
@@ -52,17 +77,41 @@ public final class SandboxRuns {
                             result.millis()),
                     false,
                     List.of());
-        } finally {
-            WorkspaceArchive.deleteTree(reports);
         }
     }
 
     public SandboxResult command(Path workspace, String command) {
-        // No bytecode caches: they would show up in the change as files the model never wrote.
+        // No bytecode caches: they would be read by later runs.
         return sandbox.run(
-                workspace,
-                List.of("bash", "-c", "export PYTHONDONTWRITEBYTECODE=1; " + command),
-                limits,
-                SandboxAccess.OFFLINE);
+                workspace, List.of("bash", "-c", "export PYTHONDONTWRITEBYTECODE=1; " + command), limits, access());
+    }
+
+    private SandboxAccess access() {
+        return tests.cache() != null && Files.isDirectory(tests.cache())
+                ? new SandboxAccess(false, List.of(), List.of(tests.cache()))
+                : SandboxAccess.OFFLINE;
+    }
+
+    /** Removes earlier runs' output (links removed, never followed); the repository's files stay. */
+    void clean(Path workspace) throws IOException {
+        List<Path> doomed;
+        try (Stream<Path> walk = Files.walk(workspace)) {
+            doomed = walk.filter(p -> !p.equals(workspace))
+                    .filter(p -> !workspace.relativize(p).startsWith(".git"))
+                    .filter(p -> {
+                        String name = p.getFileName().toString();
+                        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                        return (dir && (OUTPUT_DIRS.contains(name) || (name.equals("target") && maven())))
+                                || (!dir && (OUTPUT_FILES.contains(name) || name.endsWith(".pyc")));
+                    })
+                    .toList();
+        }
+        for (Path path : doomed) {
+            WorkspaceArchive.deleteTree(path);
+        }
+    }
+
+    private boolean maven() {
+        return tests.tool() == BuildPlan.Tool.MAVEN;
     }
 }

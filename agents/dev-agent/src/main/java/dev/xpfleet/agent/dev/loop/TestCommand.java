@@ -1,77 +1,40 @@
 package dev.xpfleet.agent.dev.loop;
 
+import dev.xpfleet.common.build.BuildDetector;
+import dev.xpfleet.common.build.BuildPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * How the developer runs a repository's tests offline in the sandbox: the base tree's {@code
- * .fleet.yml} {@code test} command, else pytest or {@code node --test} when the repository has
- * them. Read from the base tree before the model writes anything, so a change cannot pick its own
- * judge. Maven and Gradle need the offline dependency cache that only QA fills today: refused with
- * that reason.
+ * How the developer runs a repository's tests offline in the sandbox: the plan the shared {@link
+ * BuildDetector} makes from the base tree (Maven, Gradle, npm, pytest, or the base tree's {@code
+ * .fleet.yml}), the same QA uses, so a change cannot pick its own judge. The runs read their
+ * dependencies from the repository's cache, filled by the prefetch before the loop.
+ *
+ * @param argv the test run
+ * @param reports glob patterns of the JUnit reports the run leaves
+ * @param tool the build tool, for what a run leaves behind
+ * @param cache the repository's dependency cache (read-only in the runs)
+ * @param plan the whole plan, for the prefetch
  */
-public record TestCommand(List<String> argv, String report) {
-
-    /** Where the runners write their JUnit report; removed before and after every run. */
-    public static final String REPORT_DIR = ".fleet-dev";
+public record TestCommand(List<String> argv, List<String> reports, BuildPlan.Tool tool, Path cache, BuildPlan plan) {
 
     private static final long MAX_CONFIG_BYTES = 64 * 1024;
 
-    /** @throws IllegalArgumentException saying why the repository's tests cannot be run here */
-    public static TestCommand detect(Path base) throws IOException {
-        List<String> configured = configured(settings(base));
-        if (configured != null) {
-            return new TestCommand(configured, null);
-        }
-        if (Files.isRegularFile(base.resolve("pom.xml"))
-                || Files.isRegularFile(base.resolve("build.gradle"))
-                || Files.isRegularFile(base.resolve("build.gradle.kts"))) {
-            throw new IllegalArgumentException("Maven and Gradle repositories need the offline dependency cache that"
-                    + " the QA agent prefetches; the developer cannot run their tests yet (set a test command in"
-                    + " .fleet.yml that runs offline to override)");
-        }
-        if (hasPythonTests(base)) {
-            return new TestCommand(
-                    List.of(
-                            "python3",
-                            "-B",
-                            "-m",
-                            "pytest",
-                            "-q",
-                            "-p",
-                            "no:cacheprovider",
-                            "--junitxml=" + REPORT_DIR + "/junit.xml"),
-                    REPORT_DIR + "/junit.xml");
-        }
-        if (Files.isRegularFile(base.resolve("package.json"))
-                && Files.readString(base.resolve("package.json")).contains("node --test")) {
-            return new TestCommand(
-                    List.of(
-                            "node",
-                            "--test",
-                            "--test-reporter=spec",
-                            "--test-reporter-destination=stdout",
-                            "--test-reporter=junit",
-                            "--test-reporter-destination=" + REPORT_DIR + "/junit.xml"),
-                    REPORT_DIR + "/junit.xml");
-        }
-        throw new IllegalArgumentException(
-                "no tests to run: no .fleet.yml test command, no Python tests, no node --test script");
+    public static TestCommand of(BuildPlan plan, Path cache) {
+        return new TestCommand(plan.test(), plan.reports(), plan.tool(), cache, plan);
     }
 
-    private static boolean hasPythonTests(Path base) throws IOException {
-        try (Stream<Path> files = Files.walk(base, 4)) {
-            return files.map(p -> p.getFileName().toString())
-                    .anyMatch(n -> n.startsWith("test_") && n.endsWith(".py") || n.endsWith("_test.py"));
-        }
+    /** @throws IllegalArgumentException saying why the repository's tests cannot be run */
+    public static TestCommand detect(Path base, Path cache) throws IOException {
+        return of(new BuildDetector().detect(base, cache), cache);
     }
 
     /**
@@ -121,20 +84,5 @@ public record TestCommand(List<String> argv, String report) {
             return list.stream().map(String.class::cast).toList();
         }
         throw new IllegalArgumentException(".fleet.yml dev.allow-paths must be a list of paths");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> configured(Map<String, Object> settings) {
-        if (!settings.containsKey("test")) {
-            return null;
-        }
-        Object test = settings.get("test");
-        if (test instanceof String line && !line.isBlank()) {
-            return List.of("bash", "-c", line);
-        }
-        if (test instanceof List<?> words && !words.isEmpty() && words.stream().allMatch(String.class::isInstance)) {
-            return (List<String>) words;
-        }
-        throw new IllegalArgumentException(".fleet.yml test must be a command: a string or a list of strings");
     }
 }

@@ -37,7 +37,7 @@ public record TestRun(
                 List.copyOf(cases));
     }
 
-    /** Ran to the end, exit code 0, and no test in the report failed. */
+    /** Ran to the end, exit code 0, and no test in the reports failed. */
     public boolean passed() {
         return completed && exitCode == 0 && failing().isEmpty();
     }
@@ -47,7 +47,9 @@ public record TestRun(
      * at collection for a missing symbol); a run that collected nothing is not red.
      */
     boolean failedCleanly() {
-        return completed && exitCode != 0 && (!reported || !failing().isEmpty());
+        // With reports, they decide (Maven runs with failures ignored, so its exit code is 0); without,
+        // a non-zero exit (a compile error for a missing symbol leaves no report).
+        return completed && (reported ? !failing().isEmpty() : exitCode != 0);
     }
 
     /** Ids ({@code classname#name}) of the tests that failed or erred. */

@@ -9,6 +9,7 @@ import dev.xpfleet.agent.dev.context.RepositoryMap;
 import dev.xpfleet.agent.dev.loop.LoopOutcome.Status;
 import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.agent.dev.tools.WorkspaceTools;
+import dev.xpfleet.common.build.Prefetch;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxLimits;
 import dev.xpfleet.common.workspace.Workspace;
@@ -40,6 +41,10 @@ class DevLoopIT {
             edit("calc.py", "    return a + b\n", "    return a + b\n\n\ndef multiply(a, b):\n    return a * b\n");
     private static final String SUBMIT = call("{\"tool\": \"submit\"}");
 
+    private static final Path CACHE = DevTestDirs.work("cache");
+    private static final SandboxLimits SANDBOX_LIMITS =
+            new SandboxLimits(Duration.ofMinutes(5), 1024L * 1024 * 1024, 256);
+
     private Workspace workspace;
 
     @BeforeAll
@@ -51,29 +56,15 @@ class DevLoopIT {
 
     @BeforeEach
     void repository() throws Exception {
-        Path root = DevTestDirs.work("loop-" + System.nanoTime());
-        Path repo = root.resolve("repo");
-        try (Git git =
-                Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            write(
-                    repo,
-                    Map.of(
-                            "calc.py",
-                            "def add(a, b):\n    return a + b\n",
-                            TEST_FILE,
-                            ADD_TEST,
-                            ".github/workflows/ci.yml",
-                            "on: push\n"));
-            git.add().addFilepattern(".").call();
-            git.commit()
-                    .setMessage("base")
-                    .setAuthor("t", "t@localhost")
-                    .setCommitter("t", "t@localhost")
-                    .setSign(false)
-                    .call();
-        }
-        workspace =
-                new Workspaces(root.resolve("workspaces")).cloneAt(repo.toUri().toString(), "HEAD", null);
+        workspace = repository(
+                DevTestDirs.work("loop-" + System.nanoTime()),
+                Map.of(
+                        "calc.py",
+                        "def add(a, b):\n    return a + b\n",
+                        TEST_FILE,
+                        ADD_TEST,
+                        ".github/workflows/ci.yml",
+                        "on: push\n"));
     }
 
     @AfterEach
@@ -296,23 +287,96 @@ class DevLoopIT {
         assertThat(map).startsWith("calc.py\n    def add(a, b)\n").contains("tests/test_calc.py\n    def test_add()");
     }
 
+    @Test
+    void aMavenProjectGoesRedOnAMissingSymbolThenGreenWithItsDependenciesPrefetched() throws Exception {
+        String test = """
+                package demo;
+
+                import static org.junit.jupiter.api.Assertions.assertEquals;
+
+                import org.junit.jupiter.api.Test;
+
+                class CalculatorTest {
+                    @Test
+                    void adds() {
+                        assertEquals(5, new Calculator().add(2, 3));
+                    }
+                }
+                """;
+        String production = "package demo;\n\npublic class Calculator {\n    public int add(int a, int b) {\n"
+                + "        return a + b;\n    }\n}\n";
+        try (Workspace maven = repository(
+                DevTestDirs.work("maven-" + System.nanoTime()),
+                Map.of(
+                        "pom.xml", MavenSample.POM,
+                        "src/main/java/demo/Calculator.java", production,
+                        "src/test/java/demo/CalculatorTest.java", test))) {
+            ScriptedModel model = new ScriptedModel(
+                    edit(
+                            "src/test/java/demo/CalculatorTest.java",
+                            "        assertEquals(5, new Calculator().add(2, 3));\n    }\n",
+                            "        assertEquals(5, new Calculator().add(2, 3));\n    }\n\n    @Test\n    void multiplies() {\n"
+                                    + "        assertEquals(6, new Calculator().multiply(2, 3));\n    }\n"),
+                    SUBMIT,
+                    edit(
+                            "src/main/java/demo/Calculator.java",
+                            "        return a + b;\n    }\n",
+                            "        return a + b;\n    }\n\n    public int multiply(int a, int b) {\n"
+                                    + "        return a * b;\n    }\n"),
+                    SUBMIT);
+
+            LoopOutcome outcome = loop(
+                            maven, model, new LoopLimits(10, Duration.ofMinutes(10), 100_000, 3, 2_000, 25, 1_000))
+                    .run(new Brief("Add multiply", "", null, "pom.xml", true));
+
+            assertThat(outcome.status()).as(String.valueOf(outcome.reason())).isEqualTo(Status.DONE);
+            assertThat(outcome.red().tail()).contains("cannot find symbol");
+            assertThat(outcome.green().passing())
+                    .contains("demo.CalculatorTest#multiplies", "demo.CalculatorTest#adds");
+            assertThat(maven.diff().files())
+                    .containsExactlyInAnyOrder(
+                            "src/main/java/demo/Calculator.java", "src/test/java/demo/CalculatorTest.java");
+        }
+    }
+
     private DevLoop loop(ScriptedModel model) throws Exception {
         return loop(model, new LoopLimits(30, Duration.ofMinutes(5), 100_000, 3, 2_000, 25, 1_000));
     }
 
     private DevLoop loop(ScriptedModel model, LoopLimits limits) throws Exception {
+        return loop(workspace, model, limits);
+    }
+
+    private static DevLoop loop(Workspace workspace, ScriptedModel model, LoopLimits limits) throws Exception {
         PathRules rules = new PathRules(workspace.dir(), List.of());
-        SandboxRuns runs = new SandboxRuns(
-                new Sandbox(),
-                new SandboxLimits(Duration.ofSeconds(60), 512L * 1024 * 1024, 128),
-                TestCommand.detect(workspace.dir()));
+        TestCommand tests = TestCommand.detect(workspace.dir(), CACHE);
+        Prefetch.Result fetched = new Prefetch(new Sandbox(), SANDBOX_LIMITS)
+                .base(workspace.dir(), tests.plan(), tests.cache(), Prefetch.buildFilesHash(workspace.dir()));
+        assertThat(fetched.failure()).as("prefetch").isNull();
+        SandboxRuns.excludeOutputs(workspace.gitDir());
         return new DevLoop(
                 model,
                 new WorkspaceTools(workspace.dir(), rules),
-                runs,
+                new SandboxRuns(new Sandbox(), SANDBOX_LIMITS, tests),
                 new ChangeGuard(workspace, rules, PythonModules.installed()),
                 limits,
                 workspace.dir());
+    }
+
+    private static Workspace repository(Path root, Map<String, String> files) throws Exception {
+        Path repo = root.resolve("repo");
+        try (Git git =
+                Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            write(repo, files);
+            git.add().addFilepattern(".").call();
+            git.commit()
+                    .setMessage("base")
+                    .setAuthor("t", "t@localhost")
+                    .setCommitter("t", "t@localhost")
+                    .setSign(false)
+                    .call();
+        }
+        return new Workspaces(root.resolve("workspaces")).cloneAt(repo.toUri().toString(), "HEAD", null);
     }
 
     private Brief brief(String title, String body) throws Exception {

@@ -3,6 +3,7 @@ package dev.xpfleet.agent.dev.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xpfleet.common.build.BuildPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,34 +14,32 @@ class TestCommandTest {
     @TempDir
     Path base;
 
+    @TempDir
+    Path cache;
+
     @Test
-    void pytestAndNodeRunWithAJUnitReportAndFleetYmlWinsWithoutOne() throws Exception {
+    void theSharedBuildDetectorDecidesWithTheCacheAndTheReports() throws Exception {
         Files.createDirectories(base.resolve("tests"));
         Files.writeString(base.resolve("tests/test_a.py"), "");
-        assertThat(TestCommand.detect(base).argv()).contains("pytest", "--junitxml=.fleet-dev/junit.xml");
-        assertThat(TestCommand.detect(base).report()).isEqualTo(".fleet-dev/junit.xml");
+        TestCommand pytest = TestCommand.detect(base, cache);
+        assertThat(pytest.tool()).isEqualTo(BuildPlan.Tool.PYTEST);
+        assertThat(pytest.argv()).contains("pytest");
+        assertThat(pytest.reports()).isNotEmpty();
+
+        Files.writeString(base.resolve("pom.xml"), "<project/>");
+        TestCommand maven = TestCommand.detect(base, cache);
+        assertThat(maven.tool()).isEqualTo(BuildPlan.Tool.MAVEN);
+        assertThat(maven.argv()).contains("-o", "-Dmaven.repo.local=" + cache.resolve("m2"));
 
         Files.writeString(base.resolve(".fleet.yml"), "test: make check\n");
-        assertThat(TestCommand.detect(base))
-                .isEqualTo(new TestCommand(java.util.List.of("bash", "-c", "make check"), null));
+        assertThat(TestCommand.detect(base, cache).argv()).containsExactly("make", "check");
     }
 
     @Test
-    void nodeTestScriptsRunWithNodeItself() throws Exception {
-        Files.writeString(base.resolve("package.json"), "{\"scripts\": {\"test\": \"node --test\"}}");
-
-        assertThat(TestCommand.detect(base).argv()).startsWith("node", "--test").contains("--test-reporter=junit");
-    }
-
-    @Test
-    void whatCannotRunHereIsSaidPlainly() throws Exception {
-        assertThatThrownBy(() -> TestCommand.detect(base)).hasMessageContaining("no tests to run");
-        Files.writeString(base.resolve("pom.xml"), "<project/>");
-        assertThatThrownBy(() -> TestCommand.detect(base)).hasMessageContaining("offline dependency cache");
+    void whatCannotRunIsSaidPlainly() throws Exception {
+        assertThatThrownBy(() -> TestCommand.detect(base, cache)).hasMessageContaining("no build found");
         Files.writeString(base.resolve(".fleet.yml"), "test: [\n");
-        assertThatThrownBy(() -> TestCommand.detect(base)).hasMessageContaining("not valid YAML");
-        Files.writeString(base.resolve(".fleet.yml"), "test: 42\n");
-        assertThatThrownBy(() -> TestCommand.detect(base)).hasMessageContaining("must be a command");
+        assertThatThrownBy(() -> TestCommand.detect(base, cache)).hasMessageContaining("not valid YAML");
     }
 
     @Test

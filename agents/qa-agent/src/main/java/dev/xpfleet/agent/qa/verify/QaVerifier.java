@@ -1,11 +1,12 @@
 package dev.xpfleet.agent.qa.verify;
 
-import dev.xpfleet.agent.qa.build.BuildDetector;
-import dev.xpfleet.agent.qa.build.BuildPlan;
 import dev.xpfleet.agent.qa.change.ChangeSet;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
+import dev.xpfleet.common.build.BuildDetector;
+import dev.xpfleet.common.build.BuildPlan;
+import dev.xpfleet.common.build.Prefetch;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxResult;
@@ -131,8 +132,17 @@ public final class QaVerifier {
         Path dependencyCache = prepared.cache();
         for (Map.Entry<String, Prefetch.Result> fetch : java.util.Arrays.asList(
                 Map.entry("prefetch", prepared.base()), Map.entry("changePrefetch", orNone(prepared.change())))) {
-            if (fetch.getValue().run() != null) {
-                runs.put(fetch.getKey(), fetch.getValue().run());
+            Prefetch.Run fetched = fetch.getValue().run();
+            if (fetched != null) {
+                runs.put(
+                        fetch.getKey(),
+                        new QaReport.Run(
+                                fetched.outcome(),
+                                fetched.exitCode(),
+                                fetched.millis(),
+                                fetched.peakMemoryBytes(),
+                                0,
+                                fetched.reason()));
             }
             if (fetch.getValue().failure() != null) {
                 verdict.reason(fetch.getValue().failure());

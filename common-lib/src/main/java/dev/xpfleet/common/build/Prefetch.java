@@ -1,6 +1,5 @@
-package dev.xpfleet.agent.qa.verify;
+package dev.xpfleet.common.build;
 
-import dev.xpfleet.agent.qa.build.BuildPlan;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxLimits;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * A base prefetch that succeeded for the same build files is not repeated (the hash is recorded
  * beside the cache, where no sandboxed run can write).
  */
-final class Prefetch {
+public final class Prefetch {
 
     private static final Logger log = LoggerFactory.getLogger(Prefetch.class);
     private static final int NOBODY = 65534;
@@ -46,10 +45,18 @@ final class Prefetch {
             ".fleet.yml");
 
     /**
+     * One prefetch run.
+     *
+     * @param outcome the sandbox's outcome, or SKIPPED when the same build files were fetched before
+     * @param reason a sentence for a developer when it did not complete
+     */
+    public record Run(String outcome, int exitCode, long millis, long peakMemoryBytes, String reason) {}
+
+    /**
      * @param run how it went, or null when nothing was run
      * @param failure why the prefetch did not complete (a limit, no sandbox), or null
      */
-    record Result(QaReport.Run run, String failure) {}
+    public record Result(Run run, String failure) {}
 
     /**
      * What the offline runs use.
@@ -58,12 +65,12 @@ final class Prefetch {
      * @param plan the plan with its commands pointing at that cache
      * @param scratch a private cache to delete when the verification ends, or null
      */
-    record Prepared(Path cache, BuildPlan plan, Path scratch, Result base, Result change) {}
+    public record Prepared(Path cache, BuildPlan plan, Path scratch, Result base, Result change) {}
 
     private final Sandbox sandbox;
     private final SandboxLimits limits;
 
-    Prefetch(Sandbox sandbox, SandboxLimits limits) {
+    public Prefetch(Sandbox sandbox, SandboxLimits limits) {
         this.sandbox = sandbox;
         this.limits = limits;
     }
@@ -73,7 +80,7 @@ final class Prefetch {
      * once per set of build files, and hands it back to root. No sandboxed run of a change can
      * write it.
      */
-    Result base(Path ws, BuildPlan plan, Path shared, String baseHash) throws IOException {
+    public Result base(Path ws, BuildPlan plan, Path shared, String baseHash) throws IOException {
         Files.createDirectories(shared);
         if (plan.prefetch().isEmpty()) {
             return new Result(null, null);
@@ -83,8 +90,7 @@ final class Prefetch {
             giveToRoot(shared); // a cache an earlier version left to the sandbox user
         }
         if (Files.exists(marker)) {
-            return new Result(
-                    new QaReport.Run("SKIPPED", 0, 0, 0, 0, "the same build files were fetched before"), null);
+            return new Result(new Run("SKIPPED", 0, 0, 0, "the same build files were fetched before"), null);
         }
         Result result;
         try {
@@ -100,7 +106,7 @@ final class Prefetch {
      * shared cache (hard links to files that stay root's and read-only; directories the sandbox
      * may add to), so what it fetches, or plants, reaches no other task.
      */
-    Prepared change(Path ws, BuildPlan plan, Path shared, String baseHash, Result base) throws IOException {
+    public Prepared change(Path ws, BuildPlan plan, Path shared, String baseHash, Result base) throws IOException {
         if (plan.prefetch().isEmpty() || buildFilesHash(ws).equals(baseHash)) {
             return new Prepared(shared, plan, null, base, null);
         }
@@ -123,13 +129,8 @@ final class Prefetch {
 
     private Result run(Path ws, List<String> command, SandboxAccess access, Path markerOnSuccess) throws IOException {
         SandboxResult result = sandbox.run(ws, command, limits, access);
-        QaReport.Run run = new QaReport.Run(
-                result.outcome().name(),
-                result.exitCode(),
-                result.millis(),
-                result.peakMemoryBytes(),
-                0,
-                result.reason());
+        Run run = new Run(
+                result.outcome().name(), result.exitCode(), result.millis(), result.peakMemoryBytes(), result.reason());
         if (result.outcome() != SandboxResult.Outcome.COMPLETED) {
             return new Result(run, "the dependency prefetch " + result.reason());
         }
@@ -144,7 +145,7 @@ final class Prefetch {
     }
 
     /** Removes a private cache copy (links and directories; the shared files stay). */
-    static void delete(Path scratch) throws IOException {
+    public static void delete(Path scratch) throws IOException {
         if (scratch == null || !Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -186,7 +187,7 @@ final class Prefetch {
     }
 
     /** SHA-256 over the paths and contents of every build file in the tree (links not followed). */
-    static String buildFilesHash(Path ws) throws IOException {
+    public static String buildFilesHash(Path ws) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

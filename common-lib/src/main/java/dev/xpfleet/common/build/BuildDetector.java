@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.build;
+package dev.xpfleet.common.build;
 
 import java.io.IOException;
 import java.nio.file.Files;
