@@ -20,8 +20,8 @@ public class Outbox {
     /** Adds a message for a role, to be published after the caller's transaction commits. */
     public void enqueue(AgentRole role, Envelope envelope) {
         jdbc.sql("""
-                        INSERT INTO outbox_events (task_id, event_id, role, type, envelope)
-                        VALUES (:task, :event, :role, :type, :envelope)
+                        INSERT INTO outbox_events (task_id, event_id, role, type, envelope, created_at)
+                        VALUES (:task, :event, :role, :type, :envelope, clock_timestamp())
                         """)
                 .param("task", envelope.taskId())
                 .param("event", envelope.eventId())

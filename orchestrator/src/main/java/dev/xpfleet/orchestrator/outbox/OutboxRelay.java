@@ -85,7 +85,9 @@ public final class OutboxRelay extends BackgroundLoop {
         this.published = Counter.builder("fleet.outbox.published").register(meters);
         this.failed = Counter.builder("fleet.outbox.publish.failed").register(meters);
         this.lag = Timer.builder("fleet.outbox.lag")
-                .description("from the row's commit-time insert to its XADD")
+                // now() would be the transaction's start; the insert's own clock is the last thing
+                // its transaction does, so this runs from (about) the commit to the XADD.
+                .description("from the outbox row's insert (the last statement before its commit) to its XADD")
                 .publishPercentileHistogram()
                 .register(meters);
         Gauge.builder("fleet.outbox.relay.active", this, r -> r.leader ? 1 : 0).register(meters);

@@ -8,9 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +27,26 @@ class ApiIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN = IsolatedServices.API_TOKEN;
+
+    static final Path RECORDINGS;
+
+    static {
+        try {
+            RECORDINGS = Files.createTempDirectory("api-recordings");
+            Files.writeString(
+                    RECORDINGS.resolve("usage.conversation.json"),
+                    "{\"match\": [\"usage check\"], \"answers\": [\"a scripted answer of a recording\"]}");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void recordedModel(DynamicPropertyRegistry registry) {
+        registry.add("fleet.gateway.providers.recorded.type", () -> "replay");
+        registry.add("fleet.gateway.providers.recorded.directory", RECORDINGS::toString);
+        registry.add("fleet.gateway.default-provider", () -> "recorded");
+    }
 
     @LocalServerPort
     int port;
@@ -102,7 +127,22 @@ class ApiIT {
         JsonNode view =
                 JSON.readTree(call("GET", "/api/tasks/" + id, ADMIN, null).body());
         assertThat(view.path("task").path("title").asString()).isEqualTo("Refactor Calc");
-        assertThat(view.path("usage").path("results").asLong()).isZero();
+        assertThat(view.path("usage").path("gateway").path("calls").asLong()).isZero();
+        HttpResponse<String> answered = call(
+                "POST",
+                "/v1/chat/completions",
+                ADMIN,
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"usage check\"}],\"max_tokens\":50}",
+                Map.of("X-Fleet-Task", id, "X-Fleet-Role", "dev"));
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        JsonNode usage = JSON.readTree(
+                        call("GET", "/api/tasks/" + id, ADMIN, null).body())
+                .path("usage")
+                .path("gateway");
+        assertThat(usage.path("calls").asLong()).isEqualTo(1);
+        assertThat(usage.path("replayed_calls").asLong()).isEqualTo(1);
+        assertThat(usage.path("prompt_tokens").asLong()).isPositive();
+        assertThat(usage.path("completion_tokens").asLong()).isPositive();
         assertThat(call("GET", "/api/tasks?state=developing&repository=octo/repo", ADMIN, null)
                         .body())
                 .contains(id);
@@ -140,6 +180,11 @@ class ApiIT {
     }
 
     private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        return call(method, path, token, body, Map.of());
+    }
+
+    private HttpResponse<String> call(
+            String method, String path, String token, String body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(
                         method,
@@ -148,6 +193,7 @@ class ApiIT {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -62,6 +62,9 @@ class OutboxRelayIT {
     @Autowired
     OutboxProperties props;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private TestRedis testRedis;
     private RedisCommands<String, String> redis;
     private StreamNames names;
@@ -101,6 +104,25 @@ class OutboxRelayIT {
         assertThat(iterationsByTask.values())
                 .allSatisfy(its -> assertThat(its).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
         assertThat(outbox.backlog().pending()).isZero();
+    }
+
+    @Test
+    void theLagRunsFromTheRowsInsertNotFromTheStartOfItsTransaction() {
+        io.micrometer.core.instrument.Timer lag = meters.get("fleet.outbox.lag").timer();
+        long countBefore = lag.count();
+        double secondsBefore = lag.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+        UUID task = UuidV7.next();
+        transactions.executeWithoutResult(tx -> {
+            // A transaction that did 1.5 s of other work before it wrote its outbox row.
+            jdbc.sql("SELECT pg_sleep(1.5)").query().singleRow();
+            // a stream no other test here counts
+            outbox.enqueue(AgentRole.PAIR, Envelope.create("pair.start", task, 1, null));
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> lag.count() > countBefore);
+
+        double recorded = lag.totalTime(java.util.concurrent.TimeUnit.SECONDS) - secondsBefore;
+        assertThat(recorded).as("seconds from insert to XADD").isLessThan(1.0);
     }
 
     @Test
