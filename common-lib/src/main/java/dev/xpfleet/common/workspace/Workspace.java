@@ -160,6 +160,30 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes every file git ignores and the index does not hold (build output, caches, whatever a
+     * run left where {@code .gitignore} or {@code .git/info/exclude} hides it), except under the
+     * top-level directories named in {@code keep}. Files a change adds are in the index (see {@link
+     * #diff()}), so they stay. Links are removed, never followed.
+     *
+     * @return the paths deleted
+     */
+    public List<String> deleteIgnored(List<String> keep) throws WorkspaceException {
+        try {
+            List<String> deleted = new ArrayList<>();
+            for (String path : git.status().call().getIgnoredNotInIndex()) {
+                String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+                if (keep.stream().noneMatch(k -> p.equals(k) || p.startsWith(k + "/"))) {
+                    WorkspaceArchive.deleteTree(dir.resolve(p));
+                    deleted.add(p);
+                }
+            }
+            return deleted;
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new WorkspaceException("cannot clean " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The workspace's git directory, e.g. to push from. */
     public Path gitDir() {
         return dir.resolve(".git");

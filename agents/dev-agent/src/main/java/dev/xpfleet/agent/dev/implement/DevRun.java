@@ -84,7 +84,7 @@ class DevRun {
                 runs,
                 new ChangeGuard(workspace, rules, PythonModules.installed()),
                 props.limits(),
-                workspace.dir());
+                workspace);
         return loop.run(brief);
     }
 

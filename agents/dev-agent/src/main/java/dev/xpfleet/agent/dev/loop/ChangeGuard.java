@@ -8,11 +8,14 @@ import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceDiff;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +36,10 @@ public final class ChangeGuard {
     private final Set<String> installedModules;
     private final Map<String, String> start;
     private final Map<String, String> frozenTests = new HashMap<>();
+    private final Map<String, String> atRed = new HashMap<>();
+
+    /** Larger files are refused in a change: they are not code, and hashing them costs time. */
+    static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
     /**
      * @param installedModules top-level Python modules the test runner may import (a new file of
@@ -79,7 +86,12 @@ public final class ChangeGuard {
         for (String file : sinceStart) {
             rules.writable(file);
             shadowing(file);
-            if (TestPaths.isTest(file) && content(file) == null) {
+            String state = contentOrAbsent(file);
+            if (state.startsWith("(") && !state.equals(ABSENT)) {
+                throw new RefusedException("'" + file + "' is " + state.substring(1, state.length() - 1)
+                        + "; a change holds regular files only");
+            }
+            if (TestPaths.isTest(file) && ABSENT.equals(state)) {
                 throw new RefusedException(
                         "test file " + file + " was deleted; removing tests needs a person's decision");
             }
@@ -116,14 +128,32 @@ public final class ChangeGuard {
         }
     }
 
-    /** Remembers the test files as red left them: green must not change them. */
+    /** Remembers the tree as red left it: green must not change the tests, and must change code. */
     void freezeTests() throws IOException, WorkspaceException {
         frozenTests.clear();
+        atRed.clear();
         for (String file : workspace.diff().files()) {
-            if (TestPaths.isTest(file)) {
-                frozenTests.put(file, contentOrAbsent(file));
+            (TestPaths.isTest(file) ? frozenTests : atRed).put(file, contentOrAbsent(file));
+        }
+    }
+
+    /** Whether a production file differs from how it was when red was proven. */
+    boolean productionChangedSinceRed() throws IOException, WorkspaceException {
+        List<String> now = workspace.diff().files();
+        for (String file : now) {
+            if (!TestPaths.isTest(file) && !contentOrAbsent(file).equals(atRed.getOrDefault(file, START))) {
+                return true;
             }
         }
+        return atRed.keySet().stream().anyMatch(f -> !now.contains(f));
+    }
+
+    /** Since the iteration started, only test files changed (and at least one). */
+    boolean onlyTestsChanged() throws IOException, WorkspaceException {
+        List<String> changed = workspace.diff().files().stream()
+                .filter(f -> !Objects.equals(start.get(f), contentOrAbsent(f)))
+                .toList();
+        return !changed.isEmpty() && changed.stream().allMatch(TestPaths::isTest);
     }
 
     /** A new top-level module named like an installed one would run instead of it (pytest itself, say). */
@@ -137,7 +167,10 @@ public final class ChangeGuard {
         }
     }
 
-    private Map<String, String> snapshot(List<String> files) throws IOException {
+    private static final String ABSENT = "(absent)";
+    private static final String START = "(as the iteration started)";
+
+    private Map<String, String> snapshot(List<String> files) {
         Map<String, String> contents = new HashMap<>();
         for (String file : files) {
             contents.put(file, contentOrAbsent(file));
@@ -145,24 +178,38 @@ public final class ChangeGuard {
         return contents;
     }
 
-    /** The file's text; "(absent)" for a file that is not there, so a deletion compares unequal. */
+    /**
+     * A file's state as a string: the SHA-256 of its bytes (streamed), or a parenthesised word for
+     * a file that is absent, a link, special, too large or unreadable.
+     */
     private String contentOrAbsent(String file) {
-        try {
-            String text = content(file);
-            return text == null ? "(absent)" : text;
-        } catch (IOException e) {
-            return "(unreadable " + e.getMessage() + ")";
-        }
-    }
-
-    private String content(String file) throws IOException {
         Path path = workspace.dir().resolve(file);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
+        try {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return ABSENT;
+            }
+            if (Files.isSymbolicLink(path)) {
+                return "(a symbolic link)";
+            }
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                return "(a special file)";
+            }
+            if (Files.size(path) > MAX_FILE_BYTES) {
+                return "(larger than 16 MB)";
+            }
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
         }
-        if (Files.isSymbolicLink(path) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-            return "(link or special file)";
-        }
-        return new String(Files.readAllBytes(path), StandardCharsets.ISO_8859_1);
     }
 }

@@ -6,38 +6,43 @@ import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxLimits;
 import dev.xpfleet.common.sandbox.SandboxResult;
 import dev.xpfleet.common.testreport.TestReports;
-import dev.xpfleet.common.workspace.WorkspaceArchive;
+import dev.xpfleet.common.workspace.Workspace;
+import dev.xpfleet.common.workspace.WorkspaceException;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Runs repository code for the developer: the tests, or a command the model asks for, always in the
  * shared sandbox (no network, time and memory limits, only the workspace writable, the dependency
- * cache readable). Before each test run, what earlier runs left is removed (reports, bytecode and
- * assertion-rewrite caches, Maven's {@code target/}): a stale or planted file must not decide a run.
+ * cache and installed node modules read-only). Before each test run, what earlier runs left where
+ * git does not look is removed (reports, bytecode and assertion-rewrite caches, {@code target/},
+ * anything hidden under an ignore rule): a stale or planted file must not decide a run.
  */
 public final class SandboxRuns {
 
-    /** What runs leave in a workspace: never part of a change (see {@link #EXCLUDES}), removed before each test run. */
-    static final Set<String> OUTPUT_DIRS = Set.of(".fleet", ".fleet-dev", "__pycache__", ".pytest_cache");
+    /** Installed dependencies a clean keeps (read-only in the runs). */
+    static final List<String> KEEP = List.of("node_modules");
 
-    static final Set<String> OUTPUT_FILES = Set.of(".coverage");
-
-    /** Patterns for the workspace's {@code .git/info/exclude}: outputs never show in the change. */
+    /** Patterns for the workspace's {@code .git/info/exclude}: run output never shows in the change. */
     public static final List<String> EXCLUDES = List.of(
-            ".fleet/",
-            ".fleet-dev/",
+            ".fleet/reports/",
+            ".fleet/cache/",
             "__pycache__/",
             "*.pyc",
             ".pytest_cache/",
             ".coverage",
             "target/",
-            "node_modules/");
+            "node_modules/",
+            ".m2/",
+            ".npm/",
+            ".gradle/");
 
     private final Sandbox sandbox;
     private final SandboxLimits limits;
@@ -60,13 +65,14 @@ public final class SandboxRuns {
                         + "# xp-fleet: output of the developer's runs\n" + String.join("\n", EXCLUDES) + "\n");
     }
 
-    /** Runs the tests on a tree cleaned of earlier runs' output, and reads their JUnit reports. */
-    public TestRun tests(Path workspace) throws IOException {
+    /** Runs the tests on a cleaned tree and reads their JUnit reports. */
+    public TestRun tests(Workspace workspace) throws IOException, WorkspaceException {
+        Path dir = workspace.dir();
         clean(workspace);
-        SandboxResult result = sandbox.run(workspace, tests.argv(), limits, access());
+        SandboxResult result = sandbox.run(dir, tests.argv(), limits, access(dir));
+        boolean noTests = tests.tool() == BuildPlan.Tool.PYTEST && result.exitCode() == 5;
         try {
-            List<TestReports.TestCase> cases = new TestReports().read(workspace, tests.reports());
-            return TestRun.of(result, !cases.isEmpty(), cases);
+            return TestRun.of(result, new TestReports().read(dir, tests.reports()), noTests);
         } catch (IOException e) {
             // Repository code wrote the report: an unreadable one is the run's failure, not the agent's.
             return TestRun.of(
@@ -75,43 +81,55 @@ public final class SandboxRuns {
                             result.exitCode() == 0 ? 1 : result.exitCode(),
                             result.output() + "\nxp-fleet: the test report is unreadable: " + e.getMessage(),
                             result.millis()),
-                    false,
-                    List.of());
+                    List.of(),
+                    noTests);
         }
     }
 
     public SandboxResult command(Path workspace, String command) {
         // No bytecode caches: they would be read by later runs.
         return sandbox.run(
-                workspace, List.of("bash", "-c", "export PYTHONDONTWRITEBYTECODE=1; " + command), limits, access());
+                workspace,
+                List.of("bash", "-c", "export PYTHONDONTWRITEBYTECODE=1; " + command),
+                limits,
+                access(workspace));
     }
 
-    private SandboxAccess access() {
-        return tests.cache() != null && Files.isDirectory(tests.cache())
-                ? new SandboxAccess(false, List.of(), List.of(tests.cache()))
-                : SandboxAccess.OFFLINE;
+    /** The dependency cache and installed node modules are read-only in every run. */
+    private SandboxAccess access(Path workspace) {
+        List<Path> readable = new ArrayList<>();
+        if (tests.cache() != null && Files.isDirectory(tests.cache())) {
+            readable.add(tests.cache());
+        }
+        Path modules = workspace.resolve("node_modules");
+        if (Files.isDirectory(modules, LinkOption.NOFOLLOW_LINKS)) {
+            readable.add(modules);
+        }
+        return new SandboxAccess(false, List.of(), readable);
     }
 
-    /** Removes earlier runs' output (links removed, never followed); the repository's files stay. */
-    void clean(Path workspace) throws IOException {
-        List<Path> doomed;
-        try (Stream<Path> walk = Files.walk(workspace)) {
-            doomed = walk.filter(p -> !p.equals(workspace))
-                    .filter(p -> !workspace.relativize(p).startsWith(".git"))
-                    .filter(p -> {
-                        String name = p.getFileName().toString();
-                        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                        return (dir && (OUTPUT_DIRS.contains(name) || (name.equals("target") && maven())))
-                                || (!dir && (OUTPUT_FILES.contains(name) || name.endsWith(".pyc")));
-                    })
+    /**
+     * Deletes what git ignores and does not hold, except installed node modules, and every file the
+     * report globs match: what is left is the repository and the change.
+     */
+    void clean(Workspace workspace) throws IOException, WorkspaceException {
+        workspace.deleteIgnored(KEEP);
+        Path dir = workspace.dir();
+        List<PathMatcher> reports = tests.reports().stream()
+                .flatMap(glob -> glob.startsWith("**/")
+                        ? Stream.of("glob:" + glob, "glob:" + glob.substring(3))
+                        : Stream.of("glob:" + glob))
+                .map(FileSystems.getDefault()::getPathMatcher)
+                .toList();
+        List<Path> stale;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            stale = walk.filter(p -> !dir.relativize(p).startsWith(".git"))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> reports.stream().anyMatch(m -> m.matches(dir.relativize(p))))
                     .toList();
         }
-        for (Path path : doomed) {
-            WorkspaceArchive.deleteTree(path);
+        for (Path report : stale) {
+            Files.deleteIfExists(report);
         }
-    }
-
-    private boolean maven() {
-        return tests.tool() == BuildPlan.Tool.MAVEN;
     }
 }

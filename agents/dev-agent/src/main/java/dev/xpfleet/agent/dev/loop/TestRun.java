@@ -6,12 +6,14 @@ import dev.xpfleet.common.testreport.TestReports.TestCase;
 import java.util.List;
 
 /**
- * One run of the repository's tests. With a JUnit report (pytest, node), the report decides which
- * tests failed; without one (a custom command), the exit code alone.
+ * One run of the repository's tests. With JUnit reports (Maven, pytest, node), the reports say which
+ * tests failed; without (a custom command, or a build that stopped before any test), the exit code.
  *
  * @param outcome the sandbox's outcome (COMPLETED, TIMEOUT, OUT_OF_MEMORY, ...)
  * @param tail the end of the output, what the model and the evidence see
- * @param cases the report's test cases, empty when there was no report
+ * @param reported the run left reports with at least one test case
+ * @param noTestsRan the runner said it found no tests (pytest's exit code 5)
+ * @param cases the reports' test cases, empty when there were none
  */
 public record TestRun(
         boolean completed,
@@ -20,11 +22,12 @@ public record TestRun(
         String tail,
         long millis,
         boolean reported,
+        boolean noTestsRan,
         List<TestCase> cases) {
 
     static final int TAIL_CHARS = 4000;
 
-    static TestRun of(SandboxResult result, boolean reported, List<TestCase> cases) {
+    static TestRun of(SandboxResult result, List<TestCase> cases, boolean noTestsRan) {
         String output = result.output() == null ? "" : result.output();
         String tail = output.length() > TAIL_CHARS ? "..." + output.substring(output.length() - TAIL_CHARS) : output;
         return new TestRun(
@@ -33,23 +36,24 @@ public record TestRun(
                 result.outcome().name(),
                 tail,
                 result.millis(),
-                reported,
+                !cases.isEmpty(),
+                noTestsRan,
                 List.copyOf(cases));
     }
 
-    /** Ran to the end, exit code 0, and no test in the reports failed. */
+    /** Ran to the end, exit code 0, tests ran, and none in the reports failed. */
     public boolean passed() {
-        return completed && exitCode == 0 && failing().isEmpty();
+        return completed && exitCode == 0 && !noTestsRan && failing().isEmpty();
     }
 
     /**
-     * Failed the way a red test fails: the suite ran to its end and tests failed (by assertion, or
-     * at collection for a missing symbol); a run that collected nothing is not red.
+     * Failed the way a red test fails: the suite ran and tests failed (by assertion, or at
+     * collection for a missing symbol), or the build stopped with an error (a test that does not
+     * compile without the new code; Maven then exits non-zero even when it ignores test failures).
+     * A run that found no tests is not red.
      */
     boolean failedCleanly() {
-        // With reports, they decide (Maven runs with failures ignored, so its exit code is 0); without,
-        // a non-zero exit (a compile error for a missing symbol leaves no report).
-        return completed && (reported ? !failing().isEmpty() : exitCode != 0);
+        return completed && !noTestsRan && (!failing().isEmpty() || exitCode != 0);
     }
 
     /** Ids ({@code classname#name}) of the tests that failed or erred. */

@@ -80,7 +80,7 @@ public final class DevBenchmark {
                         runs(workspace),
                         new ChangeGuard(workspace, rules, PythonModules.installed()),
                         new LoopLimits(script.size(), Duration.ofMinutes(10), 10_000_000, 3, 2_000, 25, 1_000),
-                        workspace.dir())
+                        workspace)
                 .run(new Brief("Add multiply", "calc needs multiply", null, "calc.py\ntests/test_calc.py", true));
         Map<String, List<Long>> byKind = new HashMap<>();
         for (int turn = 1; turn < model.asked.size(); turn++) {
@@ -105,7 +105,7 @@ public final class DevBenchmark {
         List<Long> start = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             long t = System.nanoTime();
-            runs.tests(workspace.dir());
+            runs.tests(workspace);
             sandboxed.add(System.nanoTime() - t);
             t = System.nanoTime();
             Process p = new ProcessBuilder("/usr/bin/python3", "-B", "-m", "pytest", "-q", "-p", "no:cacheprovider")

@@ -288,6 +288,54 @@ class DevLoopIT {
     }
 
     @Test
+    void aTestThatRewritesItselfDuringTheRedRunIsRefused() throws Exception {
+        String selfRewriting = "import pathlib\n\n\ndef test_multiply():\n"
+                + "    pathlib.Path(__file__).write_text('def test_multiply():\\n    assert True\\n')\n"
+                + "    assert False\n";
+        ScriptedModel model = new ScriptedModel(edit("tests/test_multiply.py", "", selfRewriting), SUBMIT);
+
+        LoopOutcome outcome = loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(2))
+                .contains("REFUSED")
+                .contains("the test run changed the repository's files");
+        assertThat(outcome.red()).isNull();
+    }
+
+    @Test
+    void stateHiddenWhereGitDoesNotLookDoesNotSurviveFromOneRunToTheNext() throws Exception {
+        String remembers = "import os\n\n\ndef test_second_run():\n    seen = os.path.exists('target/seen')\n"
+                + "    os.makedirs('target', exist_ok=True)\n    open('target/seen', 'w').close()\n    assert seen\n";
+        ScriptedModel model = new ScriptedModel(
+                edit("tests/test_state.py", "", remembers),
+                SUBMIT,
+                edit("calc.py", "    return a + b\n", "    return b + a\n"),
+                SUBMIT);
+
+        LoopOutcome outcome = loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(2)).contains("RED confirmed");
+        assertThat(model.observationAfter(4)).contains("still FAIL");
+        assertThat(outcome.status()).isNotEqualTo(Status.DONE);
+    }
+
+    @Test
+    void aRedTestThatSkipsItselfOnceTheCodeExistsIsNotGreen() throws Exception {
+        String skipping = "import calc\nimport pytest\n\n\ndef test_multiply():\n"
+                + "    if hasattr(calc, 'multiply'):\n        pytest.skip('looks done')\n    assert False\n";
+        ScriptedModel model = new ScriptedModel(
+                edit("tests/test_skip.py", "", skipping),
+                SUBMIT,
+                edit("calc.py", "    return a + b\n", "    return a + b\n\n\ndef multiply(a, b):\n    return 0\n"),
+                SUBMIT);
+
+        LoopOutcome outcome = loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.observationAfter(4)).contains("REFUSED").contains("did not run and pass");
+        assertThat(outcome.status()).isNotEqualTo(Status.DONE);
+    }
+
+    @Test
     void aMavenProjectGoesRedOnAMissingSymbolThenGreenWithItsDependenciesPrefetched() throws Exception {
         String test = """
                 package demo;
@@ -360,7 +408,7 @@ class DevLoopIT {
                 new SandboxRuns(new Sandbox(), SANDBOX_LIMITS, tests),
                 new ChangeGuard(workspace, rules, PythonModules.installed()),
                 limits,
-                workspace.dir());
+                workspace);
     }
 
     private static Workspace repository(Path root, Map<String, String> files) throws Exception {
