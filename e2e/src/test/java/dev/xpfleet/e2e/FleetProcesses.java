@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class FleetProcesses implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final IsolatedServices services;
     private final Path logs;
@@ -73,6 +74,7 @@ final class FleetProcesses implements AutoCloseable {
     JsonNode post(String path, Object body) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(orchestrator().resolve(path))
+                        .timeout(TIMEOUT)
                         .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
@@ -87,6 +89,7 @@ final class FleetProcesses implements AutoCloseable {
     JsonNode get(String path) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(orchestrator().resolve(path))
+                        .timeout(TIMEOUT)
                         .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -108,6 +111,7 @@ final class FleetProcesses implements AutoCloseable {
                     return http.send(
                                             HttpRequest.newBuilder(URI.create(
                                                             "http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                                                    .timeout(TIMEOUT)
                                                     .build(),
                                             HttpResponse.BodyHandlers.discarding())
                                     .statusCode()

@@ -86,15 +86,22 @@ public final class Prefetch {
             return new Result(null, null);
         }
         Path marker = marker(shared, baseHash);
+        boolean intoCache = plan.prefetch().stream().anyMatch(w -> w.contains(shared.toString()));
         if (!Integer.valueOf(0).equals(Files.getAttribute(shared, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
             giveToRoot(shared); // a cache an earlier version left to the sandbox user
         }
-        if (Files.exists(marker)) {
+        // Dependencies fetched into the workspace (npm's node_modules) are gone with the last clone:
+        // only a fill of the shared cache is worth remembering.
+        if (intoCache && Files.exists(marker)) {
             return new Result(new Run("SKIPPED", 0, 0, 0, "the same build files were fetched before"), null);
         }
         Result result;
         try {
-            result = run(ws, plan.prefetch(), new SandboxAccess(true, List.of(shared), List.of()), marker);
+            result = run(
+                    ws,
+                    plan.prefetch(),
+                    new SandboxAccess(true, List.of(shared), List.of()),
+                    intoCache ? marker : null);
         } finally {
             giveToRoot(shared);
         }

@@ -68,14 +68,25 @@ public final class Sandbox {
         }
     }
 
+    /** The owner's pid in {@code xpfleet-<pid>-<uuid>}, or null for a name without one. */
+    private static Long owner(String name) {
+        String[] parts = name.split("-");
+        if (parts.length > 2 && parts[1].chars().allMatch(Character::isDigit) && !parts[1].isEmpty()) {
+            return Long.parseLong(parts[1]);
+        }
+        return null;
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean SWEPT =
             new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
 
     /**
      * Removes the fleet's cgroups that an agent killed mid-run left behind: those with no process
-     * left, created longer than {@code minAge} ago (a group just made, before its run joined it, is
-     * empty too). Groups with processes stay; their {@code timeout} ends them. Runs once per process.
+     * left whose owner (the pid in the name) is gone; a group of an older name without a pid only
+     * when it was created longer than {@code minAge} ago. A live agent's groups are never touched
+     * (one just made, before its run joined it, is empty too). Groups with processes stay; their
+     * {@code timeout} ends them. Runs once per process.
      *
      * @return how many groups were removed
      */
@@ -87,7 +98,12 @@ public final class Sandbox {
                 for (Path group : groups.filter(g -> g.getFileName().toString().startsWith("xpfleet-"))
                         .filter(g -> names.test(g.getFileName().toString()))
                         .toList()) {
-                    if (Files.getLastModifiedTime(group).toMillis() <= before
+                    Long owner = owner(group.getFileName().toString());
+                    boolean ownerGone = owner != null
+                            && ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+                    boolean oldAndUnowned =
+                            owner == null && Files.getLastModifiedTime(group).toMillis() <= before;
+                    if ((ownerGone || oldAndUnowned)
                             && Files.readString(group.resolve("cgroup.procs")).isBlank()) {
                         Files.deleteIfExists(group);
                         removed++;
@@ -140,7 +156,8 @@ public final class Sandbox {
                 return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, problem, 0);
             }
         }
-        String id = "xpfleet-" + UUID.randomUUID();
+        // The owner's pid in the name: a sweep removes only groups whose owner is gone.
+        String id = "xpfleet-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
         Path memory = CGROUPS.resolve("memory").resolve(id);
         Path pids = CGROUPS.resolve("pids").resolve(id);
         try {

@@ -103,23 +103,34 @@ class SandboxIT {
     }
 
     @Test
-    void groupsLeftByAKilledAgentAreSweptWhenEmptyAndKeptWhileTheyRunSomething() throws Exception {
-        String empty = "xpfleet-test-" + java.util.UUID.randomUUID();
-        String busy = "xpfleet-test-" + java.util.UUID.randomUUID();
-        Path emptyGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", empty));
-        Path busyGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", busy));
+    void groupsLeftByAKilledAgentAreSweptWhenEmptyAndALiveAgentsAreNever() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Process alive = new ProcessBuilder("sleep", "30").start();
+        String ofDead = "xpfleet-" + dead.pid() + "-" + java.util.UUID.randomUUID();
+        String busyOfDead = "xpfleet-" + dead.pid() + "-" + java.util.UUID.randomUUID();
+        String ofAlive = "xpfleet-" + alive.pid() + "-" + java.util.UUID.randomUUID();
+        Path deadGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", ofDead));
+        Path busyGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", busyOfDead));
+        Path aliveGroup = Files.createDirectory(Path.of("/sys/fs/cgroup/pids", ofAlive));
         Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
             Files.writeString(busyGroup.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+            java.util.Set<String> mine = java.util.Set.of(ofDead, busyOfDead, ofAlive);
 
-            int removed = Sandbox.sweep(Duration.ZERO, name -> name.equals(empty) || name.equals(busy));
+            int removed = Sandbox.sweep(Duration.ofHours(1), mine::contains);
 
             assertThat(removed).isEqualTo(1);
-            assertThat(emptyGroup).doesNotExist();
-            assertThat(busyGroup).exists();
+            assertThat(deadGroup).as("empty, owner gone").doesNotExist();
+            assertThat(busyGroup).as("owner gone, but something runs in it").exists();
+            assertThat(aliveGroup)
+                    .as("its owner lives: perhaps about to join it")
+                    .exists();
         } finally {
             sleeper.destroyForcibly().waitFor();
+            alive.destroyForcibly().waitFor();
             Files.deleteIfExists(busyGroup);
+            Files.deleteIfExists(aliveGroup);
         }
     }
 

@@ -41,8 +41,15 @@ final class Conversations {
                 turn++;
             }
         }
+        UpstreamException unreadable = null;
         for (Path file : files()) {
-            JsonNode recording = read(file);
+            JsonNode recording;
+            try {
+                recording = read(file);
+            } catch (UpstreamException e) {
+                unreadable = e; // one broken recording does not break the others
+                continue;
+            }
             if (!matches(recording.path("match"), first)) {
                 continue;
             }
@@ -56,6 +63,9 @@ final class Conversations {
             JsonNode answer = answers.get(turn);
             return Optional.of(
                     answer.isString() ? completion(answer.asString(), messages) : (ObjectNode) answer.deepCopy());
+        }
+        if (unreadable != null) {
+            throw unreadable; // nothing matched, and a recording that might have could not be read
         }
         return Optional.empty();
     }

@@ -26,7 +26,9 @@ public final class PythonModules {
         Set<String> known = installed;
         if (known == null) {
             known = ask();
-            installed = known;
+            if (!known.isEmpty()) {
+                installed = known; // an empty answer (no python3 yet, a hiccup) is asked again next time
+            }
         }
         return known;
     }

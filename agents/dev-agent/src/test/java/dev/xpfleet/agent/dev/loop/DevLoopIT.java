@@ -336,6 +336,19 @@ class DevLoopIT {
     }
 
     @Test
+    void aLaterIterationMayAddPassingTestsOnlyWhenAskedForCoverage() throws Exception {
+        String more = "from calc import add\n\n\ndef test_add_negative():\n    assert add(-2, -3) == -5\n";
+        ScriptedModel model = new ScriptedModel(edit("tests/test_more.py", "", more), SUBMIT);
+
+        LoopOutcome outcome = loop(model)
+                .run(new Brief("Add multiply", "", "QA: changed lines not covered: calc.py [2]", "calc.py", false));
+
+        assertThat(outcome.status()).as(String.valueOf(outcome.reason())).isEqualTo(Status.DONE);
+        assertThat(outcome.red()).isNull();
+        assertThat(outcome.green().passing()).contains("tests.test_more#test_add_negative");
+    }
+
+    @Test
     void aMavenProjectGoesRedOnAMissingSymbolThenGreenWithItsDependenciesPrefetched() throws Exception {
         String test = """
                 package demo;
