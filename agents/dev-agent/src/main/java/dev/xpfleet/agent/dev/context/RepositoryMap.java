@@ -144,7 +144,8 @@ public final class RepositoryMap {
         return out;
     }
 
-    static List<String> files(Path root) throws IOException {
+    /** The files a map lists: every regular file, build output, dependencies and .git left out. */
+    public static List<String> files(Path root) throws IOException {
         List<String> files = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
