@@ -13,6 +13,7 @@ import java.util.UUID;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -47,8 +48,28 @@ public final class ModelGatewayClient {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** One chat message. */
-    public record Message(String role, String content) {
+    /**
+     * A tool call a model asked for (OpenAI's {@code tool_calls}).
+     *
+     * @param arguments the arguments as the model wrote them: JSON text, unchecked
+     */
+    public record ToolCall(String id, String name, String arguments) {}
+
+    /**
+     * One chat message: text, an assistant's tool calls, or a tool's answer to one of them.
+     *
+     * @param toolCalls the assistant's tool calls (empty otherwise)
+     * @param toolCallId for a {@code tool} message, the call it answers
+     */
+    public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+
+        public Message {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        }
+
+        public Message(String role, String content) {
+            this(role, content, List.of(), null);
+        }
 
         public static Message system(String content) {
             return new Message("system", content);
@@ -61,6 +82,14 @@ public final class ModelGatewayClient {
         public static Message assistant(String content) {
             return new Message("assistant", content);
         }
+
+        public static Message assistant(String content, List<ToolCall> toolCalls) {
+            return new Message("assistant", content, toolCalls, null);
+        }
+
+        public static Message tool(String toolCallId, String content) {
+            return new Message("tool", content, List.of(), toolCallId);
+        }
     }
 
     /**
@@ -68,9 +97,16 @@ public final class ModelGatewayClient {
      *
      * @param repeated answered again from the archive of an earlier call with the same idempotency
      *     key: nothing was charged for it this time
+     * @param toolCalls the tools the model asked to call (empty when it answered in text)
      */
     public record Completion(
-            String text, long promptTokens, long completionTokens, boolean replayed, long callId, boolean repeated) {}
+            String text,
+            long promptTokens,
+            long completionTokens,
+            boolean replayed,
+            long callId,
+            boolean repeated,
+            List<ToolCall> toolCalls) {}
 
     public Completion chat(UUID task, AgentRole role, List<Message> messages, int maxTokens) {
         return chat(task, role, messages, maxTokens, null);
@@ -82,11 +118,37 @@ public final class ModelGatewayClient {
      *     twice; null for none
      */
     public Completion chat(UUID task, AgentRole role, List<Message> messages, int maxTokens, String idempotencyKey) {
+        return chat(task, role, messages, maxTokens, idempotencyKey, null);
+    }
+
+    /**
+     * @param tools OpenAI-style tool definitions ({@code [{"type": "function", "function": {...}}]})
+     *     the model may call, or null for none
+     */
+    public Completion chat(
+            UUID task, AgentRole role, List<Message> messages, int maxTokens, String idempotencyKey, ArrayNode tools) {
         ObjectNode request = JSON.createObjectNode();
         request.put("max_tokens", maxTokens);
         var array = request.putArray("messages");
         for (Message m : messages) {
-            array.addObject().put("role", m.role()).put("content", m.content());
+            ObjectNode message = array.addObject().put("role", m.role()).put("content", m.content());
+            if (!m.toolCalls().isEmpty()) {
+                var calls = message.putArray("tool_calls");
+                for (ToolCall call : m.toolCalls()) {
+                    calls.addObject()
+                            .put("id", call.id())
+                            .put("type", "function")
+                            .putObject("function")
+                            .put("name", call.name())
+                            .put("arguments", call.arguments());
+                }
+            }
+            if (m.toolCallId() != null) {
+                message.put("tool_call_id", m.toolCallId());
+            }
+        }
+        if (tools != null && !tools.isEmpty()) {
+            request.set("tools", tools);
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
@@ -124,6 +186,13 @@ public final class ModelGatewayClient {
                     error.path("type").asString("error"),
                     error.path("message").asString("gateway answered " + response.statusCode()));
         }
+        List<ToolCall> toolCalls = new java.util.ArrayList<>();
+        for (JsonNode call : body.path("choices").path(0).path("message").path("tool_calls")) {
+            toolCalls.add(new ToolCall(
+                    call.path("id").asString(""),
+                    call.path("function").path("name").asString(""),
+                    call.path("function").path("arguments").asString("")));
+        }
         return new Completion(
                 body.path("choices").path(0).path("message").path("content").asString(""),
                 body.path("usage").path("prompt_tokens").asLong(0),
@@ -132,6 +201,7 @@ public final class ModelGatewayClient {
                         response.headers().firstValue("X-Fleet-Replayed").orElse("false")),
                 Long.parseLong(response.headers().firstValue("X-Fleet-Call").orElse("-1")),
                 Boolean.parseBoolean(
-                        response.headers().firstValue("X-Fleet-Repeated").orElse("false")));
+                        response.headers().firstValue("X-Fleet-Repeated").orElse("false")),
+                List.copyOf(toolCalls));
     }
 }

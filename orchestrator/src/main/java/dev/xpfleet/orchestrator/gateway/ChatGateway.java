@@ -100,7 +100,8 @@ class ChatGateway {
         upstream.put("model", provider.model());
         upstream.put("max_tokens", maxTokens);
         upstream.remove("stream");
-        long promptEstimate = TokenEstimator.promptTokens(request.path("messages"));
+        long promptEstimate =
+                TokenEstimator.promptTokens(request.path("messages")) + TokenEstimator.tools(request.path("tools"));
         long reservation = promptEstimate + maxTokens;
 
         long callId;
@@ -211,10 +212,18 @@ class ChatGateway {
             throw GatewayException.badRequest("'messages' must be a non-empty array");
         }
         for (JsonNode message : messages) {
-            if (!message.path("role").isString()
-                    || !(message.path("content").isString()
-                            || message.path("content").isArray())) {
-                throw GatewayException.badRequest("every message needs a 'role' and a 'content'");
+            boolean toolCalls = "assistant".equals(message.path("role").asString(""))
+                    && message.path("tool_calls").isArray()
+                    && !message.path("tool_calls").isEmpty();
+            boolean content = message.path("content").isString()
+                    || message.path("content").isArray();
+            if (!message.path("role").isString() || !(content || toolCalls)) {
+                throw GatewayException.badRequest(
+                        "every message needs a 'role' and a 'content' (an assistant's may have 'tool_calls' instead)");
+            }
+            if ("tool".equals(message.path("role").asString(""))
+                    && !message.path("tool_call_id").isString()) {
+                throw GatewayException.badRequest("a 'tool' message needs the 'tool_call_id' it answers");
             }
         }
         if (request.path("stream").asBoolean(false)) {

@@ -19,8 +19,17 @@ final class TokenEstimator {
             count++;
             chars += text(message.path("content"));
             chars += message.path("name").asString("").length();
+            for (JsonNode call : message.path("tool_calls")) {
+                chars += call.path("function").path("name").asString("").length()
+                        + call.path("function").path("arguments").asString("").length();
+            }
         }
         return chars / 3 + 4 * count + 3;
+    }
+
+    /** The tool definitions a request offers: the model reads them as part of its prompt. */
+    static long tools(JsonNode tools) {
+        return tools.isArray() ? tools.toString().length() / 3 : 0;
     }
 
     private static long text(JsonNode content) {

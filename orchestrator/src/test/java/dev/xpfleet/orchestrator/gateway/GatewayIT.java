@@ -396,6 +396,50 @@ class GatewayIT {
     }
 
     @Test
+    void toolDefinitionsGoUpstreamAndToolCallsComeBackToTheAgent() throws Exception {
+        Task task = developingTask();
+        answerWith(200, """
+                {"id":"c","object":"chat.completion","model":"gpt-test",
+                 "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+                   "tool_calls":[{"id":"call_1","type":"function",
+                     "function":{"name":"read","arguments":"{\\"path\\": \\"calc.py\\"}"}}]}}],
+                 "usage":{"prompt_tokens":40,"completion_tokens":9}}
+                """);
+        ModelGatewayClient client =
+                new ModelGatewayClient(uri("/"), IsolatedServices.API_TOKEN, java.time.Duration.ofSeconds(10));
+        tools.jackson.databind.node.ArrayNode tools = JSON.createArrayNode();
+        tools.addObject().put("type", "function").putObject("function").put("name", "read");
+
+        ModelGatewayClient.Completion answer = client.chat(
+                task.id(),
+                AgentRole.DEV,
+                List.of(
+                        ModelGatewayClient.Message.user("look"),
+                        ModelGatewayClient.Message.assistant(
+                                null, List.of(new ModelGatewayClient.ToolCall("call_0", "list", "{}"))),
+                        ModelGatewayClient.Message.tool("call_0", "calc.py")),
+                100,
+                null,
+                tools);
+
+        assertThat(answer.toolCalls())
+                .containsExactly(new ModelGatewayClient.ToolCall("call_1", "read", "{\"path\": \"calc.py\"}"));
+        UPSTREAM.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"tools\""))
+                .withRequestBody(
+                        com.github.tomakehurst.wiremock.client.WireMock.containing("\"tool_call_id\":\"call_0\"")));
+
+        ObjectNode orphan = request("x");
+        ((tools.jackson.databind.node.ArrayNode) orphan.path("messages"))
+                .addObject()
+                .put("role", "tool")
+                .put("content", "an answer to nothing");
+        HttpResponse<String> refused = chat(task, "dev", orphan);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("tool_call_id");
+    }
+
+    @Test
     void aKeyWhoseCallFailedMayBeAskedAgainAndABadKeyIsRefused() throws Exception {
         Task task = developingTask();
         answerWith(500, "{}");

@@ -79,7 +79,7 @@ class DevRun {
         SandboxRuns.excludeOutputs(workspace.gitDir());
         SandboxRuns runs = new SandboxRuns(sandbox, limits(), tests);
         DevLoop loop = new DevLoop(
-                new GatewayModel(client, task, iteration, props.modelTimeout().multipliedBy(2)),
+                new GatewayModel(client, task, iteration, props.modelTimeout().multipliedBy(2), props.toolCalls()),
                 new WorkspaceTools(workspace.dir(), rules),
                 runs,
                 new ChangeGuard(workspace, rules, PythonModules.installed()),

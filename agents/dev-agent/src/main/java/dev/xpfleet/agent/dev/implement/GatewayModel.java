@@ -1,6 +1,7 @@
 package dev.xpfleet.agent.dev.implement;
 
 import dev.xpfleet.agent.dev.loop.DevLoop;
+import dev.xpfleet.agent.dev.tools.ToolSchemas;
 import dev.xpfleet.common.model.ModelCallException;
 import dev.xpfleet.common.model.ModelGatewayClient;
 import dev.xpfleet.common.stream.AgentRole;
@@ -26,18 +27,30 @@ final class GatewayModel implements DevLoop.Model {
     private final int iteration;
     private final Duration inFlightWait;
     private final Sleeper sleeper;
+    private final boolean toolCalls;
 
-    /** @param inFlightWait how long to wait for a turn an earlier delivery is still being answered */
-    GatewayModel(ModelGatewayClient client, UUID task, int iteration, Duration inFlightWait) {
-        this(client, task, iteration, inFlightWait, GatewayModel::sleep);
+    /**
+     * @param inFlightWait how long to wait for a turn an earlier delivery is still being answered
+     * @param toolCalls offer the tools as OpenAI function definitions (a model may still answer in
+     *     text, which is parsed as before)
+     */
+    GatewayModel(ModelGatewayClient client, UUID task, int iteration, Duration inFlightWait, boolean toolCalls) {
+        this(client, task, iteration, inFlightWait, GatewayModel::sleep, toolCalls);
     }
 
-    GatewayModel(ModelGatewayClient client, UUID task, int iteration, Duration inFlightWait, Sleeper sleeper) {
+    GatewayModel(
+            ModelGatewayClient client,
+            UUID task,
+            int iteration,
+            Duration inFlightWait,
+            Sleeper sleeper,
+            boolean toolCalls) {
         this.client = client;
         this.task = task;
         this.iteration = iteration;
         this.inFlightWait = inFlightWait;
         this.sleeper = sleeper;
+        this.toolCalls = toolCalls;
     }
 
     private static void sleep(Duration pause) {
@@ -56,13 +69,15 @@ final class GatewayModel implements DevLoop.Model {
         Duration pause = Duration.ofSeconds(1);
         while (true) {
             try {
-                ModelGatewayClient.Completion answer = client.chat(task, AgentRole.DEV, messages, maxTokens, key);
+                ModelGatewayClient.Completion answer = client.chat(
+                        task, AgentRole.DEV, messages, maxTokens, key, toolCalls ? ToolSchemas.definitions() : null);
                 return new DevLoop.Turn(
                         answer.text(),
                         answer.promptTokens(),
                         answer.completionTokens(),
                         answer.callId(),
-                        answer.repeated());
+                        answer.repeated(),
+                        answer.toolCalls());
             } catch (ModelCallException e) {
                 // The same turn is still being answered for an earlier delivery of this step (its
                 // agent died mid-call): wait for that answer instead of paying for another.

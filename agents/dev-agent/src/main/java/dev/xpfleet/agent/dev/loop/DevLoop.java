@@ -4,9 +4,11 @@ import dev.xpfleet.agent.dev.loop.LoopOutcome.Status;
 import dev.xpfleet.agent.dev.tools.Action;
 import dev.xpfleet.agent.dev.tools.ActionParser;
 import dev.xpfleet.agent.dev.tools.RefusedException;
+import dev.xpfleet.agent.dev.tools.ToolSchemas;
 import dev.xpfleet.agent.dev.tools.WorkspaceTools;
 import dev.xpfleet.common.model.ModelCallException;
 import dev.xpfleet.common.model.ModelGatewayClient.Message;
+import dev.xpfleet.common.model.ModelGatewayClient.ToolCall;
 import dev.xpfleet.common.sandbox.SandboxResult;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
@@ -27,7 +29,23 @@ public final class DevLoop {
         Turn ask(List<Message> messages, int turn, int maxTokens);
     }
 
-    public record Turn(String text, long promptTokens, long completionTokens, long callId, boolean repeated) {}
+    /** A model's answer: text (parsed as one action), or native tool calls (each an action). */
+    public record Turn(
+            String text,
+            long promptTokens,
+            long completionTokens,
+            long callId,
+            boolean repeated,
+            List<ToolCall> toolCalls) {
+
+        public Turn {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        }
+
+        public Turn(String text, long promptTokens, long completionTokens, long callId, boolean repeated) {
+            this(text, promptTokens, completionTokens, callId, repeated, List.of());
+        }
+    }
 
     private final Model model;
     private final WorkspaceTools tools;
@@ -82,13 +100,27 @@ public final class DevLoop {
                 throw e; // transient: the step is retried, paid turns are answered from the archive
             }
             ledger.turn(answer);
-            messages.add(Message.assistant(answer.text()));
-            Step step = act(ActionParser.parse(answer.text()));
-            if (step.outcome() != null) {
-                return step.outcome();
+            String status =
+                    "\n[" + phases.phase() + " phase; test runs left %d; turns left " + (limits.turns() - turn) + "]";
+            if (answer.toolCalls().isEmpty()) {
+                messages.add(Message.assistant(answer.text()));
+                Step step = act(ActionParser.parse(answer.text()));
+                if (step.outcome() != null) {
+                    return step.outcome();
+                }
+                messages.add(Message.user(step.observation() + status.formatted(phases.runsLeft())));
+                continue;
             }
-            messages.add(Message.user(step.observation() + "\n[" + phases.phase() + " phase; test runs left "
-                    + phases.runsLeft() + "; turns left " + (limits.turns() - turn) + "]"));
+            // Native tool calls: each is answered, in order, by a tool message (the protocol wants
+            // an answer for every call); an ending action ends the iteration at once.
+            messages.add(Message.assistant(answer.text(), answer.toolCalls()));
+            for (ToolCall call : answer.toolCalls()) {
+                Step step = act(ToolSchemas.action(call));
+                if (step.outcome() != null) {
+                    return step.outcome();
+                }
+                messages.add(Message.tool(call.id(), step.observation() + status.formatted(phases.runsLeft())));
+            }
         }
         return stop("turn limit of " + limits.turns() + " reached");
     }

@@ -14,7 +14,8 @@ final class Prompts {
             The controller enforces the phases, the paths you may write (never .git, CI or workflow files), and
             limits on turns, tokens and test runs. Commands run in a sandbox without network.
 
-            Answer each turn with exactly ONE action:
+            Act through the tools you are given. If you cannot call tools, answer each turn with exactly ONE action
+            in text:
             - edits, as one or more blocks of this form (an empty SEARCH part creates a new file):
               path/to/file
               <<<<<<< SEARCH

@@ -28,6 +28,7 @@ class GatewayModelTest {
     private HttpServer server;
     private final AtomicInteger asked = new AtomicInteger();
     private final List<String> keys = new ArrayList<>();
+    private final List<String> bodies = new ArrayList<>();
     private volatile int inFlightAnswers;
 
     @BeforeEach
@@ -35,6 +36,7 @@ class GatewayModelTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", exchange -> {
             keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             boolean busy = asked.incrementAndGet() <= inFlightAnswers;
             byte[] body = (busy ? IN_FLIGHT : ANSWER).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(busy ? 409 : 200, body.length);
@@ -61,6 +63,7 @@ class GatewayModelTest {
         assertThat(turn.text()).isEqualTo("the answer");
         assertThat(keys).containsOnly(task + ":1:3").hasSize(3);
         assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(bodies.getFirst()).contains("\"tools\"").contains("\"name\":\"submit\"");
     }
 
     @Test
@@ -77,6 +80,6 @@ class GatewayModelTest {
     private GatewayModel model(UUID task, Duration wait, List<Duration> pauses) {
         ModelGatewayClient client = new ModelGatewayClient(
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "token", Duration.ofSeconds(5));
-        return new GatewayModel(client, task, 1, wait, pauses::add);
+        return new GatewayModel(client, task, 1, wait, pauses::add, true);
     }
 }

@@ -208,7 +208,7 @@ public final class DevBenchmark {
         final List<Long> contextChars = new ArrayList<>();
 
         TimedModel(String... answers) {
-            this.script = new ScriptedModel(answers);
+            this.script = new ScriptedModel((Object[]) answers);
         }
 
         @Override

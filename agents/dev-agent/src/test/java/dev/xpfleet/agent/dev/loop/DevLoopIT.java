@@ -97,6 +97,40 @@ class DevLoopIT {
     }
 
     @Test
+    void aModelCallingNativeToolsGoesThroughTheSameRules() throws Exception {
+        ScriptedModel model = new ScriptedModel(
+                ScriptedModel.tools(
+                        "read", "{\"path\": \"calc.py\"}",
+                        "edit", "{\"path\": \"calc.py\", \"search\": \"    return a + b\\n\", \"replace\": \"x\\n\"}"),
+                ScriptedModel.tools(
+                        "edit",
+                        "{\"path\": \"tests/test_calc.py\", \"search\": \"from calc import add\\n\","
+                                + " \"replace\": \"from calc import add, multiply\\n\\n\\ndef test_multiply():\\n"
+                                + "    assert multiply(3, 4) == 12\\n\"}",
+                        "submit",
+                        "{}"),
+                ScriptedModel.tools("submit", "not json"),
+                ScriptedModel.tools(
+                        "edit",
+                        "{\"path\": \"calc.py\", \"search\": \"    return a + b\\n\","
+                                + " \"replace\": \"    return a + b\\n\\n\\ndef multiply(a, b):\\n    return a * b\\n\"}",
+                        "submit",
+                        "{}"));
+
+        LoopOutcome outcome = loop(model).run(brief("Add multiply", ""));
+
+        assertThat(model.prompts.get(1))
+                .filteredOn(m -> m.role().equals("tool"))
+                .extracting(m -> m.content())
+                .anySatisfy(c -> assertThat(c).contains("1\tdef add(a, b):"))
+                .anySatisfy(c -> assertThat(c).contains("REFUSED").contains("RED phase"));
+        assertThat(model.observationAfter(2)).contains("RED confirmed");
+        assertThat(model.observationAfter(3)).contains("not valid JSON");
+        assertThat(outcome.status()).as(model.prompts.getLast().toString()).isEqualTo(Status.DONE);
+        assertThat(outcome.malformed()).isEqualTo(1);
+    }
+
+    @Test
     void productionCodeBeforeAFailingTestIsRefused() throws Exception {
         ScriptedModel model = new ScriptedModel(WRITE_GREEN, WRITE_RED, SUBMIT, WRITE_GREEN, SUBMIT);
 
