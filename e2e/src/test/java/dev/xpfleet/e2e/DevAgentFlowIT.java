@@ -49,6 +49,8 @@ class DevAgentFlowIT {
         fleet.startOrchestrator(Map.of(
                 "fleet.forge.local-root",
                 forge,
+                "fleet.context.repositories-root",
+                forge,
                 "fleet.forge.workspaces",
                 work.resolve("forge-workspaces"),
                 "fleet.gateway.providers.recorded.type",
@@ -97,6 +99,9 @@ class DevAgentFlowIT {
         long calmCharged = charged(calm);
         long biggestTurn = biggestTurn(calm);
         assertThat(calls(calm, "SETTLED")).isEqualTo(6);
+        assertThat(indexedCommits("demo/calc"))
+                .as("the developer had the base commit indexed for retrieval")
+                .isOne();
 
         UUID killed = openIssue("demo/calc2");
         await("the developer is in the middle of its loop")
@@ -230,6 +235,18 @@ class DevAgentFlowIT {
 
     private long repeated(UUID task) throws Exception {
         return number(task, "SELECT count(*) FROM audit_trail WHERE task_id = ? AND action = 'model.repeated'");
+    }
+
+    private long indexedCommits(String repository) throws Exception {
+        try (Connection db = services.openConnection();
+                PreparedStatement query =
+                        db.prepareStatement("SELECT count(*) FROM indexed_commits WHERE repository = ?")) {
+            query.setString(1, repository);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private long number(UUID task, String sql) throws Exception {

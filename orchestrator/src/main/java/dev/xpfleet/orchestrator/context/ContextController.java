@@ -50,10 +50,12 @@ class ContextController {
         return Map.of("model", LocalEmbeddings.MODEL, "hits", hits);
     }
 
-    @Operation(summary = "Index a repository at a commit from fleet.context.repositories-root (operator)")
+    @Operation(
+            summary = "Index a repository at a commit from fleet.context.repositories-root (agent: the developer"
+                    + " asks for the commit it works on; unchanged files reuse their chunks)")
     @PostMapping("/api/context/index")
     ContextIndexer.Indexed index(HttpServletRequest http, @RequestBody IndexRequest request) throws IOException {
-        Callers.require(http, ApiRole.OPERATOR);
+        Callers.require(http, ApiRole.AGENT);
         if (props.repositoriesRoot() == null) {
             throw new IllegalStateException("indexing by REST is off: set fleet.context.repositories-root");
         }

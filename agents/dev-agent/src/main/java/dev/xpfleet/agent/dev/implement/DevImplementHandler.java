@@ -104,6 +104,7 @@ class DevImplementHandler implements MessageHandler {
                     payload.path("issue").path("body").asString(""),
                     Feedback.render(payload.path("feedback")),
                     devRun.repositoryMap(workspace, issueText(payload)),
+                    devRun.related(repository, workspace.baseCommit(), issueText(payload)),
                     previous.isEmpty());
             LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);

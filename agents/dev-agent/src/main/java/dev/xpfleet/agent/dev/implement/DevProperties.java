@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowUnsandboxed run repository code unconfined where no sandbox can be had (an operator's choice)
  * @param modelTimeout one model call through the gateway
  * @param mapChars the repository map's budget in characters (about a quarter as many tokens)
+ * @param retrieval add code near the issue from the orchestrator's retrieval to the first prompt
+ * @param indexTimeout how long indexing the base commit may take before the developer goes on without it
  * @param toolCalls offer the tools as OpenAI function definitions; off for a provider that refuses
  *     them (the text format works either way)
  */
@@ -42,6 +44,8 @@ public record DevProperties(
         @DefaultValue("4096") @Min(256) int maxAnswerTokens,
         @DefaultValue("8000") @Min(500) int mapChars,
         @DefaultValue("true") boolean toolCalls,
+        @DefaultValue("true") boolean retrieval,
+        @DefaultValue("60s") Duration indexTimeout,
         @DefaultValue("5m") Duration testTime,
         @DefaultValue("2GB") DataSize memory,
         @DefaultValue("256") int processes) {

@@ -57,6 +57,15 @@ class DevRun {
         return fetched.failure();
     }
 
+    /** Code related to the issue from the orchestrator's retrieval, or "" (see {@link Retrieval}). */
+    String related(String repository, String commit, String issue) {
+        if (!props.retrieval() || props.orchestratorUrl() == null || props.orchestratorToken() == null) {
+            return "";
+        }
+        return new Retrieval(props.orchestratorUrl(), props.orchestratorToken(), props.indexTimeout())
+                .related(repository, commit, issue);
+    }
+
     /** The ranked repository map the model starts from, within {@code fleet.dev.map-chars}. */
     String repositoryMap(Workspace workspace, String issue) throws IOException {
         return new RepositoryMap(new PythonDeclarations(sandbox, workspace.dir()))

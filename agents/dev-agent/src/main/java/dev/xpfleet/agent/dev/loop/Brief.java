@@ -5,6 +5,12 @@ package dev.xpfleet.agent.dev.loop;
  * opened the issue or by another agent's run of repository code. They reach the model inside
  * marked blocks, as data; the rules the developer keeps are in the controller, not in them.
  *
+ * @param related code near the issue from the orchestrator's retrieval ("" when none)
  * @param firstIteration true when the tree is the base commit (the suite must pass on it first)
  */
-public record Brief(String title, String body, String feedback, String files, boolean firstIteration) {}
+public record Brief(String title, String body, String feedback, String files, String related, boolean firstIteration) {
+
+    public Brief(String title, String body, String feedback, String files, boolean firstIteration) {
+        this(title, body, feedback, files, "", firstIteration);
+    }
+}
