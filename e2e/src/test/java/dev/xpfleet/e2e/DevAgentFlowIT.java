@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.jgit.api.Git;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,21 +32,27 @@ import tools.jackson.databind.node.ObjectNode;
  * pid) in the middle of its loop: another instance finishes the task, and the turns already paid
  * for are answered from the gateway's archive, not paid again.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DevAgentFlowIT {
-
-    private static final String TITLE = "Add multiply to calc";
-    private static final String ADD_TEST = "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n";
 
     private IsolatedServices services;
     private FleetProcesses fleet;
     private Path work;
+    private Process developer;
 
-    @BeforeEach
+    @BeforeAll
     void start() throws Exception {
         services = IsolatedServices.create("e2e-dev", true);
         work = E2eDirs.work("dev-flow-" + System.nanoTime());
         Path recordings = Files.createDirectories(work.resolve("recordings"));
-        Files.writeString(recordings.resolve("multiply.conversation.json"), conversation());
+        // Looked at in name order: the second iteration's recording, which also matches the feedback
+        // heading, comes before the first one's.
+        write(recordings.resolve("a-divide-feedback.conversation.json"), Samples.pythonDivideFeedback());
+        write(recordings.resolve("b-divide.conversation.json"), Samples.pythonDivideFirst());
+        write(recordings.resolve("java.conversation.json"), Samples.javaMultiply());
+        write(recordings.resolve("multiply.conversation.json"), Samples.pythonMultiply());
+        write(recordings.resolve("node.conversation.json"), Samples.nodeMultiply());
         Path forge = Files.createDirectories(work.resolve("forge"));
         fleet = new FleetProcesses(services, work.getFileName().toString());
         fleet.startOrchestrator(Map.of(
@@ -61,18 +70,21 @@ class DevAgentFlowIT {
                 "scripted-recording",
                 "fleet.gateway.roles.dev",
                 "recorded"));
-        String cloneUrl = "file://" + forge + "/{repository}.git";
         fleet.startAgent(
                 "agents/qa-agent",
                 "qa-agent",
                 "qa-1",
                 Map.of(
-                        "fleet.qa.clone-url", cloneUrl,
-                        "fleet.qa.work-root", work.resolve("qa"),
-                        "fleet.qa.tools-dir", E2eDirs.qaTools()));
+                        "fleet.qa.clone-url",
+                        "file://" + forge + "/{repository}.git",
+                        "fleet.qa.work-root",
+                        work.resolve("qa"),
+                        "fleet.qa.tools-dir",
+                        E2eDirs.qaTools()));
+        developer = startDeveloper("dev-1");
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         if (fleet != null) {
             fleet.close();
@@ -83,9 +95,50 @@ class DevAgentFlowIT {
     }
 
     @Test
+    @Order(1)
+    void qaFeedbackOnAnUntestedLineIsFixedInTheSecondIterationWithATestOnly() throws Exception {
+        UUID task = openIssue("demo/calc3", Samples.PY_DIVIDE_TITLE, Samples.python());
+        awaitState(task, "REVIEWING");
+
+        assertThat(fleet.get("/api/tasks/" + task)
+                        .path("task")
+                        .path("iteration")
+                        .asInt())
+                .isEqualTo(2);
+        JsonNode firstQa = output(task, "qa.verify", 1);
+        assertThat(firstQa.path("verdict").asString()).isEqualTo("FAILED");
+        assertThat(firstQa.path("reasons").toString()).contains("calc.py");
+        JsonNode second = output(task, "dev.implement", 2);
+        assertThat(second.path("status").asString()).isEqualTo("DONE");
+        assertThat(second.path("green").path("passedTests").toString()).contains("tests.test_calc#test_divide");
+        assertThat(output(task, "qa.verify", 2).path("verdict").asString()).isEqualTo("PASSED");
+    }
+
+    @Test
+    @Order(2)
+    void mavenAndNodeIssuesBecomePatchesThatTheRealQaPasses() throws Exception {
+        UUID java = openIssue("demo/calc-java", Samples.JAVA_TITLE, Samples.java());
+        UUID node = openIssue("demo/calc-node", Samples.NODE_TITLE, Samples.node());
+        awaitState(java, "REVIEWING");
+        awaitState(node, "REVIEWING");
+
+        JsonNode javaDev = devResult(java);
+        assertThat(javaDev.path("red").path("output").asString()).contains("cannot find symbol");
+        assertThat(javaDev.path("green").path("passedTests").toString()).contains("demo.CalculatorTest#multiplies");
+        assertThat(qaResult(java).path("verdict").asString())
+                .as(qaResult(java).toString())
+                .isEqualTo("PASSED");
+        JsonNode nodeDev = devResult(node);
+        assertThat(nodeDev.path("red").path("failedTests").toString()).contains("multiplies");
+        assertThat(qaResult(node).path("verdict").asString())
+                .as(qaResult(node).toString())
+                .isEqualTo("PASSED");
+    }
+
+    @Test
+    @Order(3)
     void anIssueBecomesATestFirstPatchThatQaPassesAndAKilledDeveloperPaysNoTurnTwice() throws Exception {
-        Process developer = startDeveloper("dev-1");
-        UUID calm = openIssue("demo/calc");
+        UUID calm = openIssue("demo/calc", Samples.PY_TITLE, Samples.python());
         awaitState(calm, "REVIEWING");
 
         JsonNode dev = devResult(calm);
@@ -103,13 +156,13 @@ class DevAgentFlowIT {
                 .as("the developer had the base commit indexed for retrieval")
                 .isOne();
 
-        UUID killed = openIssue("demo/calc2");
+        UUID killed = openIssue("demo/calc2", Samples.PY_TITLE, Samples.python());
         await("the developer is in the middle of its loop")
                 .atMost(Duration.ofSeconds(120))
                 .until(() -> calls(killed, "SETTLED") >= 3);
         developer.destroyForcibly().waitFor(); // SIGKILL to that pid, mid-loop
         assertThat(state(killed)).isEqualTo("DEVELOPING");
-        startDeveloper("dev-2");
+        developer = startDeveloper("dev-2");
         awaitState(killed, "REVIEWING");
 
         assertThat(devResult(killed).path("status").asString()).isEqualTo("DONE");
@@ -143,18 +196,20 @@ class DevAgentFlowIT {
                         "1s"));
     }
 
-    private UUID openIssue(String repository) throws Exception {
+    private UUID openIssue(String repository, String title, Map<String, String> files) throws Exception {
         Path source = work.resolve("source-" + repository.replace('/', '-'));
         try (Git git = Git.init()
                 .setDirectory(source.toFile())
                 .setInitialBranch("main")
                 .call()) {
-            Files.createDirectories(source.resolve("tests"));
-            Files.writeString(source.resolve("calc.py"), "def add(a, b):\n    return a + b\n");
-            Files.writeString(source.resolve("tests/test_calc.py"), ADD_TEST);
+            for (var file : files.entrySet()) {
+                Path path = source.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+            }
             git.add().addFilepattern(".").call();
             git.commit()
-                    .setMessage("calc")
+                    .setMessage("base")
                     .setAuthor("dev", "dev@localhost")
                     .setCommitter("dev", "dev@localhost")
                     .setSign(false)
@@ -165,13 +220,17 @@ class DevAgentFlowIT {
                 "/api/forge/local/repositories/" + repository + "/issues",
                 Map.of(
                         "title",
-                        TITLE,
+                        title,
                         "body",
-                        "calc needs multiply(a, b), returning the product.",
+                        "The calculator needs this; see the title.",
                         "labels",
                         List.of("agent")));
         assertThat(opened.path("outcome").asString()).as(opened.toString()).isEqualTo("TASK_CREATED");
         return UUID.fromString(opened.path("task").asString());
+    }
+
+    private static void write(Path file, ObjectNode recording) throws Exception {
+        Files.writeString(file, recording.toPrettyString());
     }
 
     private String state(UUID task) throws Exception {
@@ -193,19 +252,20 @@ class DevAgentFlowIT {
     }
 
     private JsonNode devResult(UUID task) throws Exception {
-        return output(task, "dev.implement");
+        return output(task, "dev.implement", 1);
     }
 
     private JsonNode qaResult(UUID task) throws Exception {
-        return output(task, "qa.verify");
+        return output(task, "qa.verify", 1);
     }
 
-    private JsonNode output(UUID task, String inputType) throws Exception {
+    private JsonNode output(UUID task, String inputType, int iteration) throws Exception {
         try (Connection db = services.openConnection();
-                PreparedStatement query = db.prepareStatement(
-                        "SELECT output::text FROM agent_logs WHERE task_id = ? AND input_type = ? ORDER BY id DESC LIMIT 1")) {
+                PreparedStatement query = db.prepareStatement("SELECT output::text FROM agent_logs"
+                        + " WHERE task_id = ? AND input_type = ? AND iter = ? ORDER BY id DESC LIMIT 1")) {
             query.setObject(1, task);
             query.setString(2, inputType);
+            query.setInt(3, iteration);
             try (ResultSet rows = query.executeQuery()) {
                 assertThat(rows.next())
                         .as("a " + inputType + " result for " + task)
@@ -258,24 +318,5 @@ class DevAgentFlowIT {
                 return rows.getLong(1);
             }
         }
-    }
-
-    /** The scripted recording: what a good model answers to this issue, turn by turn. */
-    private static String conversation() {
-        ObjectNode recording = FleetProcesses.JSON.createObjectNode();
-        recording.put("note", "A scripted recording, not a live model: written as a good model would answer.");
-        recording.putArray("match").add("Title: " + TITLE);
-        ArrayNode answers = recording.putArray("answers");
-        answers.add("Let me read the code first.\n```json\n{\"tool\": \"read\", \"path\": \"calc.py\"}\n```");
-        answers.add("A failing test for multiply first.\n\ntests/test_calc.py\n<<<<<<< SEARCH\n" + ADD_TEST
-                + "=======\nfrom calc import add, multiply\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n"
-                + "def test_multiply():\n    assert multiply(3, 4) == 12\n>>>>>>> REPLACE\n");
-        answers.add(
-                "Let me check the Python version.\n```json\n{\"tool\": \"run\", \"command\": \"sleep 6; python3 --version\"}\n```");
-        answers.add("```json\n{\"tool\": \"submit\"}\n```");
-        answers.add("Now the code.\n\ncalc.py\n<<<<<<< SEARCH\n    return a + b\n=======\n    return a + b\n\n\n"
-                + "def multiply(a, b):\n    return a * b\n>>>>>>> REPLACE\n");
-        answers.add("```json\n{\"tool\": \"submit\"}\n```");
-        return recording.toPrettyString();
     }
 }

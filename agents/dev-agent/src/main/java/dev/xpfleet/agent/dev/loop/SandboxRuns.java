@@ -69,6 +69,13 @@ public final class SandboxRuns {
     public TestRun tests(Workspace workspace) throws IOException, WorkspaceException {
         Path dir = workspace.dir();
         clean(workspace);
+        for (String report : tests.reports()) {
+            // Runners write into these but do not all create them (node's junit reporter does not).
+            Path parent = Path.of(report).getParent();
+            if (parent != null && !parent.toString().contains("*")) {
+                Files.createDirectories(dir.resolve(parent));
+            }
+        }
         SandboxResult result = sandbox.run(dir, tests.argv(), limits, access(dir));
         boolean noTests = tests.tool() == BuildPlan.Tool.PYTEST && result.exitCode() == 5;
         try {
