@@ -83,9 +83,11 @@ class DevImplementHandler implements MessageHandler {
         try (Workspace workspace = workspaces.clone(repository, base)) {
             TestCommand tests;
             List<String> allowedPaths;
+            List<String> untestedPaths;
             try {
                 tests = devRun.testCommand(repository, workspace);
                 allowedPaths = TestCommand.allowedPaths(workspace.dir());
+                untestedPaths = TestCommand.untestedPaths(workspace.dir());
             } catch (IllegalArgumentException e) {
                 return HandlerResult.completed(
                         store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
@@ -106,7 +108,8 @@ class DevImplementHandler implements MessageHandler {
                     devRun.repositoryMap(workspace, issueText(payload)),
                     devRun.related(repository, workspace.baseCommit(), issueText(payload)),
                     previous.isEmpty());
-            LoopOutcome outcome = devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, brief);
+            LoopOutcome outcome =
+                    devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, untestedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
             if (outcome.status() == LoopOutcome.Status.DONE) {
                 String patchHash = workspace.diff().patchHash();
@@ -119,7 +122,7 @@ class DevImplementHandler implements MessageHandler {
                                     + "'s (patch " + patchHash.substring(0, 12) + ")");
                     output.put("patchHash", patchHash);
                 } else {
-                    workspaces.publish(envelope.taskId(), iteration, workspace, output);
+                    workspaces.publish(envelope.taskId(), envelope.sessionId(), iteration, workspace, output);
                 }
             }
             log.info(

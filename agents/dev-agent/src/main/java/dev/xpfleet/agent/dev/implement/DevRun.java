@@ -74,9 +74,16 @@ class DevRun {
 
     /**
      * @param allowedPaths guarded paths the base tree's .fleet.yml lets the developer change
+     * @param untestedPaths paths it lets change without a failing test first
      */
     LoopOutcome run(
-            UUID task, int iteration, Workspace workspace, TestCommand tests, List<String> allowedPaths, Brief brief)
+            UUID task,
+            int iteration,
+            Workspace workspace,
+            TestCommand tests,
+            List<String> allowedPaths,
+            List<String> untestedPaths,
+            Brief brief)
             throws IOException, WorkspaceException {
         if (props.orchestratorUrl() == null || props.orchestratorToken() == null) {
             throw new IllegalStateException(
@@ -91,7 +98,7 @@ class DevRun {
                 new GatewayModel(client, task, iteration, props.modelTimeout().multipliedBy(2), props.toolCalls()),
                 new WorkspaceTools(workspace.dir(), rules),
                 runs,
-                new ChangeGuard(workspace, rules, PythonModules.installed()),
+                new ChangeGuard(workspace, rules, PythonModules.installed(), untestedPaths),
                 props.limits(),
                 workspace);
         return loop.run(brief);

@@ -59,13 +59,20 @@ class DevWorkspaces {
         }
     }
 
-    /** Stores the patch and the snapshot, and names them in {@code output}. */
-    void publish(UUID task, int iteration, Workspace workspace, ObjectNode output)
+    /**
+     * Stores the patch and the snapshot, and names them in {@code output}.
+     *
+     * @param session the pair session, or null
+     */
+    void publish(UUID task, UUID session, int iteration, Workspace workspace, ObjectNode output)
             throws IOException, WorkspaceException {
         WorkspaceDiff diff = workspace.diff();
         String patchKey = ArtifactKeys.task(task, "iter_" + iteration, "patch.diff");
         artifacts.put(patchKey, diff.text().getBytes(StandardCharsets.UTF_8), "text/x-diff");
-        String snapshotKey = ArtifactKeys.task(task, "iter_" + iteration + ".tar.gz");
+        // In a pair session the seed's name: pair_session/<session>/iter_<n>.tar.gz.
+        String snapshotKey = session != null
+                ? ArtifactKeys.pairSnapshot(session, iteration)
+                : ArtifactKeys.task(task, "iter_" + iteration + ".tar.gz");
         long size = treeSize(workspace.dir());
         if (size <= MAX_SNAPSHOT_BYTES) {
             Path archive = Files.createTempFile("dev-snapshot", ".tar.gz");

@@ -47,16 +47,48 @@ public final class ChangeGuard {
      */
     public ChangeGuard(Workspace workspace, PathRules rules, Set<String> installedModules)
             throws IOException, WorkspaceException {
+        this(workspace, rules, installedModules, List.of());
+    }
+
+    /**
+     * @param untestedGlobs paths the base tree's {@code .fleet.yml} lets change without a failing
+     *     test first (documentation): neither test nor production for the phase rules
+     */
+    public ChangeGuard(Workspace workspace, PathRules rules, Set<String> installedModules, List<String> untestedGlobs)
+            throws IOException, WorkspaceException {
         this.workspace = workspace;
         this.rules = rules;
         this.installedModules = Set.copyOf(installedModules);
+        this.untested = untestedGlobs.stream()
+                .flatMap(g -> java.util.stream.Stream.of(g, "**/" + g))
+                .map(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g))
+                .toList();
         this.start = snapshot(workspace.diff().files());
+    }
+
+    private final List<java.nio.file.PathMatcher> untested;
+
+    /** A path {@code .fleet.yml} exempts from test-first (and it is not a test). */
+    boolean isUntested(String path) {
+        Path p = Path.of(path);
+        return !TestPaths.isTest(path) && untested.stream().anyMatch(m -> m.matches(p));
+    }
+
+    /** Since the iteration started, only exempt paths changed (and at least one). */
+    boolean onlyUntestedChanged() throws IOException, WorkspaceException {
+        List<String> changed = workspace.diff().files().stream()
+                .filter(f -> !Objects.equals(start.get(f), contentOrAbsent(f)))
+                .toList();
+        return !changed.isEmpty() && changed.stream().allMatch(this::isUntested);
     }
 
     /** Refuses an edit or deletion of {@code path} that the phase does not allow. */
     void allowedIn(Phase phase, String path, boolean deletion) throws RefusedException {
         String relative = rules.relative(rules.writable(path));
         boolean test = TestPaths.isTest(relative);
+        if (isUntested(relative) && !deletion) {
+            return; // documentation and the like: any phase
+        }
         if (phase == Phase.RED && !test) {
             throw new RefusedException("RED phase: only test files may change until a test fails for the missing"
                     + " behaviour; '" + relative + "' is production code. Write the failing test first.");
@@ -97,10 +129,11 @@ public final class ChangeGuard {
             }
         }
         List<String> tests = sinceStart.stream().filter(TestPaths::isTest).toList();
-        List<String> production =
-                sinceStart.stream().filter(f -> !TestPaths.isTest(f)).toList();
+        List<String> production = sinceStart.stream()
+                .filter(f -> !TestPaths.isTest(f) && !isUntested(f))
+                .toList();
         if (phase == Phase.RED) {
-            if (tests.isEmpty() && !startFailed) {
+            if (tests.isEmpty() && !startFailed && !onlyUntestedChanged()) {
                 throw new RefusedException("no test file has changed yet: write a test that fails first");
             }
             if (!production.isEmpty()) {

@@ -72,17 +72,27 @@ public record TestCommand(List<String> argv, List<String> reports, BuildPlan.Too
      * allow-paths: [".github/workflows/", "pom.xml"]}.
      */
     public static List<String> allowedPaths(Path base) throws IOException {
+        return devList(base, "allow-paths");
+    }
+
+    /**
+     * Paths a change may touch without a failing test first (documentation, say), as globs: {@code
+     * dev: untested-paths: ["docs/**", "*.md"]}. A change touching only those is done when the suite
+     * still passes.
+     */
+    public static List<String> untestedPaths(Path base) throws IOException {
+        return devList(base, "untested-paths");
+    }
+
+    private static List<String> devList(Path base, String key) throws IOException {
         Object dev = settings(base).get("dev");
-        if (dev == null) {
+        Object value = dev instanceof Map<?, ?> map ? map.get(key) : null;
+        if (value == null) {
             return List.of();
         }
-        Object allowed = dev instanceof Map<?, ?> map ? map.get("allow-paths") : null;
-        if (allowed == null) {
-            return List.of();
-        }
-        if (allowed instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new IllegalArgumentException(".fleet.yml dev.allow-paths must be a list of paths");
+        throw new IllegalArgumentException(".fleet.yml dev." + key + " must be a list of paths");
     }
 }

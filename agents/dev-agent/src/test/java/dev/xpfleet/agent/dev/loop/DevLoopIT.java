@@ -383,6 +383,27 @@ class DevLoopIT {
     }
 
     @Test
+    void pathsTheRepositoryExemptsChangeWithoutATestAndProductionStillNeedsOne() throws Exception {
+        ScriptedModel model = new ScriptedModel(
+                edit("calc.py", "    return a + b\n", "    return b + a\n"),
+                edit("docs/usage.md", "", "# Usage\n\nadd(a, b) adds.\n"),
+                SUBMIT);
+
+        LoopOutcome outcome = loop(
+                        workspace,
+                        model,
+                        new LoopLimits(10, Duration.ofMinutes(5), 100_000, 3, 2_000, 25, 1_000),
+                        List.of("docs/**"))
+                .run(brief("Document add", ""));
+
+        assertThat(model.observationAfter(1)).contains("REFUSED").contains("RED phase");
+        assertThat(model.observationAfter(2)).contains("created docs/usage.md");
+        assertThat(outcome.status()).as(String.valueOf(outcome.reason())).isEqualTo(Status.DONE);
+        assertThat(outcome.red()).isNull();
+        assertThat(workspace.diff().files()).containsExactly("docs/usage.md");
+    }
+
+    @Test
     void aMavenProjectGoesRedOnAMissingSymbolThenGreenWithItsDependenciesPrefetched() throws Exception {
         String test = """
                 package demo;
@@ -443,6 +464,11 @@ class DevLoopIT {
     }
 
     private static DevLoop loop(Workspace workspace, ScriptedModel model, LoopLimits limits) throws Exception {
+        return loop(workspace, model, limits, List.of());
+    }
+
+    private static DevLoop loop(Workspace workspace, ScriptedModel model, LoopLimits limits, List<String> untested)
+            throws Exception {
         PathRules rules = new PathRules(workspace.dir(), List.of());
         TestCommand tests = TestCommand.detect(workspace.dir(), CACHE);
         Prefetch.Result fetched = new Prefetch(new Sandbox(), SANDBOX_LIMITS)
@@ -453,7 +479,7 @@ class DevLoopIT {
                 model,
                 new WorkspaceTools(workspace.dir(), rules),
                 new SandboxRuns(new Sandbox(), SANDBOX_LIMITS, tests),
-                new ChangeGuard(workspace, rules, PythonModules.installed()),
+                new ChangeGuard(workspace, rules, PythonModules.installed(), untested),
                 limits,
                 workspace);
     }
