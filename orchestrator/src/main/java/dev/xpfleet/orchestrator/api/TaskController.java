@@ -41,9 +41,11 @@ class TaskController {
 
     record CreateTask(String repository, String title, String body, String mode, Integer maxIters) {}
 
-    @Operation(summary = "List tasks, newest first; filter by state and repository; paged (viewer)")
+    @Operation(
+            summary = "List tasks, newest first; filter by state and repository; a page: items, total, and the"
+                    + " link to the next page (viewer)")
     @GetMapping
-    List<Map<String, Object>> list(
+    Map<String, Object> list(
             HttpServletRequest request,
             @RequestParam(required = false) String state,
             @RequestParam(required = false) String repository,
@@ -56,7 +58,31 @@ class TaskController {
         if (page < 0 || size < 1 || size > 200) {
             throw new IllegalArgumentException("page must be >= 0 and size between 1 and 200");
         }
-        return queries.list(state == null ? null : state.toUpperCase(Locale.ROOT), repository, page, size);
+        String wanted = state == null ? null : state.toUpperCase(Locale.ROOT);
+        List<Map<String, Object>> items = queries.list(wanted, repository, page, size);
+        long total = queries.count(wanted, repository);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("items", items);
+        answer.put("page", page);
+        answer.put("size", size);
+        answer.put("total", total);
+        answer.put("next", (long) (page + 1) * size < total ? nextPage(wanted, repository, page + 1, size) : null);
+        return answer;
+    }
+
+    private static String nextPage(String state, String repository, int page, int size) {
+        StringBuilder link = new StringBuilder("/api/tasks?page=")
+                .append(page)
+                .append("&size=")
+                .append(size);
+        if (state != null) {
+            link.append("&state=").append(state);
+        }
+        if (repository != null) {
+            link.append("&repository=")
+                    .append(java.net.URLEncoder.encode(repository, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return link.toString();
     }
 
     @Operation(summary = "One task: state, stage timestamps, iterations, token usage so far (viewer)")

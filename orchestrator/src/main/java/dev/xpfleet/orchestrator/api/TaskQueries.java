@@ -34,6 +34,18 @@ class TaskQueries {
                 .listOfRows();
     }
 
+    long count(String state, String repository) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM tasks
+                         WHERE (CAST(:state AS text) IS NULL OR state = :state)
+                           AND (CAST(:repository AS text) IS NULL OR repository = :repository)
+                        """)
+                .param("state", state)
+                .param("repository", repository)
+                .query(Long.class)
+                .single();
+    }
+
     /**
      * Tokens so far: as counted by the gateway (every model call, the source of truth for budgets)
      * and as reported by the agents' results (agent_logs.token_usage).

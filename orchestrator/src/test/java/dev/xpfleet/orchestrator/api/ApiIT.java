@@ -143,9 +143,23 @@ class ApiIT {
         assertThat(usage.path("replayed_calls").asLong()).isEqualTo(1);
         assertThat(usage.path("prompt_tokens").asLong()).isPositive();
         assertThat(usage.path("completion_tokens").asLong()).isPositive();
-        assertThat(call("GET", "/api/tasks?state=developing&repository=octo/repo", ADMIN, null)
-                        .body())
-                .contains(id);
+        JsonNode listed = JSON.readTree(call("GET", "/api/tasks?state=developing&repository=octo/repo", ADMIN, null)
+                .body());
+        assertThat(listed.path("items").toString()).contains(id);
+        assertThat(listed.path("total").asLong()).isOne();
+        assertThat(listed.path("next").isNull()).isTrue();
+        call("POST", "/api/tasks", ADMIN, "{\"repository\":\"octo/repo\",\"title\":\"Second\",\"body\":\"b\"}");
+        JsonNode firstPage = JSON.readTree(call("GET", "/api/tasks?repository=octo/repo&size=1", ADMIN, null)
+                .body());
+        assertThat(firstPage.path("items")).hasSize(1);
+        assertThat(firstPage.path("total").asLong()).isEqualTo(2);
+        assertThat(firstPage.path("next").asString()).isEqualTo("/api/tasks?page=1&size=1&repository=octo%2Frepo");
+        JsonNode secondPage = JSON.readTree(
+                call("GET", firstPage.path("next").asString(), ADMIN, null).body());
+        assertThat(secondPage.path("items")).hasSize(1);
+        assertThat(secondPage.path("next").isNull()).isTrue();
+        assertThat(secondPage.path("items").get(0).path("id").asString())
+                .isNotEqualTo(firstPage.path("items").get(0).path("id").asString());
 
         assertThat(JSON.readTree(call("POST", "/api/tasks/" + id + "/cancel", ADMIN, null)
                                 .body())
