@@ -107,6 +107,48 @@ class OutboxRelayIT {
     }
 
     @Test
+    void aRowWhoseTransactionCommitsAfterALaterIdWasPublishedIsStillPublishedInTaskOrder() throws Exception {
+        // The pair stream: the other tests here count entries of theirs.
+        UUID early = UuidV7.next();
+        UUID other = UuidV7.next();
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        Thread slow = Thread.ofPlatform()
+                .start(() -> transactions.executeWithoutResult(tx -> {
+                    // Takes the lower id now, commits later.
+                    outbox.enqueue(AgentRole.PAIR, Envelope.create("pair.start", early, 1, null));
+                    inserted.countDown();
+                    try {
+                        commit.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        assertThat(inserted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        transactions.executeWithoutResult(
+                tx -> outbox.enqueue(AgentRole.PAIR, Envelope.create("pair.start", other, 1, null)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> entries(AgentRole.PAIR).stream()
+                        .anyMatch(e -> e.taskId().equals(other)));
+        assertThat(entries(AgentRole.PAIR)).noneMatch(e -> e.taskId().equals(early));
+
+        commit.countDown();
+        slow.join();
+        transactions.executeWithoutResult(
+                tx -> outbox.enqueue(AgentRole.PAIR, Envelope.create("pair.start", early, 2, null)));
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> entries(AgentRole.PAIR).stream()
+                                .filter(e -> e.taskId().equals(early))
+                                .count()
+                        == 2);
+        assertThat(entries(AgentRole.PAIR))
+                .filteredOn(e -> e.taskId().equals(early))
+                .extracting(Envelope::iteration)
+                .containsExactly(1, 2);
+    }
+
+    @Test
     void theLagRunsFromTheRowsInsertNotFromTheStartOfItsTransaction() {
         io.micrometer.core.instrument.Timer lag = meters.get("fleet.outbox.lag").timer();
         long countBefore = lag.count();
