@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.api;
 
+import dev.xpfleet.orchestrator.support.UnavailableException;
 import dev.xpfleet.orchestrator.task.TaskChangeException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -48,9 +49,12 @@ class ApiErrors {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
     }
 
-    /** A feature that is switched off or not configured here. */
-    @ExceptionHandler(IllegalStateException.class)
-    ProblemDetail unavailable(IllegalStateException e) {
+    /**
+     * A feature that is switched off or not configured here. Only the fleet's own exception: an
+     * {@link IllegalStateException} is a defect and answers 500.
+     */
+    @ExceptionHandler(UnavailableException.class)
+    ProblemDetail unavailable(UnavailableException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 

@@ -2,6 +2,7 @@ package dev.xpfleet.orchestrator.context;
 
 import dev.xpfleet.orchestrator.api.ApiRole;
 import dev.xpfleet.orchestrator.api.Callers;
+import dev.xpfleet.orchestrator.support.UnavailableException;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -57,7 +58,7 @@ class ContextController {
     ContextIndexer.Indexed index(HttpServletRequest http, @RequestBody IndexRequest request) throws IOException {
         Callers.require(http, ApiRole.AGENT);
         if (props.repositoriesRoot() == null) {
-            throw new IllegalStateException("indexing by REST is off: set fleet.context.repositories-root");
+            throw new UnavailableException("indexing by REST is off: set fleet.context.repositories-root");
         }
         if (request.repository() == null
                 || !REPOSITORY.matcher(request.repository()).matches()
@@ -82,8 +83,8 @@ class ContextController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
     }
 
-    @ExceptionHandler(IllegalStateException.class)
-    ProblemDetail notReady(IllegalStateException e) {
+    @ExceptionHandler(UnavailableException.class)
+    ProblemDetail notReady(UnavailableException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.context;
 
+import dev.xpfleet.orchestrator.support.UnavailableException;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -22,7 +23,7 @@ public class ContextSearch {
 
     public record Hit(String path, int startLine, int endLine, double score, String content) {}
 
-    /** @throws IllegalStateException when the commit was not indexed */
+    /** @throws UnavailableException when the commit was not indexed */
     @Transactional(readOnly = true)
     public List<Hit> search(String repository, String commit, String query, int k) {
         if (k < 1 || k > 100) {
@@ -37,7 +38,7 @@ public class ContextSearch {
                 .query(Long.class)
                 .optional()
                 .orElseThrow(() ->
-                        new IllegalStateException(repository + " at " + commit + " is not indexed; index it first"));
+                        new UnavailableException(repository + " at " + commit + " is not indexed; index it first"));
         // The planner's cost for a vector scan passes jit_above_cost; compiling the query (~13 ms)
         // would cost more than running it (~5 ms on 100,000 chunks).
         jdbc.sql("SET LOCAL jit = off").update();

@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.forge;
 import dev.xpfleet.orchestrator.api.ApiRole;
 import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.forge.github.GitHubForge;
+import dev.xpfleet.orchestrator.support.UnavailableException;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ class CloneCredentialsController {
         }
         Forge forge = forges.getIfAvailable();
         if (forge == null) {
-            throw new IllegalStateException("no forge is configured");
+            throw new UnavailableException("no forge is configured");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", forge.cloneUri(repository));
