@@ -6,10 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -214,23 +210,10 @@ public final class BuildDetector {
     /** The repository's own settings on top of what was detected (or instead, when nothing was). */
     @SuppressWarnings("unchecked")
     private static BuildPlan override(BuildPlan detected, Path config) throws IOException {
-        if (Files.size(config) > MAX_CONFIG_BYTES) {
-            throw new IllegalArgumentException(".fleet.yml is larger than 64 KB");
-        }
-        Object root;
-        try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(config));
-        } catch (YAMLException e) {
-            throw new IllegalArgumentException(".fleet.yml is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (root == null && detected != null) {
+        Map<String, Object> settings = FleetYml.read(config.getParent());
+        if (settings.isEmpty() && detected != null) {
             return detected;
         }
-        if (!(root instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException(".fleet.yml must be a mapping");
-        }
-        Map<String, Object> settings = (Map<String, Object>) map;
         if (detected == null) {
             if (!settings.containsKey("test")) {
                 throw new IllegalArgumentException(NOTHING_TO_RUN);

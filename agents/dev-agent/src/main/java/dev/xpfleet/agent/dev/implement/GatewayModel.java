@@ -2,7 +2,7 @@ package dev.xpfleet.agent.dev.implement;
 
 import dev.xpfleet.agent.dev.loop.DevLoop;
 import dev.xpfleet.agent.dev.tools.ToolSchemas;
-import dev.xpfleet.common.model.ModelCallException;
+import dev.xpfleet.common.model.InFlight;
 import dev.xpfleet.common.model.ModelGatewayClient;
 import dev.xpfleet.common.stream.AgentRole;
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.util.UUID;
  * so that a redelivered step is answered from the archive for the turns already paid for.
  */
 final class GatewayModel implements DevLoop.Model {
-
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(15);
 
     /** How the wait pauses; a test may pass one that does not sleep. */
     interface Sleeper {
@@ -35,7 +33,7 @@ final class GatewayModel implements DevLoop.Model {
      *     text, which is parsed as before)
      */
     GatewayModel(ModelGatewayClient client, UUID task, int iteration, Duration inFlightWait, boolean toolCalls) {
-        this(client, task, iteration, inFlightWait, GatewayModel::sleep, toolCalls);
+        this(client, task, iteration, inFlightWait, InFlight::sleep, toolCalls);
     }
 
     GatewayModel(
@@ -53,41 +51,20 @@ final class GatewayModel implements DevLoop.Model {
         this.toolCalls = toolCalls;
     }
 
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelCallException(0, "interrupted", "interrupted while waiting for a turn in flight");
-        }
-    }
-
     @Override
     public DevLoop.Turn ask(List<ModelGatewayClient.Message> messages, int turn, int maxTokens) {
         String key = task + ":" + iteration + ":" + turn;
-        long waited = 0;
-        Duration pause = Duration.ofSeconds(1);
-        while (true) {
-            try {
-                ModelGatewayClient.Completion answer = client.chat(
-                        task, AgentRole.DEV, messages, maxTokens, key, toolCalls ? ToolSchemas.definitions() : null);
-                return new DevLoop.Turn(
-                        answer.text(),
-                        answer.promptTokens(),
-                        answer.completionTokens(),
-                        answer.callId(),
-                        answer.repeated(),
-                        answer.toolCalls());
-            } catch (ModelCallException e) {
-                // The same turn is still being answered for an earlier delivery of this step (its
-                // agent died mid-call): wait for that answer instead of paying for another.
-                if (!"call_in_flight".equals(e.type()) || waited >= inFlightWait.toMillis()) {
-                    throw e;
-                }
-                sleeper.pause(pause);
-                waited += pause.toMillis();
-                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
-            }
-        }
+        ModelGatewayClient.Completion answer = InFlight.awaited(
+                () -> client.chat(
+                        task, AgentRole.DEV, messages, maxTokens, key, toolCalls ? ToolSchemas.definitions() : null),
+                inFlightWait,
+                sleeper::pause);
+        return new DevLoop.Turn(
+                answer.text(),
+                answer.promptTokens(),
+                answer.completionTokens(),
+                answer.callId(),
+                answer.repeated(),
+                answer.toolCalls());
     }
 }

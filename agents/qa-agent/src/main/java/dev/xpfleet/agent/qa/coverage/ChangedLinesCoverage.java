@@ -1,6 +1,6 @@
 package dev.xpfleet.agent.qa.coverage;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.common.change.ChangeSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.xpfleet.agent.qa.findings;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
 import dev.xpfleet.common.build.BuildPlan;
+import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxLimits;

@@ -1,6 +1,6 @@
 package dev.xpfleet.agent.qa.findings;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.redact.Secrets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.xpfleet.agent.qa.verify;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
 import dev.xpfleet.agent.qa.coverage.ChangedLinesCoverage;
 import dev.xpfleet.agent.qa.coverage.LineCoverage;
 import dev.xpfleet.common.build.BuildPlan;
+import dev.xpfleet.common.change.ChangeSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

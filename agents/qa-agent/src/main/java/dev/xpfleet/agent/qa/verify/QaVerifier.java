@@ -1,12 +1,12 @@
 package dev.xpfleet.agent.qa.verify;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
 import dev.xpfleet.common.build.BuildDetector;
 import dev.xpfleet.common.build.BuildPlan;
 import dev.xpfleet.common.build.Prefetch;
+import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxResult;

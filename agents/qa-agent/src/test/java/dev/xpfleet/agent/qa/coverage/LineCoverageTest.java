@@ -3,7 +3,7 @@ package dev.xpfleet.agent.qa.coverage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.common.change.ChangeSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

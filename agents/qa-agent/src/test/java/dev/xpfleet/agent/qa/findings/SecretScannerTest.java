@@ -2,7 +2,7 @@ package dev.xpfleet.agent.qa.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xpfleet.agent.qa.change.ChangeSet;
+import dev.xpfleet.common.change.ChangeSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

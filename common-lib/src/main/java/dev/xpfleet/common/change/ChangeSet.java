@@ -1,6 +1,5 @@
-package dev.xpfleet.agent.qa.change;
+package dev.xpfleet.common.change;
 
-import dev.xpfleet.common.change.TestPaths;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +128,34 @@ public final class ChangeSet {
     /** The file's change, or null when the diff does not touch it. */
     public FileChange file(String path) {
         return files.stream().filter(f -> f.path().equals(path)).findFirst().orElse(null);
+    }
+
+    /** Lines {@code first} to {@code last} of a changed file, both included. */
+    public record LineRange(int first, int last) {
+
+        public boolean contains(int line) {
+            return line >= first && line <= last;
+        }
+    }
+
+    /**
+     * The lines of the changed file that the diff's hunks show (added and context lines): where a
+     * review may comment. Empty for a file the diff does not touch or deletes.
+     */
+    public List<LineRange> hunks(String path) {
+        for (int i = 0; i < files.size(); i++) {
+            if (files.get(i).path().equals(path) && !files.get(i).deleted()) {
+                List<LineRange> ranges = new ArrayList<>();
+                for (HunkHeader hunk : headers.get(i).getHunks()) {
+                    if (hunk.getNewLineCount() > 0) {
+                        ranges.add(new LineRange(
+                                hunk.getNewStartLine(), hunk.getNewStartLine() + hunk.getNewLineCount() - 1));
+                    }
+                }
+                return List.copyOf(ranges);
+            }
+        }
+        return List.of();
     }
 
     /** The diff of the test files only (empty when the change touches no test). */

@@ -1,4 +1,4 @@
-package dev.xpfleet.agent.qa.change;
+package dev.xpfleet.common.change;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

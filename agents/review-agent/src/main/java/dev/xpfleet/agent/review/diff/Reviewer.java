@@ -1,0 +1,207 @@
+package dev.xpfleet.agent.review.diff;
+
+import dev.xpfleet.agent.review.findings.Finding;
+import dev.xpfleet.agent.review.findings.FindingHistory;
+import dev.xpfleet.agent.review.findings.SuggestionCheck;
+import dev.xpfleet.agent.review.model.ModelReview;
+import dev.xpfleet.agent.review.policy.DonePolicy;
+import dev.xpfleet.agent.review.policy.PolicyCheck;
+import dev.xpfleet.agent.review.policy.Violation;
+import dev.xpfleet.common.change.ChangeSet;
+import dev.xpfleet.common.model.ModelCallException;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One review of one change: the Definition of Done first (no tokens; a failure ends the review and
+ * the model is not asked), then the model's findings, checked and merged with the earlier
+ * iterations'; the verdict is derived here, never taken from the model.
+ */
+public final class Reviewer {
+
+    public static final String APPROVE = "APPROVE";
+    public static final String CHANGES_REQUESTED = "CHANGES_REQUESTED";
+    public static final String NEEDS_HUMAN = "NEEDS_HUMAN";
+    public static final String BLOCKED_BUDGET = "BLOCKED_BUDGET";
+    static final int MAX_HISTORY = 200;
+
+    /**
+     * @param diff the change, applied to {@code workspace} already
+     * @param qa QA's report as stored
+     * @param earlier the findings history of the previous review, if any
+     */
+    public record Input(
+            int iteration, String issueTitle, String issueBody, String diff, JsonNode qa, List<Finding> earlier) {}
+
+    private final ModelReview model;
+    private final SuggestionCheck suggestions;
+
+    /** @param model null when no model may be asked (then the policy alone decides) */
+    public Reviewer(ModelReview model, SuggestionCheck suggestions) {
+        this.model = model;
+        this.suggestions = suggestions;
+    }
+
+    public ObjectNode review(Input in, DonePolicy policy, Path workspace) throws IOException {
+        ChangeSet change = ChangeSet.parse(in.diff());
+        PolicyCheck.Result rules = PolicyCheck.check(policy, in.diff(), change, in.qa());
+        ObjectNode out = EnvelopeCodec.mapper().createObjectNode();
+        ArrayNode reasons = out.putArray("reasons");
+        policy(out, rules);
+        if (!rules.violations().isEmpty()) {
+            rules.violations().forEach(v -> reasons.add(v.describe()));
+            unchanged(out, in.earlier());
+            String decision = rules.needsHuman() ? NEEDS_HUMAN : CHANGES_REQUESTED;
+            out.put("decision", decision);
+            out.put(
+                    "summary",
+                    "The change does not meet the Definition of Done: "
+                            + rules.violations().size() + " rule(s) broken; no model review was made.");
+            if (rules.needsHuman()) {
+                out.put(
+                        "reason",
+                        "policy: "
+                                + rules.violations().stream()
+                                        .filter(Violation::needsHuman)
+                                        .map(Violation::detail)
+                                        .findFirst()
+                                        .orElse(""));
+            }
+            return tokens(out, 0, 0, List.of(), 0);
+        }
+        if (model == null || !policy.modelReview()) {
+            unchanged(out, in.earlier());
+            out.put("decision", APPROVE);
+            out.put("summary", "The change meets the Definition of Done; no model review is configured.");
+            return tokens(out, 0, 0, List.of(), 0);
+        }
+        ModelReview.Outcome outcome;
+        try {
+            outcome = model.review(in.issueTitle(), in.issueBody(), qaSummary(in.qa()), in.diff(), change, workspace);
+        } catch (ModelCallException e) {
+            if (!e.budgetExceeded() && !"replay_miss".equals(e.type())) {
+                throw e; // the gateway or the model is down: the step is tried again
+            }
+            unchanged(out, in.earlier());
+            out.put("decision", e.budgetExceeded() ? BLOCKED_BUDGET : NEEDS_HUMAN);
+            out.put("reason", "model: " + e.getMessage());
+            return tokens(out, 0, 0, List.of(), 0);
+        }
+        if (outcome.malformed() != null) {
+            unchanged(out, in.earlier());
+            out.put("decision", NEEDS_HUMAN);
+            out.put("reason", outcome.malformed());
+            return tokens(
+                    out,
+                    outcome.promptTokens(),
+                    outcome.completionTokens(),
+                    outcome.callIds(),
+                    outcome.repeatedCalls());
+        }
+        List<Finding> raised = new ArrayList<>();
+        for (Finding f : outcome.findings()) {
+            if (f.suggestion() == null) {
+                raised.add(f);
+                continue;
+            }
+            // A suggestion that would break the file is withheld; the finding stays.
+            String note = suggestions.check(f);
+            raised.add(f.withSuggestion(note != null && note.startsWith("withheld") ? null : f.suggestion(), note));
+        }
+        FindingHistory.Merged merged = FindingHistory.merge(in.earlier(), raised, in.iteration());
+        List<Finding> blocking = merged.open().stream()
+                .filter(f -> policy.blockingSeverities().contains(f.severity()))
+                .toList();
+        blocking.forEach(f -> reasons.add(f.describe()));
+        out.put("decision", blocking.isEmpty() ? APPROVE : CHANGES_REQUESTED);
+        out.put("summary", outcome.summary());
+        findings(out, merged, blocking, in.iteration());
+        return tokens(
+                out, outcome.promptTokens(), outcome.completionTokens(), outcome.callIds(), outcome.repeatedCalls());
+    }
+
+    private static void policy(ObjectNode out, PolicyCheck.Result rules) {
+        ObjectNode policy = out.putObject("policy");
+        ArrayNode violations = policy.putArray("violations");
+        rules.violations()
+                .forEach(v -> violations
+                        .addObject()
+                        .put("rule", v.rule())
+                        .put("detail", v.detail())
+                        .put("needsHuman", v.needsHuman()));
+        ArrayNode notChecked = policy.putArray("notChecked");
+        rules.notChecked().forEach(notChecked::add);
+    }
+
+    /** No model review this time: the earlier findings stand as they were. */
+    private static void unchanged(ObjectNode out, List<Finding> earlier) {
+        out.set(
+                "findings",
+                EnvelopeCodec.mapper()
+                        .valueToTree(
+                                earlier.stream().filter(f -> f.status().open()).toList()));
+        out.putArray("blocking");
+        out.putArray("resolved");
+        out.putArray("dropped");
+        out.set("history", EnvelopeCodec.mapper().valueToTree(cap(earlier)));
+    }
+
+    private static void findings(ObjectNode out, FindingHistory.Merged merged, List<Finding> blocking, int iteration) {
+        out.set("findings", EnvelopeCodec.mapper().valueToTree(merged.open()));
+        ArrayNode blockingIds = out.putArray("blocking");
+        blocking.forEach(f -> blockingIds.add(f.fingerprint()));
+        ArrayNode resolved = out.putArray("resolved");
+        ArrayNode dropped = out.putArray("dropped");
+        for (Finding f : merged.history()) {
+            if (f.closedIn() == iteration && f.status() == Finding.Status.RESOLVED) {
+                resolved.add(f.fingerprint());
+            } else if (f.closedIn() == iteration && f.status() == Finding.Status.DROPPED) {
+                dropped.add(f.fingerprint());
+            }
+        }
+        out.set("history", EnvelopeCodec.mapper().valueToTree(cap(merged.history())));
+    }
+
+    private static List<Finding> cap(List<Finding> history) {
+        return history.size() <= MAX_HISTORY ? history : history.subList(history.size() - MAX_HISTORY, history.size());
+    }
+
+    private static ObjectNode tokens(ObjectNode out, long prompt, long completion, List<String> calls, int repeated) {
+        out.putObject("tokenUsage").put("promptTokens", prompt).put("completionTokens", completion);
+        ArrayNode ids = out.putArray("modelCalls");
+        calls.forEach(ids::add);
+        out.put("repeatedCalls", repeated);
+        return out;
+    }
+
+    /** QA's figures for the model: verdict, FAIL_TO_PASS, coverage, findings. */
+    static String qaSummary(JsonNode qa) {
+        StringBuilder s = new StringBuilder();
+        s.append("verdict: ").append(qa.path("verdict").asString("?")).append('\n');
+        s.append("tests that fail before the change and pass after it: ");
+        List<String> f2p = new ArrayList<>();
+        qa.path("tdd").path("failToPass").forEach(t -> f2p.add(t.asString("")));
+        s.append(f2p.isEmpty() ? "none" : String.join(", ", f2p.subList(0, Math.min(20, f2p.size()))))
+                .append('\n');
+        JsonNode coverage = qa.path("coverage");
+        if (coverage.isObject()) {
+            s.append(String.format(
+                    Locale.ROOT,
+                    "changed lines covered: %.0f%% (%d of %d)%n",
+                    coverage.path("changedLines").asDouble() * 100,
+                    coverage.path("changedLinesCovered").asInt(),
+                    coverage.path("changedLinesExecutable").asInt()));
+        }
+        s.append("analyser findings on added lines: ")
+                .append(qa.path("findings").size())
+                .append('\n');
+        return s.toString();
+    }
+}

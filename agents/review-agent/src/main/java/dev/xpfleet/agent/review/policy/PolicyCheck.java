@@ -1,0 +1,159 @@
+package dev.xpfleet.agent.review.policy;
+
+import dev.xpfleet.common.change.ChangeSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Definition of Done checked on a change and its QA report: deterministic, no model, no tokens.
+ * What the report does not measure is named in {@link Result#notChecked()}, never taken as passed
+ * silently.
+ */
+public final class PolicyCheck {
+
+    private static final int LISTED = 5;
+
+    private PolicyCheck() {}
+
+    /**
+     * @param violations the rules the change breaks
+     * @param notChecked rules the QA report gave no figures for, with why
+     */
+    public record Result(List<Violation> violations, List<String> notChecked) {
+
+        public boolean needsHuman() {
+            return violations.stream().anyMatch(Violation::needsHuman);
+        }
+    }
+
+    /**
+     * @param diff the change as a unified diff
+     * @param change the same diff, read
+     * @param qa the QA report as stored ({@code docs/qa-report.schema.json})
+     */
+    public static Result check(DonePolicy policy, String diff, ChangeSet change, JsonNode qa) {
+        List<Violation> violations = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
+        Globs human = new Globs(policy.humanPaths());
+        List<String> needPerson = change.files().stream()
+                .map(ChangeSet.FileChange::path)
+                .filter(human::matches)
+                .toList();
+        if (!needPerson.isEmpty()) {
+            violations.add(new Violation(
+                    "human-paths",
+                    "the change touches " + listed(needPerson) + ", which always needs a person's review",
+                    true));
+        }
+        if (!"PASSED".equals(qa.path("verdict").asString(""))) {
+            violations.add(new Violation(
+                    "qa-passed",
+                    "QA did not pass the change (" + qa.path("verdict").asString("no verdict") + ")",
+                    false));
+        }
+        failToPass(policy, change, qa, violations);
+        findings(policy, qa, violations);
+        coverage(policy, qa, violations, notChecked);
+        size(policy, diff, change, violations);
+        return new Result(List.copyOf(violations), List.copyOf(notChecked));
+    }
+
+    private static void failToPass(DonePolicy policy, ChangeSet change, JsonNode qa, List<Violation> violations) {
+        Globs untested = new Globs(policy.untestedPaths());
+        boolean onlyUntested = !policy.untestedPaths().isEmpty()
+                && change.files().stream().allMatch(f -> !f.test() && untested.matches(f.path()));
+        int proven = qa.path("tdd").path("failToPass").size();
+        if (!onlyUntested && proven < policy.minFailToPass()) {
+            violations.add(new Violation(
+                    "fail-to-pass",
+                    "at least " + policy.minFailToPass()
+                            + " test must fail before the change and pass after it; QA found " + proven
+                            + ": add a test that shows what the issue asks for",
+                    false));
+        }
+    }
+
+    private static void findings(DonePolicy policy, JsonNode qa, List<Violation> violations) {
+        JsonNode findings = qa.path("findings");
+        if (policy.allowNewFindings() || findings.isEmpty()) {
+            return;
+        }
+        List<String> described = new ArrayList<>();
+        for (JsonNode f : findings) {
+            described.add(f.path("file").asString("?") + ":" + f.path("line").asInt(0) + " "
+                    + f.path("rule").asString("?") + " (" + f.path("tool").asString("?") + ")");
+        }
+        violations.add(new Violation(
+                "new-findings",
+                findings.size() + " lint, security or secret finding(s) on added lines: " + listed(described),
+                false));
+    }
+
+    private static void coverage(DonePolicy policy, JsonNode qa, List<Violation> violations, List<String> notChecked) {
+        JsonNode coverage = qa.path("coverage");
+        if (!coverage.isObject()) {
+            notChecked.add("changed-lines-coverage: QA left no coverage figures");
+            notChecked.add("coverage-drop: QA left no coverage figures");
+            return;
+        }
+        int executable = coverage.path("changedLinesExecutable").asInt(0);
+        double changed = coverage.path("changedLines").asDouble(1.0);
+        if (executable > 0 && changed + 1e-9 < policy.changedLinesCoverage()) {
+            List<String> missed = new ArrayList<>();
+            coverage.path("missed").properties().forEach(e -> missed.add(e.getKey() + " " + e.getValue()));
+            violations.add(new Violation(
+                    "changed-lines-coverage",
+                    String.format(
+                                    Locale.ROOT,
+                                    "the tests run %.0f%% of the change's executable added lines, less than %.0f%%",
+                                    changed * 100,
+                                    policy.changedLinesCoverage() * 100)
+                            + (missed.isEmpty() ? "" : "; no test runs " + listed(missed)),
+                    false));
+        }
+        JsonNode total = coverage.path("total");
+        JsonNode base = coverage.path("baseTotal");
+        if (!total.isNumber() || !base.isNumber()) {
+            notChecked.add("coverage-drop: QA measured no total coverage of the base and the change");
+            return;
+        }
+        double drop = (base.asDouble() - total.asDouble()) * 100;
+        if (drop > policy.maxCoverageDrop() + 1e-9) {
+            violations.add(new Violation(
+                    "coverage-drop",
+                    String.format(
+                            Locale.ROOT,
+                            "total coverage falls from %.1f%% to %.1f%%, more than %.1f points",
+                            base.asDouble() * 100,
+                            total.asDouble() * 100,
+                            policy.maxCoverageDrop()),
+                    false));
+        }
+    }
+
+    private static void size(DonePolicy policy, String diff, ChangeSet change, List<Violation> violations) {
+        int files = change.files().size();
+        long lines = diff.lines()
+                .filter(l -> (l.startsWith("+") && !l.startsWith("+++")) || (l.startsWith("-") && !l.startsWith("---")))
+                .count();
+        if (files > policy.maxFiles()) {
+            violations.add(new Violation(
+                    "patch-size",
+                    "the change touches " + files + " files, more than " + policy.maxFiles() + ": split it",
+                    false));
+        }
+        if (lines > policy.maxLines()) {
+            violations.add(new Violation(
+                    "patch-size",
+                    "the change adds and removes " + lines + " lines, more than " + policy.maxLines() + ": split it",
+                    false));
+        }
+    }
+
+    private static String listed(List<String> items) {
+        String shown = String.join(", ", items.subList(0, Math.min(LISTED, items.size())));
+        return items.size() > LISTED ? shown + " and " + (items.size() - LISTED) + " more" : shown;
+    }
+}
