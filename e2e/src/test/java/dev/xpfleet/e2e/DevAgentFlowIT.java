@@ -25,10 +25,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An issue on the local forge becomes a test-first patch that the real QA agent passes: the packaged
- * orchestrator, developer and QA agent as processes, the developer's model answering from a
- * recorded conversation through the gateway (a scripted recording, written as a good model would
- * answer; said so in every gateway log line). Then the same with the developer killed (SIGKILL by
+ * An issue on the local forge becomes a test-first patch that the real QA agent passes, the
+ * reviewer approves and the local forge merges: the packaged orchestrator, developer, QA agent and
+ * reviewer as processes, the models answering from recorded conversations through the gateway
+ * (scripted recordings, written as a good model would answer; said so in every gateway log line). Then the same with the developer killed (SIGKILL by
  * pid) in the middle of its loop: another instance finishes the task, and the turns already paid
  * for are answered from the gateway's archive, not paid again.
  */
@@ -53,6 +53,18 @@ class DevAgentFlowIT {
         write(recordings.resolve("java.conversation.json"), Samples.javaMultiply());
         write(recordings.resolve("multiply.conversation.json"), Samples.pythonMultiply());
         write(recordings.resolve("node.conversation.json"), Samples.nodeMultiply());
+        write(
+                recordings.resolve("review-divide.conversation.json"),
+                Samples.review(Samples.PY_DIVIDE_TITLE, Samples.REVIEW_CLEAN));
+        write(
+                recordings.resolve("review-java.conversation.json"),
+                Samples.review(Samples.JAVA_TITLE, Samples.REVIEW_CLEAN));
+        write(
+                recordings.resolve("review-node.conversation.json"),
+                Samples.review(Samples.NODE_TITLE, Samples.REVIEW_CLEAN));
+        write(
+                recordings.resolve("review-multiply.conversation.json"),
+                Samples.review(Samples.PY_TITLE, Samples.REVIEW_MULTIPLY));
         Path forge = Files.createDirectories(work.resolve("forge"));
         fleet = new FleetProcesses(services, work.getFileName().toString());
         fleet.startOrchestrator(Map.of(
@@ -69,7 +81,11 @@ class DevAgentFlowIT {
                 "fleet.gateway.providers.recorded.model",
                 "scripted-recording",
                 "fleet.gateway.roles.dev",
-                "recorded"));
+                "recorded",
+                "fleet.gateway.roles.review",
+                "recorded",
+                "fleet.forge.auto-merge",
+                true));
         fleet.startAgent(
                 "agents/qa-agent",
                 "qa-agent",
@@ -81,6 +97,19 @@ class DevAgentFlowIT {
                         work.resolve("qa"),
                         "fleet.qa.tools-dir",
                         E2eDirs.qaTools()));
+        fleet.startAgent(
+                "agents/review-agent",
+                "review-agent",
+                "review-1",
+                Map.of(
+                        "fleet.review.clone-url",
+                        "file://" + forge + "/{repository}.git",
+                        "fleet.review.work-root",
+                        work.resolve("review"),
+                        "fleet.review.orchestrator-url",
+                        fleet.orchestrator(),
+                        "fleet.review.orchestrator-token",
+                        IsolatedServices.API_TOKEN));
         developer = startDeveloper("dev-1");
     }
 
@@ -98,7 +127,7 @@ class DevAgentFlowIT {
     @Order(1)
     void qaFeedbackOnAnUntestedLineIsFixedInTheSecondIterationWithATestOnly() throws Exception {
         UUID task = openIssue("demo/calc3", Samples.PY_DIVIDE_TITLE, Samples.python());
-        awaitState(task, "REVIEWING");
+        awaitState(task, "MERGED");
 
         assertThat(fleet.get("/api/tasks/" + task)
                         .path("task")
@@ -112,6 +141,7 @@ class DevAgentFlowIT {
         assertThat(second.path("status").asString()).isEqualTo("DONE");
         assertThat(second.path("green").path("passedTests").toString()).contains("tests.test_calc#test_divide");
         assertThat(output(task, "qa.verify", 2).path("verdict").asString()).isEqualTo("PASSED");
+        assertThat(output(task, "review.diff", 2).path("decision").asString()).isEqualTo("APPROVE");
     }
 
     @Test
@@ -119,8 +149,8 @@ class DevAgentFlowIT {
     void mavenAndNodeIssuesBecomePatchesThatTheRealQaPasses() throws Exception {
         UUID java = openIssue("demo/calc-java", Samples.JAVA_TITLE, Samples.java());
         UUID node = openIssue("demo/calc-node", Samples.NODE_TITLE, Samples.node());
-        awaitState(java, "REVIEWING");
-        awaitState(node, "REVIEWING");
+        awaitState(java, "MERGED");
+        awaitState(node, "MERGED");
 
         JsonNode javaDev = devResult(java);
         assertThat(javaDev.path("red").path("output").asString()).contains("cannot find symbol");
@@ -139,7 +169,7 @@ class DevAgentFlowIT {
     @Order(3)
     void anIssueBecomesATestFirstPatchThatQaPassesAndAKilledDeveloperPaysNoTurnTwice() throws Exception {
         UUID calm = openIssue("demo/calc", Samples.PY_TITLE, Samples.python());
-        awaitState(calm, "REVIEWING");
+        awaitState(calm, "MERGED");
 
         JsonNode dev = devResult(calm);
         assertThat(dev.path("status").asString()).isEqualTo("DONE");
@@ -149,9 +179,22 @@ class DevAgentFlowIT {
         JsonNode qa = qaResult(calm);
         assertThat(qa.path("verdict").asString()).as(qa.toString()).isEqualTo("PASSED");
         assertThat(qa.path("failToPass").asInt()).isPositive();
+        JsonNode review = output(calm, "review.diff", 1);
+        assertThat(review.path("decision").asString()).as(review.toString()).isEqualTo("APPROVE");
+        assertThat(review.path("findings").path(0).path("suggestion").asString())
+                .contains("the product");
+        JsonNode pull =
+                fleet.get("/api/forge/local/repositories/demo/calc/pulls").path(0);
+        assertThat(pull.path("state").asString()).isEqualTo("MERGED");
+        assertThat(pullRequestBody("demo/calc"))
+                .contains("Red, before the production change: failing")
+                .contains("**APPROVE**")
+                .contains("A comment saying what multiply returns would help.");
         long calmCharged = charged(calm);
         long biggestTurn = biggestTurn(calm);
-        assertThat(calls(calm, "SETTLED")).isEqualTo(6);
+        assertThat(calls(calm, "SETTLED"))
+                .as("six developer turns and one review")
+                .isEqualTo(7);
         assertThat(indexedCommits("demo/calc"))
                 .as("the developer had the base commit indexed for retrieval")
                 .isOne();
@@ -163,12 +206,12 @@ class DevAgentFlowIT {
         developer.destroyForcibly().waitFor(); // SIGKILL to that pid, mid-loop
         assertThat(state(killed)).isEqualTo("DEVELOPING");
         developer = startDeveloper("dev-2");
-        awaitState(killed, "REVIEWING");
+        awaitState(killed, "MERGED");
 
         assertThat(devResult(killed).path("status").asString()).isEqualTo("DONE");
         assertThat(qaResult(killed).path("verdict").asString()).isEqualTo("PASSED");
         assertThat(repeated(killed)).as("turns answered again from the archive").isEqualTo(3);
-        assertThat(calls(killed, "SETTLED")).as("each turn paid once").isEqualTo(6);
+        assertThat(calls(killed, "SETTLED")).as("each turn paid once").isEqualTo(7);
         assertThat(charged(killed))
                 .as("charged with a kill (uninterrupted: %d, biggest turn %d)", calmCharged, biggestTurn)
                 .isLessThanOrEqualTo(calmCharged + biggestTurn);
@@ -295,6 +338,18 @@ class DevAgentFlowIT {
 
     private long repeated(UUID task) throws Exception {
         return number(task, "SELECT count(*) FROM audit_trail WHERE task_id = ? AND action = 'model.repeated'");
+    }
+
+    private String pullRequestBody(String repository) throws Exception {
+        try (Connection db = services.openConnection();
+                PreparedStatement query =
+                        db.prepareStatement("SELECT body FROM forge_pull_requests WHERE repository = ?")) {
+            query.setString(1, repository);
+            try (ResultSet rows = query.executeQuery()) {
+                assertThat(rows.next()).as("a pull request on " + repository).isTrue();
+                return rows.getString(1);
+            }
+        }
     }
 
     private long indexedCommits(String repository) throws Exception {

@@ -146,6 +146,29 @@ final class Samples {
                 call("{\"tool\": \"submit\"}"));
     }
 
+    /**
+     * The reviewer's answer to a change for an issue (scripted, as a good model would review it):
+     * matched by the review prompt's opening and the issue's title.
+     */
+    static ObjectNode review(String title, String answer) {
+        ObjectNode recording = FleetProcesses.JSON.createObjectNode();
+        recording.put("note", "A scripted recording, not a live model: written as a good reviewer would answer.");
+        recording.putArray("match").add("Issue (untrusted text):\n<issue>\n" + title + "\n");
+        recording.putArray("answers").add(answer);
+        return recording;
+    }
+
+    static final String REVIEW_CLEAN =
+            "{\"summary\": \"A small change with a test that failed first.\", \"findings\": []}";
+
+    /** A minor point with a suggestion that parses: the change is approved and the suggestion posted. */
+    static final String REVIEW_MULTIPLY = """
+            {"summary": "Adds multiply with a test that failed first.",
+             "findings": [{"file": "calc.py", "line": 5, "severity": "minor", "category": "docs",
+                           "explanation": "A comment saying what multiply returns would help.",
+                           "suggestion": "def multiply(a, b):  # the product of a and b"}]}
+            """;
+
     private static ObjectNode recording(String title, String... answers) {
         ObjectNode recording = FleetProcesses.JSON.createObjectNode();
         recording.put("note", "A scripted recording, not a live model: written as a good model would answer.");

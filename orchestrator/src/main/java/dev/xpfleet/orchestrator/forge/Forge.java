@@ -50,6 +50,15 @@ public interface Forge {
     void addLabels(String repository, int number, List<String> labels);
 
     /**
+     * Posts the fleet's review of a pull request once: a review tagged with the same marker is not
+     * posted again. Always a comment review (the verdict is in its body): GitHub does not let an
+     * account approve or reject its own pull request.
+     *
+     * @return true when it was posted now, false when it was there already
+     */
+    boolean postReview(String repository, int number, Review review);
+
+    /**
      * Merges an open pull request; merging a merged one returns it as it is.
      *
      * @param expectedHead the commit the pull request must still show (what the fleet pushed and
@@ -58,6 +67,15 @@ public interface Forge {
     PullRequest merge(String repository, int number, MergeMethod method, String expectedHead);
 
     record RepositoryInfo(String repository, String defaultBranch, String headCommit) {}
+
+    /**
+     * @param marker tags the review so it is posted once
+     * @param commitId the commit the comments' lines belong to
+     * @param comments on lines of the changed files (the right side of the diff)
+     */
+    record Review(String marker, String commitId, String body, List<LineComment> comments) {}
+
+    record LineComment(String path, int line, String body) {}
 
     record Issue(String repository, int number, String title, String body, String author, List<String> labels) {}
 

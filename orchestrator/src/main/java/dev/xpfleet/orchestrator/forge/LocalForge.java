@@ -191,6 +191,65 @@ public class LocalForge implements Forge {
                 .single();
     }
 
+    @Override
+    public boolean postReview(String repository, int number, Review review) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            int posted = jdbc.sql("""
+                            INSERT INTO forge_reviews (repository, number, marker, commit_id, body)
+                            VALUES (:r, :n, :m, :c, :b) ON CONFLICT DO NOTHING
+                            """)
+                    .param("r", repository)
+                    .param("n", number)
+                    .param("m", review.marker())
+                    .param("c", review.commitId())
+                    .param("b", review.body())
+                    .update();
+            if (posted == 0) {
+                return false;
+            }
+            int position = 0;
+            for (LineComment comment : review.comments()) {
+                jdbc.sql("""
+                                INSERT INTO forge_review_comments (repository, number, marker, position, path, line, body)
+                                VALUES (:r, :n, :m, :p, :path, :line, :b)
+                                """)
+                        .param("r", repository)
+                        .param("n", number)
+                        .param("m", review.marker())
+                        .param("p", position++)
+                        .param("path", comment.path())
+                        .param("line", comment.line())
+                        .param("b", comment.body())
+                        .update();
+            }
+            return true;
+        }));
+    }
+
+    /** The reviews of a pull request, oldest first, with their line comments. */
+    public List<Review> reviews(String repository, int number) {
+        return jdbc.sql("""
+                        SELECT marker, commit_id, body FROM forge_reviews
+                         WHERE repository = :r AND number = :n ORDER BY created_at, marker
+                        """)
+                .param("r", repository)
+                .param("n", number)
+                .query((rs, i) -> new Review(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        jdbc.sql("""
+                                        SELECT path, line, body FROM forge_review_comments
+                                         WHERE repository = :r AND number = :n AND marker = :m ORDER BY position
+                                        """)
+                                .param("r", repository)
+                                .param("n", number)
+                                .param("m", rs.getString(1))
+                                .query((c, j) -> new LineComment(c.getString(1), c.getInt(2), c.getString(3)))
+                                .list()))
+                .list();
+    }
+
     /** The comments on an issue or pull request, oldest first: marker and body. */
     public List<String[]> comments(String repository, int number) {
         return jdbc.sql(

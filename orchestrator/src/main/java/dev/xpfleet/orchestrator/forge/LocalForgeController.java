@@ -100,6 +100,15 @@ class LocalForgeController {
         return forge.pullRequest(owner + "/" + name, number);
     }
 
+    @Operation(summary = "The reviews of a pull request with their line comments, oldest first (viewer)")
+    @GetMapping("/{owner}/{name}/pulls/{number}/reviews")
+    List<Forge.Review> reviews(
+            HttpServletRequest http, @PathVariable String owner, @PathVariable String name, @PathVariable int number) {
+        Callers.require(http, ApiRole.VIEWER);
+        forge.pullRequest(owner + "/" + name, number); // 404 for a pull request that is not there
+        return forge.reviews(owner + "/" + name, number);
+    }
+
     @ExceptionHandler(ForgeException.class)
     ProblemDetail refused(ForgeException e) {
         HttpStatus status = e.getMessage().startsWith("no ") ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;

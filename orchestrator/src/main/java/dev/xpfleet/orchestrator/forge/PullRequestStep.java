@@ -5,6 +5,7 @@ import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
 import dev.xpfleet.orchestrator.support.ClusterLock;
+import dev.xpfleet.orchestrator.task.StepOutputs;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskBranches;
 import dev.xpfleet.orchestrator.task.TaskChangeException;
@@ -24,7 +25,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * APPROVED -> the developer's patch on branch {@code agent/<task>} (pair: {@code
@@ -38,7 +38,6 @@ public class PullRequestStep {
 
     static final String STATUS_MARKER = "xp-fleet:status";
     private static final Logger log = LoggerFactory.getLogger(PullRequestStep.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_PATCH_BYTES = 5 * 1024 * 1024;
 
     private final ObjectProvider<Forge> forges;
@@ -49,6 +48,7 @@ public class PullRequestStep {
     private final ArtifactStore artifacts;
     private final TransactionTemplate tx;
     private final ForgeProperties props;
+    private final StepOutputs outputs;
 
     PullRequestStep(
             ObjectProvider<Forge> forges,
@@ -58,8 +58,10 @@ public class PullRequestStep {
             ArtifactStore artifacts,
             TransactionTemplate tx,
             ForgeProperties props,
-            ClusterLock clusterLock) {
+            ClusterLock clusterLock,
+            StepOutputs outputs) {
         this.clusterLock = clusterLock;
+        this.outputs = outputs;
         this.forges = forges;
         this.tasks = tasks;
         this.flow = flow;
@@ -117,6 +119,7 @@ public class PullRequestStep {
                 return;
             }
             if (task.state() == TaskState.APPROVED) {
+                postReview(forge, task, pr, pushed);
                 change(
                         task,
                         current -> flow.pullRequestOpened(current, pr.number(), pr.repository() + "#" + pr.number()));
@@ -195,6 +198,31 @@ public class PullRequestStep {
         return commit;
     }
 
+    /**
+     * The reviewer's result for this iteration as a review on the pull request, once (the forge
+     * keeps it by marker); what an earlier iteration's posted review said is not said again.
+     */
+    private void postReview(Forge forge, Task task, Forge.PullRequest pr, String commit) {
+        JsonNode review = latestOutput(task, "review.diff");
+        if (review.isMissingNode() || review.isNull()) {
+            return;
+        }
+        int postedUpTo = jdbc.sql(
+                        "SELECT COALESCE(MAX(iteration), 0) FROM forge_pushes WHERE task_id = :t AND iteration < :i")
+                .param("t", task.id())
+                .param("i", task.iteration())
+                .query(Integer.class)
+                .single();
+        try {
+            forge.postReview(task.repository(), pr.number(), ReviewComments.of(task, review, commit, postedUpTo));
+        } catch (ForgeException.Transient e) {
+            throw e; // the round is tried again
+        } catch (ForgeException e) {
+            // The change is approved and pushed; a review the forge refuses does not undo that.
+            log.warn("Task {}: the review could not be posted on #{}: {}", task.id(), pr.number(), e.getMessage());
+        }
+    }
+
     /** The task's pull request: the open one of its branch (or, once opened, its latest), else a new one. */
     private Forge.PullRequest pullRequestFor(Forge forge, Task task) {
         String branch = TaskBranches.of(task);
@@ -228,45 +256,16 @@ public class PullRequestStep {
     }
 
     private JsonNode latestOutput(Task task, String inputType) {
-        return jdbc.sql("""
-                        SELECT output::text FROM agent_logs
-                         WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter = :iter
-                         ORDER BY created_at DESC LIMIT 1
-                        """)
-                .param("task", task.id())
-                .param("type", inputType)
-                .param("iter", task.iteration())
-                .query(String.class)
-                .optional()
-                .map(JSON::readTree)
-                .orElse(JSON.missingNode());
+        return outputs.of(task.id(), inputType, task.iteration());
     }
 
     private String body(Task task) {
-        JsonNode qa = latestOutput(task, "qa.verify");
-        JsonNode review = latestOutput(task, "review.diff");
-        StringBuilder body = new StringBuilder();
-        if (task.issueNumber() != null) {
-            body.append("Closes #").append(task.issueNumber()).append("\n\n");
-        }
-        body.append("Made by the XP fleet for task `")
-                .append(task.id())
-                .append("`, iteration ")
-                .append(task.iteration())
-                .append(" of at most ")
-                .append(task.maxIters())
-                .append(".\n\n");
-        body.append("**QA**: ").append(qa.path("verdict").asString("no report"));
-        if (qa.path("coverage").isNumber()) {
-            body.append(", coverage ").append(qa.path("coverage").asString());
-        }
-        body.append("\n\n**Review**: ").append(review.path("decision").asString("no review"));
-        String summary = review.path("summary").asString("");
-        if (!summary.isBlank()) {
-            // The reviewer agent's words, quoted: data for people, not instructions.
-            body.append("\n\n> ").append(summary.replace("\n", "\n> "));
-        }
-        return body.toString();
+        return PullRequestBody.of(
+                task,
+                latestOutput(task, "dev.implement"),
+                latestOutput(task, "qa.verify"),
+                latestOutput(task, "review.diff"),
+                outputs.tokens(task.id()));
     }
 
     /** Applies a change to the task as it is now, in a transaction; a concurrent change wins. */
@@ -278,7 +277,7 @@ public class PullRequestStep {
         }
     }
 
-    private static String firstLine(String text) {
+    static String firstLine(String text) {
         String line = text.lines().findFirst().orElse("").strip();
         return line.length() > 120 ? line.substring(0, 120) : line;
     }

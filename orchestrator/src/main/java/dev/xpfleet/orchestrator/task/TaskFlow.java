@@ -7,7 +7,10 @@ import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.outbox.Outbox;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,11 +26,13 @@ public class TaskFlow {
     private final TaskRepository tasks;
     private final Outbox outbox;
     private final AuditTrail audit;
+    private final StepOutputs outputs;
 
-    public TaskFlow(TaskRepository tasks, Outbox outbox, AuditTrail audit) {
+    public TaskFlow(TaskRepository tasks, Outbox outbox, AuditTrail audit, StepOutputs outputs) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.audit = audit;
+        this.outputs = outputs;
     }
 
     /** A queued task goes to its first agent: the developer, or the pair coordinator. */
@@ -73,13 +78,8 @@ public class TaskFlow {
         return switch (result.inputType()) {
             case MessageTypes.DEV_IMPLEMENT -> developed(task, output);
             case MessageTypes.QA_VERIFY ->
-                "PASSED".equals(output.path("verdict").asString(""))
-                        ? review(task, output)
-                        : iterateOrStop(task, output, "qa");
-            case MessageTypes.REVIEW_DIFF ->
-                "APPROVE".equals(output.path("decision").asString(""))
-                        ? approve(task)
-                        : iterateOrStop(tasks.transition(task, TaskState.CHANGES_REQUESTED), output, "review");
+                "PASSED".equals(output.path("verdict").asString("")) ? review(task, output) : qaFailed(task, output);
+            case MessageTypes.REVIEW_DIFF -> reviewed(task, output);
             case MessageTypes.PAIR_START ->
                 "ACCEPT".equals(output.path("decision").asString(""))
                         ? approve(task)
@@ -154,8 +154,75 @@ public class TaskFlow {
                         Map.of("state", task.state().name()));
                 yield task.state() == TaskState.DEVELOPING ? tasks.transition(task, TaskState.BLOCKED_BUDGET) : task;
             }
-            default -> test(task, devOutput);
+            default -> {
+                List<Integer> same = outputs.iterationsWithPatch(
+                        task.id(), devOutput.path("patchHash").asString(""), task.iteration());
+                yield same.isEmpty()
+                        ? test(task, devOutput)
+                        : needsHuman(
+                                task,
+                                "not converging: iteration " + task.iteration() + "'s change is the same as iteration "
+                                        + same.get(0) + "'s");
+            }
         };
+    }
+
+    /** QA failed: another iteration, unless the same tests fail as in the iteration before. */
+    private Task qaFailed(Task task, JsonNode qa) {
+        JsonNode before = outputs.before(task.id(), MessageTypes.QA_VERIFY, task.iteration());
+        Set<String> failing = strings(qa.path("failing"));
+        if (!failing.isEmpty()
+                && "FAILED".equals(before.path("verdict").asString(""))
+                && failing.equals(strings(before.path("failing")))) {
+            return needsHuman(
+                    task,
+                    "not converging: the same " + failing.size() + " test(s) fail as in the iteration before ("
+                            + String.join(", ", failing.stream().limit(5).toList()) + ")");
+        }
+        return iterateOrStop(task, qa, "qa");
+    }
+
+    /**
+     * The reviewer's verdict: approved, a person's turn, a spent budget, or changes, which go back
+     * to the developer unless the same blocking findings stand unresolved as in the review before.
+     */
+    private Task reviewed(Task task, JsonNode review) {
+        String decision = review.path("decision").asString("");
+        switch (decision) {
+            case "APPROVE" -> {
+                return approve(task);
+            }
+            case "NEEDS_HUMAN" -> {
+                return needsHuman(task, "review: " + review.path("reason").asString("no reason given"));
+            }
+            case "BLOCKED_BUDGET" -> {
+                audit.record(
+                        task.id(),
+                        "review",
+                        "result.budget_blocked",
+                        Map.of("state", task.state().name()));
+                return task.state() == TaskState.REVIEWING ? tasks.transition(task, TaskState.BLOCKED_BUDGET) : task;
+            }
+            default -> {
+                Task changes = tasks.transition(task, TaskState.CHANGES_REQUESTED);
+                Set<String> blocking = strings(review.path("blocking"));
+                JsonNode before = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration());
+                if (!blocking.isEmpty() && blocking.equals(strings(before.path("blocking")))) {
+                    return needsHuman(
+                            changes,
+                            "not converging: the review's " + blocking.size()
+                                    + " blocking finding(s) stand unresolved after another iteration");
+                }
+                return iterateOrStop(changes, review, "review");
+            }
+        }
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> values = new TreeSet<>();
+        array.forEach(v -> values.add(v.asString("")));
+        values.remove("");
+        return values;
     }
 
     private Task test(Task task, JsonNode devOutput) {
@@ -164,9 +231,25 @@ public class TaskFlow {
         return testing;
     }
 
+    /**
+     * The reviewer gets what it needs without going back: the issue, the developer's patch and base,
+     * QA's output (with its report's key) and the findings history of the previous review.
+     */
     private Task review(Task task, JsonNode qaOutput) {
         Task reviewing = tasks.transition(task, TaskState.REVIEWING);
-        send(AgentRole.REVIEW, MessageTypes.REVIEW_DIFF, reviewing, stepPayload(reviewing, qaOutput));
+        JsonNode dev = outputs.of(task.id(), MessageTypes.DEV_IMPLEMENT, task.iteration());
+        ObjectNode payload = issuePayload(reviewing);
+        payload.put("patch", dev.path("patch").asString(""));
+        payload.put("patchHash", dev.path("patchHash").asString(""));
+        payload.put("baseCommit", dev.path("baseCommit").asString(""));
+        payload.set("qa", qaOutput);
+        payload.set("previous", qaOutput);
+        JsonNode earlier = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration())
+                .path("history");
+        payload.set(
+                "earlierFindings",
+                earlier.isArray() ? earlier : EnvelopeCodec.mapper().createArrayNode());
+        send(AgentRole.REVIEW, MessageTypes.REVIEW_DIFF, reviewing, payload);
         return reviewing;
     }
 

@@ -28,7 +28,9 @@ public enum TaskState {
             Map.entry(DEVELOPING, EnumSet.of(TESTING, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
             // QA failure sends the task back to the developer for the next iteration.
             Map.entry(TESTING, EnumSet.of(REVIEWING, DEVELOPING, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
-            Map.entry(REVIEWING, EnumSet.of(APPROVED, CHANGES_REQUESTED, BLOCKED_BUDGET, FAILED, CANCELLED)),
+            // A review that needs a person (a path only people may approve, an unusable model answer).
+            Map.entry(
+                    REVIEWING, EnumSet.of(APPROVED, CHANGES_REQUESTED, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
             Map.entry(CHANGES_REQUESTED, EnumSet.of(DEVELOPING, NEEDS_HUMAN, FAILED, CANCELLED)),
             Map.entry(PAIRING, EnumSet.of(APPROVED, BLOCKED_BUDGET, NEEDS_HUMAN, FAILED, CANCELLED)),
             Map.entry(APPROVED, EnumSet.of(PR_OPEN, FAILED, CANCELLED)),

@@ -35,6 +35,9 @@ public abstract class ForgeContract {
     /** Where the forge's copy of the repository can be cloned from, to check what a merge made. */
     protected abstract String cloneUri(String repo);
 
+    /** The reviews on a pull request as the forge keeps them, oldest first. */
+    protected abstract List<Forge.Review> reviews(String repo, int number);
+
     protected String repo;
     private Path work;
     private Git git;
@@ -48,6 +51,44 @@ public abstract class ForgeContract {
         Files.writeString(work.resolve("Greeter.java"), "class Greeter {\n  String hi() { return \"hi\"; }\n}\n");
         RevCommit first = commit("first");
         assertThat(forge().pushBranch(repo, "main", gitDir(), first.getName())).isTrue();
+    }
+
+    /** A commit changing one file, pushed to a new branch; its id. */
+    protected String pushChange(String branch, String file, String content) throws Exception {
+        git.checkout()
+                .setCreateBranch(true)
+                .setName("work/" + UUID.randomUUID())
+                .call();
+        Files.writeString(work.resolve(file), content);
+        String change = commit("change " + file).getName();
+        forge().pushBranch(repo, branch, gitDir(), change);
+        return change;
+    }
+
+    @Test
+    void aReviewWithLineCommentsIsPostedOnce() throws Exception {
+        Forge forge = forge();
+        String branch = "agent/" + UUID.randomUUID();
+        String change = pushChange(branch, "Greeter.java", "class Greeter {\n  String hi() { return \"hello\"; }\n}\n");
+        Forge.PullRequest pr = forge.openPullRequest(
+                repo, new Forge.NewPullRequest(branch, "main", "Say hello", "body", UUID.randomUUID()));
+        Forge.Review review = new Forge.Review(
+                "xp-fleet:review:" + UUID.randomUUID() + ":1",
+                change,
+                "**XP fleet review, iteration 1: APPROVE**",
+                List.of(new Forge.LineComment("Greeter.java", 2, "A constant would read better.")));
+
+        assertThat(forge.postReview(repo, pr.number(), review)).isTrue();
+        assertThat(forge.postReview(repo, pr.number(), review))
+                .as("already there")
+                .isFalse();
+
+        assertThat(reviews(repo, pr.number())).singleElement().satisfies(posted -> {
+            assertThat(posted.body()).contains("iteration 1: APPROVE");
+            assertThat(posted.commitId()).isEqualTo(change);
+            assertThat(posted.comments())
+                    .containsExactly(new Forge.LineComment("Greeter.java", 2, "A constant would read better."));
+        });
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.forge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.workspace.Workspace;
@@ -28,6 +29,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * From an issue on the local forge to a merged pull request, with every agent's result delivered
@@ -109,11 +111,14 @@ class ForgeFlowIT {
 
         deliverTwice(task, "dev", MessageTypes.DEV_IMPLEMENT, Map.of("patch", patchKey, "patchHash", "h1"));
         deliverTwice(task, "qa", MessageTypes.QA_VERIFY, Map.of("verdict", "PASSED", "coverage", "0.92"));
-        deliverTwice(
-                task,
-                "review",
-                MessageTypes.REVIEW_DIFF,
-                Map.of("decision", "APPROVE", "summary", "Small and tested."));
+        TaskResults.deliverTwice(context, tasks, task, "review", MessageTypes.REVIEW_DIFF, (ObjectNode)
+                EnvelopeCodec.mapper().readTree("""
+                        {"decision": "APPROVE", "summary": "Small and tested.",
+                         "findings": [{"fingerprint": "f1", "file": "Price.java", "line": 3, "severity": "minor",
+                                       "category": "style", "explanation": "Format with two decimals.",
+                                       "suggestion": "  long euros() { return cents() / 100; }",
+                                       "status": "NEW", "raisedIn": 1}]}
+                        """));
         assertThat(state(task)).isEqualTo(TaskState.APPROVED);
 
         step.runOnce();
@@ -131,6 +136,20 @@ class ForgeFlowIT {
             assertThat(pr.diff()).contains("+  String euros()");
         });
         assertThat(forge.repository(repo).headCommit()).isEqualTo(prs.get(0).mergeCommit());
+        assertThat(forge.reviews(repo, prs.get(0).number()))
+                .as("the review posted once, with its line comment and suggestion")
+                .singleElement()
+                .satisfies(review -> {
+                    assertThat(review.marker()).isEqualTo("xp-fleet:review:" + task.id() + ":1");
+                    assertThat(review.body()).contains("iteration 1: APPROVE").contains("> Small and tested.");
+                    assertThat(review.comments()).singleElement().satisfies(c -> {
+                        assertThat(c.path()).isEqualTo("Price.java");
+                        assertThat(c.line()).isEqualTo(3);
+                        assertThat(c.body())
+                                .contains("Format with two decimals.")
+                                .contains("```suggestion\n  long euros()");
+                    });
+                });
         assertThat(forge.comments(repo, issue.number()))
                 .singleElement()
                 .satisfies(

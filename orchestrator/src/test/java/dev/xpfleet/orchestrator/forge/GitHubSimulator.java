@@ -40,6 +40,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
     private final LocalRepositories git;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final AtomicLong commentIds = new AtomicLong(100);
+    private final AtomicLong reviewIds = new AtomicLong(80);
     private final List<Route> routes = new ArrayList<>();
     private volatile String base = "http://localhost";
     /** Authorization headers the simulator accepts; empty accepts any. */
@@ -52,6 +53,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         int next = 1;
         final Map<Integer, Item> items = new ConcurrentHashMap<>();
         final List<Comment> comments = new ArrayList<>();
+        final List<Review> reviews = new ArrayList<>();
 
         Repo(String name) {
             this.name = name;
@@ -73,6 +75,9 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
 
     private record Comment(long id, int number, String[] body, String user) {}
 
+    private record Review(
+            long id, int number, String body, String event, String commitId, String user, Forge.Review posted) {}
+
     private record Route(String method, Pattern path, Function<Matcher, Object> handler) {}
 
     GitHubSimulator(Path root) {
@@ -89,6 +94,8 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         route("POST", repo + "/pulls", m -> openPull(m.group(1)));
         route("GET", repo + "/pulls/(\\d+)", m -> pull(repo(m.group(1)), item(m.group(1), m.group(2))));
         route("GET", repo + "/pulls/(\\d+)/files", m -> files(m.group(1), item(m.group(1), m.group(2))));
+        route("GET", repo + "/pulls/(\\d+)/reviews", m -> reviews(m.group(1), item(m.group(1), m.group(2))));
+        route("POST", repo + "/pulls/(\\d+)/reviews", m -> review(m.group(1), item(m.group(1), m.group(2))));
         route("PUT", repo + "/pulls/(\\d+)/merge", m -> merge(m.group(1), item(m.group(1), m.group(2))));
         route(
                 "GET",
@@ -98,6 +105,7 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
                         .put("login", "octocat")
                         .put("id", 1)
                         .put("type", "User"));
+        route("GET", "/users/([^/]+)", m -> user(m.group(1)));
         route("GET", "/app", m -> example("app"));
         route("GET", "/app/installations/(\\d+)", m -> installation(m.group(1)));
         route("POST", "/app/installations/(\\d+)/access_tokens", m -> token());
@@ -129,6 +137,28 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
     /** A comment by someone else, as a person would write it. */
     synchronized void commentAs(String name, int number, String user, String body) {
         repo(name).comments.add(new Comment(commentIds.incrementAndGet(), number, new String[] {body}, user));
+    }
+
+    /** The reviews posted on a pull request, oldest first, as the forge sent them. */
+    synchronized List<Forge.Review> reviews(String name, int number) {
+        return repo(name).reviews.stream()
+                .filter(r -> r.number() == number)
+                .map(Review::posted)
+                .toList();
+    }
+
+    /** A review by someone else, as a person would write it. */
+    synchronized void reviewAs(String name, int number, String user, String body) {
+        repo(name)
+                .reviews
+                .add(new Review(
+                        reviewIds.incrementAndGet(),
+                        number,
+                        body,
+                        "COMMENT",
+                        null,
+                        user,
+                        new Forge.Review(null, null, body, List.of())));
     }
 
     /** The comments of an issue, oldest first: their bodies. */
@@ -256,6 +286,75 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         return json;
     }
 
+    private JsonNode reviews(String name, Item item) {
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        for (Review r : repo(name).reviews) {
+            if (r.number() == item.number) {
+                list.add(reviewJson(name, r));
+            }
+        }
+        return list;
+    }
+
+    /**
+     * As GitHub does: 422 for a comment on a file the pull request does not change, or on a line
+     * outside its diff's hunks; the review is stored only when all of it can be.
+     */
+    private synchronized ResponseDefinition review(String name, Item item) {
+        JsonNode request = body();
+        String diff = git.diff(name, item.baseBranch, git.head(name, item.head));
+        java.util.List<Forge.LineComment> comments = new ArrayList<>();
+        for (JsonNode c : request.path("comments")) {
+            String path = c.path("path").asString("");
+            int line = c.path("line").asInt(0);
+            if (!inDiff(diff, path, line)) {
+                return json(
+                        422, error("Unprocessable Entity: pull_request_review_thread.line must be part of the diff"));
+            }
+            comments.add(new Forge.LineComment(path, line, c.path("body").asString("")));
+        }
+        String bodyText = request.path("body").asString("");
+        Review r = new Review(
+                reviewIds.incrementAndGet(),
+                item.number,
+                bodyText,
+                request.path("event").asString("PENDING"),
+                request.path("commit_id").asString(null),
+                "octocat",
+                new Forge.Review(null, request.path("commit_id").asString(null), bodyText, List.copyOf(comments)));
+        repo(name).reviews.add(r);
+        return json(200, reviewJson(name, r));
+    }
+
+    /** Whether a line of the changed file is shown by one of the diff's hunks for it. */
+    private static boolean inDiff(String diff, String path, int line) {
+        Pattern hunk = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,(\\d+))? @@", Pattern.MULTILINE);
+        int start = diff.indexOf("+++ b/" + path + "\n");
+        if (start < 0) {
+            return false;
+        }
+        int end = diff.indexOf("\ndiff --git ", start);
+        Matcher m = hunk.matcher(end < 0 ? diff.substring(start) : diff.substring(start, end));
+        while (m.find()) {
+            int first = Integer.parseInt(m.group(1));
+            int count = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
+            if (line >= first && line < first + count) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ObjectNode reviewJson(String name, Review r) {
+        ObjectNode json = example("pull-request-review", name, r.number());
+        json.put("id", r.id());
+        json.put("body", r.body());
+        json.put("state", "COMMENT".equals(r.event()) ? "COMMENTED" : r.event());
+        json.put("commit_id", r.commitId());
+        ((ObjectNode) json.get("user")).put("login", r.user());
+        return json;
+    }
+
     private JsonNode labels(String name, Item item) {
         for (JsonNode label : body().path("labels")) {
             item.labels.add(label.asString());
@@ -363,6 +462,12 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         json.put("sha", item.mergeSha);
         json.put("merged", true);
         return json(200, json);
+    }
+
+    private JsonNode user(String login) {
+        ObjectNode json = example("user", "octocat/Hello-World", 0);
+        json.put("login", login);
+        return json;
     }
 
     private JsonNode installation(String id) {

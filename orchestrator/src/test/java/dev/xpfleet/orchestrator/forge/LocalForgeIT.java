@@ -42,6 +42,11 @@ class LocalForgeIT extends ForgeContract {
     }
 
     @Override
+    protected List<Forge.Review> reviews(String repo, int number) {
+        return forge.reviews(repo, number);
+    }
+
+    @Override
     protected List<String> commentBodies(String repo, int number) {
         return forge.comments(repo, number).stream().map(c -> c[1]).toList();
     }

@@ -32,6 +32,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Agent results, as the agents will send them, drive a task through its loop. */
@@ -211,6 +212,167 @@ class ResultsFlowIT {
                                 .single()
                         == 1);
         assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.TESTING);
+    }
+
+    @Test
+    void theReviewStepCarriesThePatchQaAndTheEarlierFindingsAndChangesGoBackToTheDeveloper() {
+        Task task = started(3);
+        report(
+                task,
+                "dev",
+                MessageTypes.DEV_IMPLEMENT,
+                json("{\"patch\": \"tasks/x/iter_1/patch.diff\","
+                        + " \"patchHash\": \"h1\", \"baseCommit\": \"abc1234\"}"));
+        awaitState(task, TaskState.TESTING);
+        report(
+                task,
+                "qa",
+                MessageTypes.QA_VERIFY,
+                json("{\"verdict\": \"PASSED\", \"report\": \"tasks/x/qa/iter_1.json\"}"));
+        awaitState(task, TaskState.REVIEWING);
+        JsonNode step = lastPayload(task, "review.diff");
+        assertThat(step.path("patch").asString()).isEqualTo("tasks/x/iter_1/patch.diff");
+        assertThat(step.path("patchHash").asString()).isEqualTo("h1");
+        assertThat(step.path("baseCommit").asString()).isEqualTo("abc1234");
+        assertThat(step.path("qa").path("report").asString()).isEqualTo("tasks/x/qa/iter_1.json");
+        assertThat(step.path("issue").path("title").asString()).isEqualTo("Add");
+        assertThat(step.path("earlierFindings")).isEmpty();
+
+        report(
+                task,
+                "review",
+                MessageTypes.REVIEW_DIFF,
+                json("{\"decision\": \"CHANGES_REQUESTED\","
+                        + " \"blocking\": [\"f1\"], \"history\": [{\"fingerprint\": \"f1\", \"status\": \"NEW\"}]}"));
+        Task second = awaitState(task, TaskState.DEVELOPING);
+        assertThat(second.iteration()).isEqualTo(2);
+        assertThat(lastPayload(task, "dev.implement")
+                        .path("feedback")
+                        .path("blocking")
+                        .path(0)
+                        .asString())
+                .isEqualTo("f1");
+
+        report(second, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patch\": \"p2\", \"patchHash\": \"h2\"}"));
+        awaitState(task, TaskState.TESTING);
+        report(second, "qa", MessageTypes.QA_VERIFY, json("{\"verdict\": \"PASSED\"}"));
+        awaitState(task, TaskState.REVIEWING);
+        assertThat(lastPayload(task, "review.diff")
+                        .path("earlierFindings")
+                        .path(0)
+                        .path("fingerprint")
+                        .asString())
+                .isEqualTo("f1");
+    }
+
+    @Test
+    void theSameBlockingFindingsUnresolvedTwiceNeedAPersonAndNoFurtherIteration() {
+        Task task = started(5);
+        for (int i = 1; i <= 2; i++) {
+            Task current = tasks.find(task.id()).orElseThrow();
+            report(current, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h" + i + "\"}"));
+            awaitState(task, TaskState.TESTING);
+            report(current, "qa", MessageTypes.QA_VERIFY, json("{\"verdict\": \"PASSED\"}"));
+            awaitState(task, TaskState.REVIEWING);
+            report(
+                    current,
+                    "review",
+                    MessageTypes.REVIEW_DIFF,
+                    json("{\"decision\": \"CHANGES_REQUESTED\", \"blocking\": [\"f1\", \"f2\"]}"));
+            if (i == 1) {
+                awaitState(task, TaskState.DEVELOPING);
+            }
+        }
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(why(task)).startsWith("not converging: the review's 2 blocking finding(s) stand unresolved");
+        assertThat(count(task, "dev.implement")).isEqualTo(2);
+    }
+
+    @Test
+    void theSamePatchTwiceNeedsAPersonBeforeQaRunsAgain() {
+        Task task = started(5);
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"same\"}"));
+        awaitState(task, TaskState.TESTING);
+        report(task, "qa", MessageTypes.QA_VERIFY, json("{\"verdict\": \"FAILED\", \"failing\": [\"t1\"]}"));
+        Task second = awaitState(task, TaskState.DEVELOPING);
+        report(second, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"same\"}"));
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(why(task)).isEqualTo("not converging: iteration 2's change is the same as iteration 1's");
+        assertThat(count(task, "qa.verify")).isEqualTo(1);
+    }
+
+    @Test
+    void theSameTestsFailingTwiceNeedAPerson() {
+        Task task = started(5);
+        for (int i = 1; i <= 2; i++) {
+            Task current = tasks.find(task.id()).orElseThrow();
+            report(current, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h" + i + "\"}"));
+            awaitState(task, TaskState.TESTING);
+            report(
+                    current,
+                    "qa",
+                    MessageTypes.QA_VERIFY,
+                    json("{\"verdict\": \"FAILED\", \"failing\": [\"t2\", \"t1\"]}"));
+            if (i == 1) {
+                awaitState(task, TaskState.DEVELOPING);
+            }
+        }
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(why(task)).isEqualTo("not converging: the same 2 test(s) fail as in the iteration before (t1, t2)");
+    }
+
+    @Test
+    void aReviewThatNeedsAPersonParksTheTaskWithItsReason() {
+        Task task = started(3);
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h\"}"));
+        awaitState(task, TaskState.TESTING);
+        report(task, "qa", MessageTypes.QA_VERIFY, json("{\"verdict\": \"PASSED\"}"));
+        awaitState(task, TaskState.REVIEWING);
+        report(
+                task,
+                "review",
+                MessageTypes.REVIEW_DIFF,
+                json("{\"decision\": \"NEEDS_HUMAN\", \"reason\": \"policy: the change touches pom.xml\"}"));
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(why(task)).isEqualTo("review: policy: the change touches pom.xml");
+    }
+
+    private static ObjectNode json(String text) {
+        return (ObjectNode) EnvelopeCodec.mapper().readTree(text);
+    }
+
+    private void report(Task task, String role, String inputType, ObjectNode output) {
+        Envelope input = Envelope.create(
+                inputType, task.id(), tasks.find(task.id()).orElseThrow().iteration(), null);
+        send(new AgentResult(
+                        role, input.eventId(), inputType, AgentResult.Outcome.COMPLETED, "completed", 1, "test", output)
+                .toEnvelope(input));
+    }
+
+    private JsonNode lastPayload(Task task, String type) {
+        return EnvelopeCodec.mapper()
+                .readTree(jdbc.sql(
+                                "select envelope from outbox_events where task_id = :t and type = :type order by id desc limit 1")
+                        .param("t", task.id())
+                        .param("type", type)
+                        .query(String.class)
+                        .single())
+                .path("payload");
+    }
+
+    private String why(Task task) {
+        return jdbc.sql("select detail->>'why' from audit_trail where task_id = :t and action = 'task.needs_human'")
+                .param("t", task.id())
+                .query(String.class)
+                .single();
+    }
+
+    private long count(Task task, String type) {
+        return jdbc.sql("select count(*) from outbox_events where task_id = :t and type = :type")
+                .param("t", task.id())
+                .param("type", type)
+                .query(Long.class)
+                .single();
     }
 
     private Task started(int maxIters) {

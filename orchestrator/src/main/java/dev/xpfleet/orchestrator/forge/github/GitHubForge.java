@@ -18,6 +18,9 @@ import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHLabel;
 import org.kohsuke.github.GHPullRequest;
 import org.kohsuke.github.GHPullRequestFileDetail;
+import org.kohsuke.github.GHPullRequestReview;
+import org.kohsuke.github.GHPullRequestReviewBuilder;
+import org.kohsuke.github.GHPullRequestReviewEvent;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
 
@@ -154,6 +157,59 @@ public final class GitHubForge implements Forge {
             issue.comment(tagged);
             return true;
         });
+    }
+
+    @Override
+    public boolean postReview(String repository, int number, Review review) {
+        String tag = "<!-- " + review.marker() + " -->";
+        String body = tag + "\n" + review.body();
+        return call("review of #" + number + " of " + repository, () -> {
+            GHPullRequest pr = repo(repository).getPullRequest(number);
+            String login = credentials.login();
+            for (GHPullRequestReview posted : pr.listReviews()) {
+                // Only the fleet's own review: anyone can write the marker into one of theirs.
+                if (posted.getUser() != null
+                        && login.equals(posted.getUser().getLogin())
+                        && posted.getBody() != null
+                        && posted.getBody().contains(tag)) {
+                    return false;
+                }
+            }
+            GHPullRequestReviewBuilder builder = pr.createReview()
+                    .body(body)
+                    .event(GHPullRequestReviewEvent.COMMENT)
+                    .commitId(review.commitId());
+            review.comments().forEach(c -> builder.singleLineComment(c.body(), c.path(), c.line()));
+            try {
+                builder.create();
+            } catch (org.kohsuke.github.HttpException e) {
+                if (e.getResponseCode() != 422 || review.comments().isEmpty()) {
+                    throw e;
+                }
+                // A line GitHub does not count as part of the diff (the branch moved on): the same
+                // review with the comments in its body instead.
+                pr.createReview()
+                        .body(body + "\n\n" + inBody(review.comments()))
+                        .event(GHPullRequestReviewEvent.COMMENT)
+                        .commitId(review.commitId())
+                        .create();
+            }
+            return true;
+        });
+    }
+
+    private static String inBody(List<LineComment> comments) {
+        StringBuilder text = new StringBuilder();
+        for (LineComment c : comments) {
+            text.append("**")
+                    .append(c.path())
+                    .append(':')
+                    .append(c.line())
+                    .append("**\n\n")
+                    .append(c.body())
+                    .append("\n\n");
+        }
+        return text.toString().strip();
     }
 
     @Override

@@ -16,6 +16,10 @@ final class DevOutput {
     static ObjectNode of(String repository, Workspace workspace, LoopOutcome outcome) {
         ObjectNode out = base(repository, workspace, outcome.status().name(), outcome.reason());
         out.put("turns", outcome.turns());
+        if (outcome.summary() != null) {
+            // The model's words: data for the pull request's readers, quoted there.
+            out.put("summary", outcome.summary());
+        }
         // tokenUsage and tests land in agent_logs (token_usage, tests_result) as every agent's do.
         out.putObject("tokenUsage")
                 .put("promptTokens", outcome.promptTokens())

@@ -192,7 +192,10 @@ public final class DevLoop {
             }
             case "run" -> Step.observe(command(args.path("command").asString("")));
             case "run_tests" -> Step.observe(phases.runTests());
-            case "submit" -> phases.submit();
+            case "submit" -> {
+                ledger.summary(args.path("summary").asString(null));
+                yield phases.submit();
+            }
             case "give_up" ->
                 Step.end(ledger.end(
                         Status.NEEDS_HUMAN,

@@ -20,6 +20,9 @@ final class Ledger {
     private int repeated;
     private final List<PhaseRun> runs = new ArrayList<>();
     private final List<Long> callIds = new ArrayList<>();
+    private String summary;
+
+    static final int MAX_SUMMARY_CHARS = 4000;
 
     void turn(DevLoop.Turn turn) {
         turns++;
@@ -48,6 +51,13 @@ final class Ledger {
         malformed++;
     }
 
+    /** The model's own account of its change (untrusted), from its latest submit that gave one. */
+    void summary(String text) {
+        if (text != null && !text.isBlank()) {
+            summary = text.length() > MAX_SUMMARY_CHARS ? text.substring(0, MAX_SUMMARY_CHARS) : text;
+        }
+    }
+
     long tokens() {
         return contextTokens;
     }
@@ -65,6 +75,7 @@ final class Ledger {
                 red,
                 green,
                 List.copyOf(runs),
-                List.copyOf(callIds));
+                List.copyOf(callIds),
+                summary);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param promptTokens prompt tokens paid in this delivery (turns answered again from the archive
  *     after a redelivery were paid before and are counted in {@code repeatedCalls} instead)
  * @param callIds the gateway's ids of the model calls (their archived exchanges)
+ * @param summary the model's account of its change, from its submit (untrusted), or null
  */
 public record LoopOutcome(
         Status status,
@@ -26,7 +27,8 @@ public record LoopOutcome(
         TestRun red,
         TestRun green,
         List<PhaseRun> runs,
-        List<Long> callIds) {
+        List<Long> callIds,
+        String summary) {
 
     public enum Status {
         DONE,

@@ -38,7 +38,11 @@ public final class ToolSchemas {
         tool(tools, "delete", "Delete a file.", "path", "file");
         tool(tools, "run", "Run a shell command in the sandbox (no network).", "command", "the command");
         tool(tools, "run_tests", "Run the repository's tests.", null, null);
-        tool(tools, "submit", "End the phase: the controller runs the tests and judges the phase.", null, null);
+        tool(tools, "submit", "End the phase: the controller runs the tests and judges the phase.", null, null)
+                .withObject("properties")
+                .putObject("summary")
+                .put("type", "string")
+                .put("description", "On the last submit: what you changed and why, for the pull request");
         tool(tools, "give_up", "Stop: the change cannot be expressed as a failing test.", "reason", "why");
         return tools;
     }

@@ -150,6 +150,11 @@ class QaVerifyHandler implements MessageHandler {
         out.put("report", reportKey);
         out.put("patchHash", report.patchHash());
         out.set("tests", EnvelopeCodec.mapper().valueToTree(report.tests()));
+        // By id, so the orchestrator can tell the same tests failing twice (the loop not converging).
+        var failing = out.putArray("failing");
+        if (report.failing() != null) {
+            report.failing().stream().limit(50).forEach(t -> failing.add(t.id()));
+        }
         if (report.tdd() != null) {
             out.put("failToPass", report.tdd().failToPass().size());
         }

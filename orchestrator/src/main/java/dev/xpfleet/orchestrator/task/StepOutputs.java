@@ -1,0 +1,80 @@
+package dev.xpfleet.orchestrator.task;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the agents reported for a task, as {@code agent_logs} keeps it: the flow hands it on to the
+ * next agent and compares iterations with it; the forge step writes the pull request from it.
+ */
+@Component
+public class StepOutputs {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+
+    StepOutputs(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The latest completed output of a step in one iteration, or a missing node. */
+    public JsonNode of(UUID task, String inputType, int iteration) {
+        return jdbc.sql("""
+                        SELECT output::text FROM agent_logs
+                         WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter = :iter
+                         ORDER BY id DESC LIMIT 1
+                        """)
+                .param("task", task)
+                .param("type", inputType)
+                .param("iter", iteration)
+                .query(String.class)
+                .optional()
+                .map(JSON::readTree)
+                .orElse(JSON.missingNode());
+    }
+
+    /** The latest completed output of a step in an iteration before this one, or a missing node. */
+    public JsonNode before(UUID task, String inputType, int iteration) {
+        return jdbc.sql("""
+                        SELECT output::text FROM agent_logs
+                         WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter < :iter
+                         ORDER BY iter DESC, id DESC LIMIT 1
+                        """)
+                .param("task", task)
+                .param("type", inputType)
+                .param("iter", iteration)
+                .query(String.class)
+                .optional()
+                .map(JSON::readTree)
+                .orElse(JSON.missingNode());
+    }
+
+    /** The iterations before this one whose developer's patch had this hash. */
+    public List<Integer> iterationsWithPatch(UUID task, String patchHash, int iteration) {
+        return jdbc.sql("""
+                        SELECT DISTINCT iter FROM agent_logs
+                         WHERE task_id = :task AND input_type = 'dev.implement' AND outcome = 'COMPLETED'
+                           AND patch_hash = :hash AND iter < :iter
+                         ORDER BY iter
+                        """)
+                .param("task", task)
+                .param("hash", patchHash)
+                .param("iter", iteration)
+                .query(Integer.class)
+                .list();
+    }
+
+    /** Tokens the task's agents reported, prompt and completion together. */
+    public long tokens(UUID task) {
+        return jdbc.sql("""
+                        SELECT COALESCE(SUM(COALESCE((token_usage->>'promptTokens')::bigint, 0)
+                                          + COALESCE((token_usage->>'completionTokens')::bigint, 0)), 0)
+                          FROM agent_logs WHERE task_id = :task
+                        """).param("task", task).query(Long.class).single();
+    }
+}
