@@ -22,3 +22,12 @@ CREATE TABLE forge_review_comments (
     PRIMARY KEY (repository, number, marker, position),
     FOREIGN KEY (repository, number, marker) REFERENCES forge_reviews (repository, number, marker)
 );
+
+-- The iterations whose review the fleet has posted on its task's pull request (on any forge): a
+-- later review repeats nothing of those, and says everything the others raised.
+CREATE TABLE forge_review_posts (
+    task_id   uuid        NOT NULL,
+    iteration integer     NOT NULL,
+    posted_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (task_id, iteration)
+);

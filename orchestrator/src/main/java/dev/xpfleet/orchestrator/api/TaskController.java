@@ -94,7 +94,9 @@ class TaskController {
         view.put("task", task);
         view.put("usage", queries.usage(id));
         view.put("budget", budgets.forTask(id));
-        view.put("links", Map.of("timeline", "/api/tasks/" + id + "/timeline"));
+        view.put(
+                "links",
+                Map.of("timeline", "/api/tasks/" + id + "/timeline", "results", "/api/tasks/" + id + "/results"));
         return view;
     }
 
@@ -104,6 +106,14 @@ class TaskController {
         Callers.require(request, ApiRole.VIEWER);
         tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
         return queries.timeline(id);
+    }
+
+    @Operation(summary = "The agents' results of a task with their output, in order (viewer)")
+    @GetMapping("/{id}/results")
+    List<Map<String, Object>> results(HttpServletRequest request, @PathVariable UUID id) {
+        Callers.require(request, ApiRole.VIEWER);
+        tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
+        return queries.results(id);
     }
 
     @Operation(summary = "Create a task for a repository with a title and body (operator)")
@@ -119,7 +129,7 @@ class TaskController {
                 body.title(),
                 body.body(),
                 mode,
-                body.maxIters() == null ? 5 : body.maxIters(),
+                body.maxIters() == null ? NewTask.DEFAULT_MAX_ITERS : body.maxIters(),
                 caller.name()));
         return ResponseEntity.created(URI.create("/api/tasks/" + task.id())).body(task);
     }

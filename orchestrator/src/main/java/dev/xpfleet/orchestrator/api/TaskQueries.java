@@ -5,10 +5,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Read models for the API: task lists, usage so far, timelines. */
 @Repository
 class TaskQueries {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
 
@@ -79,5 +82,24 @@ class TaskQueries {
                           FROM agent_logs WHERE task_id = :task
                         ORDER BY at
                         """).param("task", task).query().listOfRows();
+    }
+
+    /**
+     * The agents' results of a task, oldest first, with what each reported (the developer's
+     * evidence, QA's figures, the review). Agent output is data: shown, never interpreted here.
+     */
+    List<Map<String, Object>> results(UUID task) {
+        return jdbc.sql("""
+                        SELECT created_at AS at, iter AS iteration, role, input_type AS step, outcome, reason,
+                               patch_hash AS "patchHash", output::text AS output
+                          FROM agent_logs WHERE task_id = :task ORDER BY id
+                        """).param("task", task).query().listOfRows().stream()
+                .map(row -> {
+                    Map<String, Object> result = new java.util.LinkedHashMap<>(row);
+                    Object output = row.get("output");
+                    result.put("output", output == null ? null : JSON.readTree(output.toString()));
+                    return result;
+                })
+                .toList();
     }
 }

@@ -100,13 +100,15 @@ final class PullRequestBody {
 
     /**
      * Model text as a block quote that cannot do more than read as text: no HTML (a comment could
-     * forge the fleet's markers), no images or links, no mentions, at most 2000 characters.
+     * forge the fleet's markers), no images or markdown links, no mentions, no issue references (a
+     * "closes #12" would close another issue on merge), at most 2000 characters.
      */
     static String quote(String text) {
         String cut = text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text;
         String safe = cut.strip()
                 .replace("<", "&lt;")
                 .replace("@", "@\u200b")
+                .replace("#", "#\u200b")
                 .replace("](", "]\\(")
                 .replace("![", "!\\[");
         return "> " + safe.replace("\n", "\n> ");

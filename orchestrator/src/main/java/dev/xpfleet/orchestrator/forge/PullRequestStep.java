@@ -208,13 +208,17 @@ public class PullRequestStep {
             return;
         }
         int postedUpTo = jdbc.sql(
-                        "SELECT COALESCE(MAX(iteration), 0) FROM forge_pushes WHERE task_id = :t AND iteration < :i")
+                        "SELECT COALESCE(MAX(iteration), 0) FROM forge_review_posts WHERE task_id = :t AND iteration < :i")
                 .param("t", task.id())
                 .param("i", task.iteration())
                 .query(Integer.class)
                 .single();
         try {
             forge.postReview(task.repository(), pr.number(), ReviewComments.of(task, review, commit, postedUpTo));
+            jdbc.sql("INSERT INTO forge_review_posts (task_id, iteration) VALUES (:t, :i) ON CONFLICT DO NOTHING")
+                    .param("t", task.id())
+                    .param("i", task.iteration())
+                    .update();
         } catch (ForgeException.Transient e) {
             throw e; // the round is tried again
         } catch (ForgeException e) {

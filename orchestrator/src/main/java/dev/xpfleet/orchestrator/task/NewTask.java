@@ -17,6 +17,9 @@ public record NewTask(
         int maxIters,
         String createdBy) {
 
+    /** Iterations a task gets when its creator names none (the seed's max_iters). */
+    public static final int DEFAULT_MAX_ITERS = 3;
+
     public NewTask {
         Objects.requireNonNull(mode, "mode");
         // GitHub's shapes: owner of letters, digits and '-', name of letters, digits, '_', '.', '-'.

@@ -1,5 +1,7 @@
 package dev.xpfleet.orchestrator.task;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,47 +26,62 @@ public class StepOutputs {
 
     /** The latest completed output of a step in one iteration, or a missing node. */
     public JsonNode of(UUID task, String inputType, int iteration) {
+        return of(task, inputType, iteration, null);
+    }
+
+    /** The same, only from results since {@code since} (null: any). */
+    public JsonNode of(UUID task, String inputType, int iteration, Instant since) {
         return jdbc.sql("""
                         SELECT output::text FROM agent_logs
                          WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter = :iter
+                           AND created_at >= :since
                          ORDER BY id DESC LIMIT 1
                         """)
                 .param("task", task)
                 .param("type", inputType)
                 .param("iter", iteration)
+                .param("since", Timestamp.from(since == null ? Instant.EPOCH : since))
                 .query(String.class)
                 .optional()
                 .map(JSON::readTree)
                 .orElse(JSON.missingNode());
     }
 
-    /** The latest completed output of a step in an iteration before this one, or a missing node. */
-    public JsonNode before(UUID task, String inputType, int iteration) {
+    /**
+     * The latest completed output of a step in an iteration before this one, or a missing node.
+     *
+     * @param since only results since then (the task's latest start: a retried task is compared
+     *     with its own run, not with what made a person retry it); null for all
+     */
+    public JsonNode before(UUID task, String inputType, int iteration, Instant since) {
         return jdbc.sql("""
                         SELECT output::text FROM agent_logs
                          WHERE task_id = :task AND input_type = :type AND outcome = 'COMPLETED' AND iter < :iter
+                           AND created_at >= :since
                          ORDER BY iter DESC, id DESC LIMIT 1
                         """)
                 .param("task", task)
                 .param("type", inputType)
                 .param("iter", iteration)
+                .param("since", Timestamp.from(since == null ? Instant.EPOCH : since))
                 .query(String.class)
                 .optional()
                 .map(JSON::readTree)
                 .orElse(JSON.missingNode());
     }
 
-    /** The iterations before this one whose developer's patch had this hash. */
-    public List<Integer> iterationsWithPatch(UUID task, String patchHash, int iteration) {
+    /** The iterations before this one, since {@code since}, whose developer's patch had this hash. */
+    public List<Integer> iterationsWithPatch(UUID task, String patchHash, int iteration, Instant since) {
         return jdbc.sql("""
                         SELECT DISTINCT iter FROM agent_logs
                          WHERE task_id = :task AND input_type = 'dev.implement' AND outcome = 'COMPLETED'
-                           AND patch_hash = :hash AND iter < :iter
+                           AND patch_hash = :hash AND iter < :iter AND created_at >= :since
                          ORDER BY iter
                         """)
                 .param("task", task)
                 .param("hash", patchHash)
                 .param("iter", iteration)
+                .param("since", Timestamp.from(since == null ? Instant.EPOCH : since))
                 .query(Integer.class)
                 .list();
     }

@@ -156,7 +156,7 @@ public class TaskFlow {
             }
             default -> {
                 List<Integer> same = outputs.iterationsWithPatch(
-                        task.id(), devOutput.path("patchHash").asString(""), task.iteration());
+                        task.id(), devOutput.path("patchHash").asString(""), task.iteration(), started(task));
                 yield same.isEmpty()
                         ? test(task, devOutput)
                         : needsHuman(
@@ -169,9 +169,13 @@ public class TaskFlow {
 
     /** QA failed: another iteration, unless the same tests fail as in the iteration before. */
     private Task qaFailed(Task task, JsonNode qa) {
-        JsonNode before = outputs.before(task.id(), MessageTypes.QA_VERIFY, task.iteration());
+        JsonNode before = outputs.of(task.id(), MessageTypes.QA_VERIFY, task.iteration() - 1, started(task));
         Set<String> failing = strings(qa.path("failing"));
+        // Only against the iteration just before in this run, and only when both lists are whole
+        // (QA names at most 50).
         if (!failing.isEmpty()
+                && qa.path("failing").size() < MAX_FAILING_LISTED
+                && before.path("failing").size() < MAX_FAILING_LISTED
                 && "FAILED".equals(before.path("verdict").asString(""))
                 && failing.equals(strings(before.path("failing")))) {
             return needsHuman(
@@ -206,7 +210,7 @@ public class TaskFlow {
             default -> {
                 Task changes = tasks.transition(task, TaskState.CHANGES_REQUESTED);
                 Set<String> blocking = strings(review.path("blocking"));
-                JsonNode before = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration());
+                JsonNode before = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration(), started(task));
                 if (!blocking.isEmpty() && blocking.equals(strings(before.path("blocking")))) {
                     return needsHuman(
                             changes,
@@ -216,6 +220,13 @@ public class TaskFlow {
                 return iterateOrStop(changes, review, "review");
             }
         }
+    }
+
+    private static final int MAX_FAILING_LISTED = 50;
+
+    /** When the task was last queued: comparisons stay within its latest run. */
+    private static java.time.Instant started(Task task) {
+        return task.stageEnteredAt() == null ? null : task.stageEnteredAt().get(TaskState.QUEUED.name());
     }
 
     private static Set<String> strings(JsonNode array) {
@@ -244,7 +255,7 @@ public class TaskFlow {
         payload.put("baseCommit", dev.path("baseCommit").asString(""));
         payload.set("qa", qaOutput);
         payload.set("previous", qaOutput);
-        JsonNode earlier = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration())
+        JsonNode earlier = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration(), null)
                 .path("history");
         payload.set(
                 "earlierFindings",

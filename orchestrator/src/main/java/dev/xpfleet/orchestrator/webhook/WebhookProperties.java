@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.webhook;
 
+import dev.xpfleet.orchestrator.task.NewTask;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -31,7 +32,9 @@ public record WebhookProperties(
         @DefaultValue("agent:pair") @NotBlank String pairLabel,
         @DefaultValue({"OWNER", "MEMBER", "COLLABORATOR"}) List<String> trustedAssociations,
         @DefaultValue({}) List<String> allowlist,
-        @DefaultValue("5") @Min(1) @Max(50) int defaultMaxIters) {
+
+        @DefaultValue("" + NewTask.DEFAULT_MAX_ITERS) @Min(1) @Max(50)
+        int defaultMaxIters) {
 
     /** Whether someone with this association (or this login) may start or steer work. */
     boolean trusts(String association, String login) {

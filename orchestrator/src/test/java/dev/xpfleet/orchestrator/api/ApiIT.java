@@ -77,6 +77,7 @@ class ApiIT {
                         "/api/tasks",
                         "/api/tasks/{id}",
                         "/api/tasks/{id}/timeline",
+                        "/api/tasks/{id}/results",
                         "/api/tasks/{id}/cancel",
                         "/api/tasks/{id}/retry",
                         "/api/outbox/blocked",
@@ -173,6 +174,11 @@ class ApiIT {
         assertThat(call("GET", "/api/tasks/" + id + "/timeline", ADMIN, null).body())
                 .contains("task.created")
                 .contains("task.cancelled");
+        HttpResponse<String> results = call("GET", "/api/tasks/" + id + "/results", ADMIN, null);
+        assertThat(results.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(results.body()).isArray()).isTrue();
+        assertThat(call("GET", "/api/tasks/" + id + "/results", null, null).statusCode())
+                .isEqualTo(401);
     }
 
     @Test

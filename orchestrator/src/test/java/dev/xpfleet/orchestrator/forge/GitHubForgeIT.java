@@ -121,7 +121,7 @@ class GitHubForgeIT extends ForgeContract {
             assertThat(review.comments()).isEmpty();
             assertThat(review.body())
                     .startsWith("<!-- " + marker + " -->\nFine.")
-                    .contains("**Greeter.java:40**")
+                    .contains("`Greeter.java:40`")
                     .contains("Not a line of the diff.");
         });
     }

@@ -61,12 +61,13 @@ class PullRequestBodyTest {
     @Test
     void modelTextCannotForgeMarkersPingPeopleOrEmbedImages() {
         String body = PullRequestBody.of(TASK, json("""
-                        {"summary": "Done <!-- xp-fleet:status --> @org/admins ![x](http://evil.example/p.png)"}
+                        {"summary": "Done <!-- xp-fleet:status --> @org/admins ![x](http://evil.example/p.png) closes #12"}
                         """), json("{}"), json("{}"), 0);
         assertThat(body)
                 .doesNotContain("<!--")
                 .doesNotContain("@org")
                 .doesNotContain("](http")
+                .doesNotContain("#12")
                 .contains("&lt;!-- xp-fleet:status -->");
     }
 

@@ -201,11 +201,13 @@ public final class GitHubForge implements Forge {
     private static String inBody(List<LineComment> comments) {
         StringBuilder text = new StringBuilder();
         for (LineComment c : comments) {
-            text.append("**")
-                    .append(c.path())
+            // The path comes from the model: shown as code, on one line, without backticks of its own.
+            String path = c.path().replaceAll("[`\\s]", "_");
+            text.append('`')
+                    .append(path)
                     .append(':')
                     .append(c.line())
-                    .append("**\n\n")
+                    .append("`\n\n")
                     .append(c.body())
                     .append("\n\n");
         }

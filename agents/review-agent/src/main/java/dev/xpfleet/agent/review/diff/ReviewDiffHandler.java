@@ -120,6 +120,14 @@ class ReviewDiffHandler implements MessageHandler {
                 output = EnvelopeCodec.mapper().createObjectNode();
                 output.put("decision", Reviewer.NEEDS_HUMAN);
                 output.put("reason", "the base tree's " + e.getMessage());
+                // The findings so far stay with the task for the review after a person fixed the file.
+                output.set(
+                        "history",
+                        payload.path("earlierFindings").isArray()
+                                ? payload.path("earlierFindings")
+                                : EnvelopeCodec.mapper().createArrayNode());
+                output.putArray("blocking");
+                output.put("report", reportKey);
                 return HandlerResult.completed(store(reportKey, output, patchHash));
             }
             if (policy.modelReview() && props.orchestratorUrl() == null) {

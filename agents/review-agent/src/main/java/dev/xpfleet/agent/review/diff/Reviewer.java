@@ -115,7 +115,8 @@ public final class Reviewer {
             String note = suggestions.check(f);
             raised.add(f.withSuggestion(note != null && note.startsWith("withheld") ? null : f.suggestion(), note));
         }
-        FindingHistory.Merged merged = FindingHistory.merge(in.earlier(), raised, in.iteration());
+        FindingHistory.Merged merged =
+                FindingHistory.merge(in.earlier(), raised, in.iteration(), policy.blockingSeverities());
         List<Finding> blocking = merged.open().stream()
                 .filter(f -> policy.blockingSeverities().contains(f.severity()))
                 .toList();

@@ -33,13 +33,14 @@ public final class Fingerprints {
         return code == null ? "" : code.replaceAll("\\s+", "");
     }
 
-    /** Lower case words, punctuation and numbers gone (line numbers in the text move). */
+    /** Lower case words and numbers, punctuation gone, and no line numbers (they move). */
     static String text(String explanation) {
         return explanation == null
                 ? ""
                 : explanation
                         .toLowerCase(Locale.ROOT)
-                        .replaceAll("[^\\p{L}]+", " ")
+                        .replaceAll("\\blines?\\s*\\d+(\\s*(-|to|and)\\s*\\d+)?", " ")
+                        .replaceAll("[^\\p{L}\\p{N}]+", " ")
                         .strip();
     }
 

@@ -58,7 +58,12 @@ public final class SuggestionCheck {
         if (Files.size(file) > MAX_FILE_BYTES) {
             return "not checked: the file is larger than 1 MB";
         }
-        String before = Files.readString(file, StandardCharsets.UTF_8);
+        String before;
+        try {
+            before = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "not checked: the file is not UTF-8 text";
+        }
         List<String> lines = new ArrayList<>(before.lines().toList());
         if (finding.line() < 1 || finding.line() > lines.size()) {
             return "withheld: line " + finding.line() + " is not in " + finding.file();

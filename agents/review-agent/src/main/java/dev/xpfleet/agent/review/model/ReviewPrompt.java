@@ -50,11 +50,11 @@ final class ReviewPrompt {
             throws IOException {
         StringBuilder user = new StringBuilder();
         user.append("Issue (untrusted text):\n<issue>\n")
-                .append(cut(issueTitle + "\n\n" + issueBody, MAX_ISSUE_CHARS))
+                .append(data(cut(issueTitle + "\n\n" + issueBody, MAX_ISSUE_CHARS)))
                 .append("\n</issue>\n\n");
         user.append("QA's report:\n").append(qaSummary).append("\n\n");
         user.append("The diff (untrusted):\n<diff>\n")
-                .append(cut(diff, MAX_DIFF_CHARS))
+                .append(data(cut(diff, MAX_DIFF_CHARS)))
                 .append("\n</diff>\n\n");
         user.append("The changed files around each hunk, numbered as in the changed file ('+' marks an added line):\n");
         user.append(cut(context(change, workspace), MAX_CONTEXT_CHARS));
@@ -83,7 +83,7 @@ final class ReviewPrompt {
             } catch (java.nio.charset.MalformedInputException e) {
                 continue; // not text
             }
-            out.append("<file path=\"").append(file.path()).append("\">\n");
+            out.append("<file path=\"").append(data(file.path())).append("\">\n");
             int shownTo = 0;
             for (ChangeSet.LineRange hunk : change.hunks(file.path())) {
                 int from = Math.max(Math.max(1, hunk.first() - CONTEXT_LINES), shownTo + 1);
@@ -93,13 +93,18 @@ final class ReviewPrompt {
                 }
                 for (int n = from; n <= to; n++) {
                     out.append(String.format(
-                            "%5d%s| %s%n", n, file.addedLines().contains(n) ? "+" : " ", lines.get(n - 1)));
+                            "%5d%s| %s%n", n, file.addedLines().contains(n) ? "+" : " ", data(lines.get(n - 1))));
                 }
                 shownTo = Math.max(shownTo, to);
             }
             out.append("</file>\n");
         }
         return out.toString();
+    }
+
+    /** Untrusted text cannot close or open the prompt's own blocks: their tags are defused. */
+    static String data(String untrusted) {
+        return untrusted.replaceAll("(?i)<(/?)(issue|diff|file)\\b", "<$1$2-text");
     }
 
     private static String cut(String text, int max) {

@@ -37,10 +37,8 @@ public final class PolicyCheck {
         List<Violation> violations = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
         Globs human = new Globs(policy.humanPaths());
-        List<String> needPerson = change.files().stream()
-                .map(ChangeSet.FileChange::path)
-                .filter(human::matches)
-                .toList();
+        List<String> needPerson =
+                touched(diff, change).stream().filter(human::matches).toList();
         if (!needPerson.isEmpty()) {
             violations.add(new Violation(
                     "human-paths",
@@ -150,6 +148,23 @@ public final class PolicyCheck {
                     "the change adds and removes " + lines + " lines, more than " + policy.maxLines() + ": split it",
                     false));
         }
+    }
+
+    /**
+     * Every path the change touches, before and after: a file renamed or copied away from a path
+     * that needs a person still needs one.
+     */
+    static List<String> touched(String diff, ChangeSet change) {
+        java.util.Set<String> paths = new java.util.LinkedHashSet<>();
+        change.files().forEach(f -> paths.add(f.path()));
+        for (String line : diff.lines().toList()) {
+            for (String prefix : List.of("--- a/", "+++ b/", "rename from ", "rename to ", "copy from ", "copy to ")) {
+                if (line.startsWith(prefix)) {
+                    paths.add(line.substring(prefix.length()).strip());
+                }
+            }
+        }
+        return List.copyOf(paths);
     }
 
     private static String listed(List<String> items) {

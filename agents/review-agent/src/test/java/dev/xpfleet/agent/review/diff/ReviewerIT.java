@@ -202,15 +202,65 @@ class ReviewerIT {
         assertThat(newOnes(second)).isZero();
     }
 
+    private static final String SUB_STYLE = """
+            {"summary": "Adds sub.", "findings": [
+              {"file": "calc.py", "line": 6, "severity": "minor", "category": "style",
+               "explanation": "Name the difference before returning it."}]}
+            """;
+
     @Test
-    void aFindingThatComesBackAfterItWasResolvedIsDroppedAsNoise() throws Exception {
+    void aSuggestionThatComesBackAfterItWasResolvedIsDroppedAsNoise() throws Exception {
+        JsonNode first = review(new ScriptedReviewModel(SUB_STYLE), Map.of(), subChange(), qa(), 1, List.of());
+        String fingerprint = first.path("findings").path(0).path("fingerprint").asString();
+        JsonNode second = review(new ScriptedReviewModel(NO_FINDINGS), Map.of(), subChange(), qa(), 2, history(first));
+        JsonNode third = review(new ScriptedReviewModel(SUB_STYLE), Map.of(), subChange(), qa(), 3, history(second));
+        assertThat(third.path("decision").asString()).isEqualTo("APPROVE");
+        assertThat(third.path("findings")).isEmpty();
+        assertThat(third.path("dropped"))
+                .singleElement()
+                .extracting(JsonNode::asString)
+                .isEqualTo(fingerprint);
+    }
+
+    @Test
+    void aBlockingFindingPutBackAfterItWasResolvedIsOpenAgainNotNoise() throws Exception {
         JsonNode first = review(new ScriptedReviewModel(SUB_UNTESTED_EDGE), Map.of(), subChange(), qa(), 1, List.of());
         JsonNode second = review(new ScriptedReviewModel(NO_FINDINGS), Map.of(), subChange(), qa(), 2, history(first));
         JsonNode third =
                 review(new ScriptedReviewModel(SUB_UNTESTED_EDGE), Map.of(), subChange(), qa(), 3, history(second));
-        assertThat(third.path("decision").asString()).isEqualTo("APPROVE");
-        assertThat(third.path("findings")).isEmpty();
-        assertThat(third.path("dropped")).containsExactly(first.path("blocking").path(0));
+        assertThat(third.path("decision").asString()).isEqualTo("CHANGES_REQUESTED");
+        assertThat(third.path("findings").path(0).path("status").asString()).isEqualTo("UNRESOLVED");
+        assertThat(third.path("blocking")).isEqualTo(first.path("blocking"));
+        assertThat(third.path("dropped")).isEmpty();
+    }
+
+    @Test
+    void twoFindingsOnTheSameCodeStayTwo() throws Exception {
+        String two = """
+                {"summary": "Two problems.", "findings": [
+                  {"file": "calc.py", "line": 6, "severity": "major", "category": "correctness",
+                   "explanation": "sub must return the absolute difference."},
+                  {"file": "calc.py", "line": 2, "severity": "major", "category": "correctness",
+                   "explanation": "add must reject strings."}]}
+                """;
+        String sameCode = SUB_PY.replace("    return a + b", "    return a - b");
+        Change change = ws -> {
+            ReviewSample.write(ws.dir(), "calc.py", sameCode);
+            ReviewSample.write(ws.dir(), "tests/test_calc.py", SUB_TEST);
+        };
+        JsonNode first = review(new ScriptedReviewModel(two), Map.of(), change, qa(), 1, List.of());
+        assertThat(first.path("findings")).hasSize(2);
+        String onlySecond = """
+                {"summary": "One left.", "findings": [
+                  {"file": "calc.py", "line": 2, "severity": "major", "category": "correctness",
+                   "explanation": "add must reject strings."}]}
+                """;
+        JsonNode second = review(new ScriptedReviewModel(onlySecond), Map.of(), change, qa(), 2, history(first));
+        assertThat(second.path("findings")).singleElement().satisfies(f -> {
+            assertThat(f.path("status").asString()).isEqualTo("UNRESOLVED");
+            assertThat(f.path("explanation").asString()).isEqualTo("add must reject strings.");
+        });
+        assertThat(second.path("resolved")).hasSize(1);
     }
 
     @Test

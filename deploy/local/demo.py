@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""fleet demo: an issue on the local forge becomes a merged pull request, followed live.
+
+Called by `deploy/local/fleet demo` once the fleet is up. Puts the sample repository in
+deploy/local/demo/repository on the local forge under a fresh name, opens an issue labelled
+`agent`, follows the task (stage, iteration, elapsed time, tokens against the budget, each agent's
+step as it ends) and prints the pull request, QA's figures, the review and the merge. Exit code 0
+only when the pull request is merged. Standard library only.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+API = os.environ["FLEET_DEMO_API"]
+TOKEN = os.environ["FLEET_DEMO_TOKEN"]
+ROOT = os.environ["FLEET_ROOT"]
+HOME = os.environ["FLEET_HOME"]
+TIMEOUT = int(os.environ.get("FLEET_DEMO_TIMEOUT", "600"))
+TITLE = "Add multiply to calc"
+BODY = ("calc.py can add but not multiply. Add multiply(a, b), which returns the product of a and b, "
+        "with a test.")
+TTY = sys.stdout.isatty()
+ENDS = {"MERGED", "FAILED", "CANCELLED", "NEEDS_HUMAN", "BLOCKED_BUDGET"}
+if os.environ.get("FLEET_AUTO_MERGE", "true") == "false":
+    ENDS.add("PR_OPEN")  # a person merges: the demo ends at the open pull request
+
+
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(API + path, data=data, method=method)
+    request.add_header("Authorization", "Bearer " + TOKEN)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    for attempt in range(10):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as e:
+            sys.exit(f"demo: {method} {path} answered {e.code}: {e.read().decode(errors='replace')[:500]}")
+        except (urllib.error.URLError, OSError) as e:
+            if method != "GET" or attempt == 9:
+                sys.exit(f"demo: cannot reach the orchestrator at {API}: {e}")
+            time.sleep(2)  # a restarting orchestrator: ask again
+
+
+def say(text):
+    if TTY:
+        sys.stdout.write("\r\033[K")
+    print(text, flush=True)
+
+
+def source_repository(stamp):
+    """The sample as a git repository with one commit, for the local forge to import."""
+    source = os.path.join(HOME, "demo", "source-" + stamp)
+    os.makedirs(os.path.dirname(source), exist_ok=True)
+    subprocess.run(["cp", "-r", os.path.join(ROOT, "deploy/local/demo/repository"), source], check=True)
+    git = ["git", "-C", source, "-c", "user.name=fleet demo", "-c", "user.email=demo@localhost",
+           "-c", "commit.gpgsign=false"]
+    subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "A tiny calculator"], check=True)
+    return source
+
+
+def follow(task_id, repository):
+    started = time.time()
+    seen_results = 0
+    last = None
+    while time.time() - started < TIMEOUT:
+        view = call("GET", f"/api/tasks/{task_id}")
+        task = view["task"]
+        usage = view.get("usage", {}).get("gateway", {})
+        tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
+        budget = view.get("budget") or {}
+        limit = budget.get("limit") if isinstance(budget, dict) else None
+        results = call("GET", f"/api/tasks/{task_id}/results")
+        for result in results[seen_results:]:
+            say(f"[{time.time() - started:6.1f}s] {step_line(result)}")
+        seen_results = len(results)
+        line = (f"[{time.time() - started:6.1f}s] {task['state']:<17} iteration {task['iteration']}/"
+                f"{task['maxIters']}  tokens {tokens}" + (f" of {limit}" if limit else ""))
+        if task["state"] != last:
+            say(line)
+            last = task["state"]
+        elif TTY:
+            sys.stdout.write("\r\033[K" + line)
+            sys.stdout.flush()
+        if task["state"] in ENDS:
+            return task, results, tokens
+        time.sleep(1)
+    say(f"demo: the task did not end within {TIMEOUT}s (FLEET_DEMO_TIMEOUT); it goes on: "
+        f"deploy/local/fleet status, logs in {HOME}/logs")
+    sys.exit(1)
+
+
+def step_line(result):
+    out = result.get("output") or {}
+    step = result["step"]
+    if result["outcome"] != "COMPLETED":
+        return f"{step}: {result['outcome']} ({result.get('reason')})"
+    if step == "dev.implement":
+        red = out.get("red", {}).get("failedTests", [])
+        return (f"developer: {out.get('status')} after {out.get('turns')} turns; red: "
+                f"{', '.join(red[:3]) or 'none'}; green: {'passed' if out.get('green', {}).get('passed') else '-'}")
+    if step == "qa.verify":
+        return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, changed lines covered "
+                f"{out.get('changedLinesCoverage', '?')}%, findings {out.get('findings', 0)}")
+    if step == "review.diff":
+        return f"review: {out.get('decision')}, {len(out.get('blocking', []))} blocking, {len(out.get('findings', []))} open finding(s)"
+    return f"{step}: {out}"
+
+
+def summary(task, results, tokens, repository):
+    print()
+    if task["state"] != "MERGED":
+        print(f"The task ended {task['state']}. Its timeline: {API}/api/tasks/{task['id']}/timeline")
+        for row in call("GET", f"/api/tasks/{task['id']}/timeline")[-5:]:
+            print(f"  {row.get('what')}: {row.get('detail')}")
+        return 1
+    pulls = call("GET", f"/api/forge/local/repositories/{repository}/pulls")
+    pr = call("GET", f"/api/forge/local/repositories/{repository}/pulls/{pulls[0]['number']}")
+    added = sum(1 for l in pr["diff"].splitlines() if l.startswith("+") and not l.startswith("+++"))
+    removed = sum(1 for l in pr["diff"].splitlines() if l.startswith("-") and not l.startswith("---"))
+    files = [l.split(" b/", 1)[1] for l in pr["diff"].splitlines() if l.startswith("diff --git")]
+    print(f"Pull request #{pr['number']}: {pr['title']}  ({pr['state']}, merge commit {pr['mergeCommit'][:12]})")
+    print(f"  {API}/api/forge/local/repositories/{repository}/pulls/{pr['number']}")
+    print(f"  {len(files)} file(s) changed, {added} insertion(s), {removed} deletion(s): {', '.join(files)}")
+    qa = last_output(results, "qa.verify")
+    print(f"QA: {qa.get('verdict')}; tests that failed before and pass after: {qa.get('failToPass', 0)}; "
+          f"changed lines covered: {qa.get('changedLinesCoverage', '?')}%; findings: {qa.get('findings', 0)}")
+    review = last_output(results, "review.diff")
+    print(f"Review: {review.get('decision')}: {review.get('summary', '')}")
+    for f in review.get("findings", []):
+        print(f"  suggestion {f.get('file')}:{f.get('line')}: {f.get('explanation')}")
+    print(f"Merged after {task['iteration']} iteration(s), {tokens} model tokens. Clone it: "
+          f"git clone {HOME}/forge/{repository}.git")
+    return 0
+
+
+def last_output(results, step):
+    outputs = [r.get("output") or {} for r in results if r["step"] == step and r["outcome"] == "COMPLETED"]
+    return outputs[-1] if outputs else {}
+
+
+def main():
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    repository = "demo/calc-" + stamp
+    source = source_repository(stamp)
+    call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})
+    print(f"Repository {repository} on the local forge ({HOME}/forge/{repository}.git)")
+    opened = call("POST", f"/api/forge/local/repositories/{repository}/issues",
+                  {"title": TITLE, "body": BODY, "labels": ["agent"]})
+    if opened.get("outcome") != "TASK_CREATED":
+        sys.exit(f"demo: the issue did not start a task: {opened}")
+    print(f"Issue #{(opened.get('issue') or {}).get('number', '?')} '{TITLE}' labelled agent: task {opened['task']}")
+    task, results, tokens = follow(opened["task"], repository)
+    return summary(task, results, tokens, repository)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
