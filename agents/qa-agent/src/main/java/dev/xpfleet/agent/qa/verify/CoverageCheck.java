@@ -79,11 +79,33 @@ final class CoverageCheck {
         }
         return new QaReport.Coverage(
                 totals == 0 ? null : totalSum / totals,
+                null,
                 ratio,
                 executable,
                 covered,
                 plan.changedLinesCoverage(),
                 missed);
+    }
+
+    /**
+     * The total coverage the reports give (their mean when there are several, one per module), or
+     * null when there are none or none gives a total: the base run's, to compare with the change's.
+     */
+    static Double total(List<Path> reports) {
+        double sum = 0;
+        int totals = 0;
+        for (Path report : reports) {
+            try {
+                double total = LineCoverage.read(report).total();
+                if (total >= 0) {
+                    sum += total;
+                    totals++;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // an unreadable base report: no base figure, the rule is then not checked
+            }
+        }
+        return totals == 0 ? null : sum / totals;
     }
 
     /** Files in the language the build's coverage tool measures. */

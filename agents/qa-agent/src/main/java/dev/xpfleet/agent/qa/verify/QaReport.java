@@ -44,17 +44,25 @@ public record QaReport(
 
     /**
      * @param total share of all executable lines the tests ran, 0 to 1, or null when unknown
+     * @param baseTotal the same on the base, from the base run, or null when unknown
      * @param changedLines share of the change's executable added lines the tests ran, 0 to 1
      * @param threshold the least {@code changedLines} that passes
      * @param missed per file, added lines no test ran
      */
     public record Coverage(
             Double total,
+            Double baseTotal,
             double changedLines,
             int changedLinesExecutable,
             int changedLinesCovered,
             double threshold,
-            Map<String, List<Integer>> missed) {}
+            Map<String, List<Integer>> missed) {
+
+        public Coverage withBaseTotal(Double base) {
+            return new Coverage(
+                    total, base, changedLines, changedLinesExecutable, changedLinesCovered, threshold, missed);
+        }
+    }
 
     public boolean passed() {
         return PASSED.equals(verdict);

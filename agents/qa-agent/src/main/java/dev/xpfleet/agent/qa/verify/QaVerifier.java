@@ -151,6 +151,9 @@ public final class QaVerifier {
 
         workspace.reset(KEEP);
         Suite base = suite(ws, plan, "base", runs, dependencyCache);
+        // The base's own coverage, before the next run replaces its report: the review's drop rule.
+        Double baseTotal =
+                plan.coverageReport() == null ? null : CoverageCheck.total(matching(ws, plan.coverageReport()));
 
         List<TestCase> testsOnly = List.of();
         if (change.tests().isEmpty()) {
@@ -179,6 +182,9 @@ public final class QaVerifier {
         judgeTests(verdict, change, tdd);
         List<String> problems = new ArrayList<>();
         QaReport.Coverage coverage = coverage(ws, plan, applied, verdict, problems);
+        if (coverage != null) {
+            coverage = coverage.withBaseTotal(baseTotal);
+        }
         long analysisStart = System.nanoTime();
         List<Finding> findings = new ArrayList<>();
         long peak = analysers.compiled(ws, plan, applied, findings, problems);

@@ -162,6 +162,9 @@ class QaVerifyHandler implements MessageHandler {
             if (report.coverage().total() != null) {
                 out.put("coverage", percent(report.coverage().total()));
             }
+            if (report.coverage().baseTotal() != null) {
+                out.put("baseCoverage", percent(report.coverage().baseTotal()));
+            }
             out.put("changedLinesCoverage", percent(report.coverage().changedLines()));
         }
         out.put("findings", report.findings().size());

@@ -60,6 +60,9 @@ class QaVerifierIT {
         assertThat(report.coverage().changedLines()).isEqualTo(1.0);
         assertThat(report.coverage().changedLinesExecutable()).isPositive();
         assertThat(report.coverage().total()).isEqualTo(1.0);
+        assertThat(report.coverage().baseTotal())
+                .as("the base run's own coverage, for the review's drop rule")
+                .isEqualTo(1.0);
         assertThat(report.tests().passed()).isEqualTo(2);
     }
 
@@ -120,6 +123,7 @@ class QaVerifierIT {
         assertThat(good.reasons()).isEmpty();
         assertThat(good.tdd().failToPass()).containsExactly("tests.test_calc#test_multiplies");
         assertThat(good.coverage().changedLines()).isEqualTo(1.0);
+        assertThat(good.coverage().baseTotal()).isNotNull().isPositive();
 
         QaReport notTdd = verify(Projects.python(), Projects.pythonNotTestDriven(), "python");
 
