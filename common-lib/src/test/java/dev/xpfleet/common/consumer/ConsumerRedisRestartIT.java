@@ -114,8 +114,9 @@ class ConsumerRedisRestartIT {
         try (StreamConsumer consumer = fixture.consumer(
                 viaProxy, metrics, AgentRole.DEV, ConsumerFixture.fastProperties("c1", 2, 5), handler(work))) {
             consumer.start();
-            if (ownPending == 0) {
+            if (step.equals("heartbeat") || step.equals("finish")) {
                 // Work for the steps that only happen with something running (heartbeat, result).
+                // Not for the others: their trap may fire at once and kill Redis under this send.
                 sent.add(fixture.send(AgentRole.DEV, envelope()).eventId());
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> !proxy.trapArmed());

@@ -28,9 +28,13 @@ class TaskCommands {
         this.budgets = budgets;
     }
 
+    /** @param explicitMaxIters whether the caller set max_iters (then the repository's does not apply) */
     @Transactional
-    Task create(NewTask request) {
+    Task create(NewTask request, boolean explicitMaxIters) {
         Task created = tasks.create(request);
+        if (explicitMaxIters) {
+            tasks.keepMaxIters(created.id());
+        }
         audit.record(created.id(), request.createdBy(), "task.created", Map.of("via", "api"));
         return flow.start(tasks.transition(created, TaskState.QUEUED));
     }

@@ -123,14 +123,16 @@ class TaskController {
         TaskMode mode = body.mode() == null
                 ? TaskMode.LINEAR
                 : TaskMode.valueOf(body.mode().toUpperCase(Locale.ROOT));
-        Task task = commands.create(new NewTask(
-                body.repository(),
-                null,
-                body.title(),
-                body.body(),
-                mode,
-                body.maxIters() == null ? NewTask.DEFAULT_MAX_ITERS : body.maxIters(),
-                caller.name()));
+        Task task = commands.create(
+                new NewTask(
+                        body.repository(),
+                        null,
+                        body.title(),
+                        body.body(),
+                        mode,
+                        body.maxIters() == null ? NewTask.DEFAULT_MAX_ITERS : body.maxIters(),
+                        caller.name()),
+                body.maxIters() != null);
         return ResponseEntity.created(URI.create("/api/tasks/" + task.id())).body(task);
     }
 

@@ -141,7 +141,8 @@ public class TaskFlow {
      * that stopped it; BLOCKED_BUDGET means the gateway refused a call and has parked the task
      * already.
      */
-    private Task developed(Task task, JsonNode devOutput) {
+    private Task developed(Task developedTask, JsonNode devOutput) {
+        Task task = repositoryMaxIters(developedTask, devOutput);
         String status = devOutput.path("status").asString("DONE");
         return switch (status) {
             case "NEEDS_HUMAN" ->
@@ -165,6 +166,26 @@ public class TaskFlow {
                                         + same.get(0) + "'s");
             }
         };
+    }
+
+    /**
+     * The repository's {@code max-iters} (from its base tree's {@code .fleet.yml}, as the developer
+     * read it) for a task whose creator set none.
+     */
+    private Task repositoryMaxIters(Task task, JsonNode devOutput) {
+        JsonNode wanted = devOutput.path("maxIters");
+        if (!wanted.isInt() || wanted.asInt() < 1 || wanted.asInt() > 50 || wanted.asInt() == task.maxIters()) {
+            return task;
+        }
+        Task changed = tasks.repositoryMaxIters(task, wanted.asInt());
+        if (changed != task) {
+            audit.record(
+                    task.id(),
+                    "orchestrator",
+                    "task.max_iters",
+                    Map.of("from", task.maxIters(), "to", changed.maxIters(), "source", ".fleet.yml"));
+        }
+        return changed;
     }
 
     /** QA failed: another iteration, unless the same tests fail as in the iteration before. */

@@ -100,6 +100,31 @@ public class TaskRepository {
                 .optional();
     }
 
+    /** Marks the task's max_iters as its own (set by its creator): a repository's setting does not replace it. */
+    public void keepMaxIters(UUID id) {
+        jdbc.sql("UPDATE tasks SET max_iters_explicit = true WHERE id = :id")
+                .param("id", id)
+                .update();
+    }
+
+    /**
+     * The repository's {@code max-iters} for a task whose creator set none; the task unchanged when
+     * its creator did, or when it is already that.
+     */
+    public Task repositoryMaxIters(Task current, int maxIters) {
+        return jdbc.sql("""
+                        UPDATE tasks SET max_iters = :max, version = version + 1, updated_at = now()
+                         WHERE id = :id AND version = :version AND NOT max_iters_explicit AND max_iters <> :max
+                        RETURNING *
+                        """)
+                .param("max", maxIters)
+                .param("id", current.id())
+                .param("version", current.version())
+                .query(TaskRepository::map)
+                .optional()
+                .orElse(current);
+    }
+
     /**
      * Moves a task from the state and version the caller read to {@code to}. Entering DEVELOPING
      * or PAIRING counts a new iteration.

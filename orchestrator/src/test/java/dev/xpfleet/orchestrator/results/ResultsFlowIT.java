@@ -337,6 +337,25 @@ class ResultsFlowIT {
         assertThat(why(task)).isEqualTo("review: policy: the change touches pom.xml");
     }
 
+    @Test
+    void theRepositorysMaxItersAppliesToATaskWhoseCreatorSetNone() {
+        Task task = started(3);
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h1\", \"maxIters\": 1}"));
+        awaitState(task, TaskState.TESTING);
+        report(task, "qa", MessageTypes.QA_VERIFY, json("{\"verdict\": \"FAILED\", \"failing\": [\"t1\"]}"));
+        awaitState(task, TaskState.NEEDS_HUMAN);
+        assertThat(tasks.find(task.id()).orElseThrow().maxIters()).isEqualTo(1);
+        assertThat(why(task)).isEqualTo("qa still not satisfied after 1 iterations");
+
+        Task kept = started(3);
+        tasks.keepMaxIters(kept.id());
+        report(kept, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h1\", \"maxIters\": 1}"));
+        awaitState(kept, TaskState.TESTING);
+        assertThat(tasks.find(kept.id()).orElseThrow().maxIters())
+                .as("set by its creator: the repository's does not replace it")
+                .isEqualTo(3);
+    }
+
     private static ObjectNode json(String text) {
         return (ObjectNode) EnvelopeCodec.mapper().readTree(text);
     }

@@ -84,10 +84,12 @@ class DevImplementHandler implements MessageHandler {
             TestCommand tests;
             List<String> allowedPaths;
             List<String> untestedPaths;
+            Integer maxIters;
             try {
                 tests = devRun.testCommand(repository, workspace);
                 allowedPaths = TestCommand.allowedPaths(workspace.dir());
                 untestedPaths = TestCommand.untestedPaths(workspace.dir());
+                maxIters = TestCommand.maxIters(workspace.dir());
             } catch (IllegalArgumentException e) {
                 return HandlerResult.completed(
                         store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
@@ -111,6 +113,9 @@ class DevImplementHandler implements MessageHandler {
             LoopOutcome outcome =
                     devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, untestedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
+            if (maxIters != null) {
+                output.put("maxIters", maxIters); // the repository's max-iters, for the orchestrator
+            }
             if (outcome.status() == LoopOutcome.Status.DONE) {
                 String patchHash = workspace.diff().patchHash();
                 Optional<Integer> same = sameAsEarlier(envelope, patchHash);

@@ -47,6 +47,23 @@ public record TestCommand(List<String> argv, List<String> reports, BuildPlan.Too
         return devList(base, "untested-paths");
     }
 
+    /**
+     * The iterations the repository gives a task ({@code max-iters: 5}), or null when its {@code
+     * .fleet.yml} names none; the orchestrator applies it to tasks whose creator set none.
+     *
+     * @throws IllegalArgumentException when it is not a whole number from 1 to 50
+     */
+    public static Integer maxIters(Path base) throws IOException {
+        Object value = FleetYml.read(base).get("max-iters");
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Integer n && n >= 1 && n <= 50) {
+            return n;
+        }
+        throw new IllegalArgumentException(".fleet.yml max-iters must be a whole number from 1 to 50");
+    }
+
     private static List<String> devList(Path base, String key) throws IOException {
         return FleetYml.strings(FleetYml.section(FleetYml.read(base), "dev"), key, "dev", List.of());
     }

@@ -50,4 +50,14 @@ class TestCommandTest {
         Files.writeString(base.resolve(".fleet.yml"), "dev:\n  allow-paths: yes\n");
         assertThatThrownBy(() -> TestCommand.allowedPaths(base)).hasMessageContaining("list of paths");
     }
+
+    @Test
+    void theRepositorysMaxItersIsReadAndCheckedFromTheBaseTree() throws Exception {
+        assertThat(TestCommand.maxIters(base)).isNull();
+        Files.writeString(base.resolve(".fleet.yml"), "max-iters: 5\n");
+        assertThat(TestCommand.maxIters(base)).isEqualTo(5);
+        Files.writeString(base.resolve(".fleet.yml"), "max-iters: 500\n");
+        assertThatThrownBy(() -> TestCommand.maxIters(base))
+                .hasMessage(".fleet.yml max-iters must be a whole number from 1 to 50");
+    }
 }
