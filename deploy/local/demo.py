@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""fleet demo: an issue on the local forge becomes a merged pull request, followed live.
+"""fleet demo / watch / tasks: an issue on the local forge becomes a merged pull request, followed live.
 
-Called by `deploy/local/fleet demo` once the fleet is up. Puts the sample repository in
+`demo` is called by `deploy/local/fleet demo` once the fleet is up; `watch <task>` follows any
+task the same way (`fleet watch`); `tasks` lists them (`fleet tasks`). Puts the sample repository in
 deploy/local/demo/repository on the local forge under a fresh name, opens an issue labelled
 `agent`, follows the task (stage, iteration, elapsed time, tokens against the budget, each agent's
 step as it ends) and prints the pull request, QA's figures, the review and the merge. Exit code 0
@@ -146,7 +147,28 @@ def last_output(results, step):
     return outputs[-1] if outputs else {}
 
 
+def tasks():
+    page = call("GET", "/api/tasks?size=50")
+    print(f"{'TASK':<38} {'STATE':<17} {'ITER':<6} {'REPOSITORY':<30} TITLE")
+    for t in page.get("items", []):
+        print(f"{t['id']:<38} {t['state']:<17} {str(t['iteration']) + '/' + str(t.get('maxIters', t.get('max_iters'))):<6} "
+              f"{t['repository']:<30} {(t.get('title') or '')[:60]}")
+    print(f"{page.get('total', 0)} task(s)")
+    return 0
+
+
+def watch(task_id):
+    task = call("GET", f"/api/tasks/{task_id}")["task"]
+    print(f"Task {task_id}: {task['repository']} '{task['title']}'")
+    task, results, tokens = follow(task_id, task["repository"])
+    return summary(task, results, tokens, task["repository"])
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "tasks":
+        return tasks()
+    if len(sys.argv) > 2 and sys.argv[1] == "watch":
+        return watch(sys.argv[2])
     stamp = time.strftime("%Y%m%d-%H%M%S")
     repository = "demo/calc-" + stamp
     source = source_repository(stamp)

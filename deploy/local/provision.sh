@@ -12,7 +12,10 @@ PG_ADMIN_USER=${FLEET_PG_ADMIN_USER:-postgres}
 PG_DB=${FLEET_PG_DATABASE:-fleet}
 PG_USER=${FLEET_PG_USER:-fleet}
 PG_TEMPLATE=${FLEET_PG_TEMPLATE:-fleet_template}
-REDIS_PORT=${FLEET_REDIS_PORT:-6379}
+# The fleet's own Redis (appendonly yes, as the seed requires) on its own port; FLEET_REDIS_PORT
+# points at another one to reuse it instead (the machine's on 6379, say), and then says whether it
+# persists.
+REDIS_PORT=${FLEET_REDIS_PORT:-6380}
 S3_PORT=${FLEET_S3_PORT:-}
 S3PROXY_VERSION=4.1.0
 PGVECTOR_SUITE=${FLEET_PGVECTOR_SUITE:-trixie}
@@ -163,7 +166,7 @@ provision_redis() {
     elif [ "$aof" = "yes" ]; then
       say redis "reused the server already running on 127.0.0.1:$REDIS_PORT (appendonly yes)"
     else
-      say redis "reused the server already running on 127.0.0.1:$REDIS_PORT; warning: appendonly is '$aof', so stream entries do not survive a Redis restart (set 'appendonly yes' or FLEET_REDIS_PORT to a free port to get a fleet-owned Redis)"
+      say redis "reused the server already running on 127.0.0.1:$REDIS_PORT; warning: appendonly is '$aof', so stream entries do not survive a Redis restart (set 'appendonly yes', or leave FLEET_REDIS_PORT unset to get the fleet's own Redis)"
     fi
     return
   fi

@@ -50,6 +50,25 @@ public final class CloneCredentials {
     }
 
     /**
+     * Where an agent clones a repository from: its own clone URL template when it has one (the local
+     * forge, {@code file://.../{repository}.git}), else the orchestrator's answer (URL and token).
+     *
+     * @param agent the agent's name, for the error when it has neither
+     * @throws IllegalStateException when the agent has neither setting
+     */
+    public static Source of(String cloneUrl, URI orchestratorUrl, String token, String repository, String agent)
+            throws WorkspaceException {
+        if (cloneUrl != null && cloneUrl.contains("{repository}")) {
+            return new Source(cloneUrl.replace("{repository}", repository), null);
+        }
+        if (orchestratorUrl != null) {
+            return new CloneCredentials(orchestratorUrl, token, Duration.ofSeconds(30)).forRepository(repository);
+        }
+        throw new IllegalStateException("the " + agent + " has neither fleet." + agent
+                + ".clone-url with {repository} nor fleet." + agent + ".orchestrator-url");
+    }
+
+    /**
      * @throws WorkspaceException when the orchestrator cannot be asked or refuses, with its reason
      */
     public Source forRepository(String repository) throws WorkspaceException {

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
@@ -37,16 +36,8 @@ class DevWorkspaces {
     }
 
     Workspace clone(String repository, String commit) throws WorkspaceException {
-        CloneCredentials.Source source;
-        if (props.cloneUrl() != null && props.cloneUrl().contains("{repository}")) {
-            source = new CloneCredentials.Source(props.cloneUrl().replace("{repository}", repository), null);
-        } else if (props.orchestratorUrl() != null) {
-            source = new CloneCredentials(props.orchestratorUrl(), props.orchestratorToken(), Duration.ofSeconds(30))
-                    .forRepository(repository);
-        } else {
-            throw new IllegalStateException(
-                    "the dev agent has neither fleet.dev.clone-url with {repository} nor fleet.dev.orchestrator-url");
-        }
+        CloneCredentials.Source source = CloneCredentials.of(
+                props.cloneUrl(), props.orchestratorUrl(), props.orchestratorToken(), repository, "dev");
         return new Workspaces(props.workRoot().resolve("workspaces").toAbsolutePath())
                 .cloneAt(source.url(), commit, source.credentials());
     }

@@ -22,7 +22,6 @@ import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -187,16 +186,8 @@ class ReviewDiffHandler implements MessageHandler {
     }
 
     private Workspace clone(String repository, String commit) throws WorkspaceException {
-        CloneCredentials.Source source;
-        if (props.cloneUrl() != null && props.cloneUrl().contains("{repository}")) {
-            source = new CloneCredentials.Source(props.cloneUrl().replace("{repository}", repository), null);
-        } else if (props.orchestratorUrl() != null) {
-            source = new CloneCredentials(props.orchestratorUrl(), props.orchestratorToken(), Duration.ofSeconds(30))
-                    .forRepository(repository);
-        } else {
-            throw new IllegalStateException("the reviewer has neither fleet.review.clone-url with {repository} "
-                    + "nor fleet.review.orchestrator-url");
-        }
+        CloneCredentials.Source source = CloneCredentials.of(
+                props.cloneUrl(), props.orchestratorUrl(), props.orchestratorToken(), repository, "review");
         return new Workspaces(props.workRoot().resolve("workspaces").toAbsolutePath())
                 .cloneAt(source.url(), commit, source.credentials());
     }
