@@ -169,7 +169,7 @@ def main():
         return tasks()
     if len(sys.argv) > 2 and sys.argv[1] == "watch":
         return watch(sys.argv[2])
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(2).hex()
     repository = "demo/calc-" + stamp
     source = source_repository(stamp)
     call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})
