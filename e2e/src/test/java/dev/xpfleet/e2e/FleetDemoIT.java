@@ -1,0 +1,248 @@
+package dev.xpfleet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The README's first command as a newcomer runs it: {@code deploy/local/fleet demo} provisions,
+ * starts three orchestrator replicas behind HAProxy and the five agents as processes, and an issue
+ * on the local forge becomes a merged pull request (the models answer from the scripted recordings
+ * in {@code deploy/local/demo/recordings}). Then the same with a process killed by SIGKILL (by its
+ * pid) while the task runs: the replica holding the outbox relay, one that does not, and the
+ * developer in the middle of its loop; each time the task ends merged, with one pull request and
+ * one result per step. The fleet runs under its own home and ports, and is stopped at the end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetDemoIT {
+
+    private static final int PORT_BASE = 18080;
+    private static final Pattern TASK = Pattern.compile("task ([0-9a-f-]{36})");
+    private static final Pattern REPOSITORY = Pattern.compile("Repository (demo/calc-[0-9a-f-]+) ");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path home;
+    private String token;
+
+    @BeforeAll
+    void home() {
+        home = E2eDirs.work("fleet-demo-" + System.nanoTime());
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        if (home != null) {
+            run(List.of("bash", "deploy/local/fleet", "down"), Duration.ofMinutes(3));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theReadmesFirstCommandTakesAnIssueToAMergedPullRequestThroughThreeReplicas() throws Exception {
+        Run demo = run(List.of("bash", "deploy/local/fleet", "demo"), Duration.ofMinutes(20));
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output())
+                .contains("HAProxy on http://127.0.0.1:" + PORT_BASE + " in front of 3 orchestrator replica(s)")
+                .contains("MERGED")
+                .contains("Pull request #")
+                .contains("Review: APPROVE");
+        token = Files.readAllLines(home.resolve("services.env")).stream()
+                .filter(l -> l.startsWith("FLEET_API_TOKEN="))
+                .map(l -> l.substring("FLEET_API_TOKEN=".length()))
+                .findFirst()
+                .orElseThrow();
+        assertOneOfEverything(demo.output());
+        Run status = run(List.of("bash", "deploy/local/fleet", "status"), Duration.ofMinutes(1));
+        for (int n = 1; n <= 3; n++) {
+            assertThat(status.output()).containsPattern("orchestrator-" + n + " +[0-9]+ .* UP +UP");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
+        String holder = relayHolder();
+        String other = holder.equals("orchestrator-1") ? "orchestrator-2" : "orchestrator-1";
+        for (String victim : List.of(holder, other)) {
+            Process demo = startDemoScript();
+            await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+            kill(victim);
+            Run finished = finish(demo, Duration.ofMinutes(5));
+            assertThat(finished.exit())
+                    .as(victim + " killed: " + finished.output())
+                    .isZero();
+            assertThat(finished.output()).contains("MERGED");
+            assertOneOfEverything(finished.output());
+            assertThat(run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5))
+                            .exit())
+                    .as("up brings " + victim + " back")
+                    .isZero();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
+        Process demo = startDemoScript();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        String task = find(TASK, Files.readString(logs.get(demo)));
+        await("two of the developer's turns paid")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/api/tasks/" + task)
+                                .path("usage")
+                                .path("gateway")
+                                .path("calls")
+                                .asInt()
+                        >= 2);
+        kill("dev-agent");
+        assertThat(get("/api/tasks/" + task).path("task").path("state").asString())
+                .as("killed in the middle of its loop")
+                .isEqualTo("DEVELOPING");
+        Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
+        assertThat(up.exit()).as(up.output()).isZero();
+        Run finished = finish(demo, Duration.ofMinutes(5));
+        assertThat(finished.exit()).as(finished.output()).isZero();
+        assertOneOfEverything(finished.output());
+    }
+
+    /** One pull request, merged, and one completed result per step of the one iteration. */
+    private void assertOneOfEverything(String output) throws Exception {
+        String task = find(TASK, output);
+        String repository = find(REPOSITORY, output);
+        JsonNode pulls = get("/api/forge/local/repositories/" + repository + "/pulls");
+        assertThat(pulls).hasSize(1);
+        assertThat(pulls.path(0).path("state").asString()).isEqualTo("MERGED");
+        Map<String, Integer> steps = new HashMap<>();
+        for (JsonNode result : get("/api/tasks/" + task + "/results")) {
+            if ("COMPLETED".equals(result.path("outcome").asString())) {
+                steps.merge(
+                        result.path("step").asString() + "#"
+                                + result.path("iteration").asInt(),
+                        1,
+                        Integer::sum);
+            }
+        }
+        assertThat(steps)
+                .containsEntry("dev.implement#1", 1)
+                .containsEntry("qa.verify#1", 1)
+                .containsEntry("review.diff#1", 1);
+    }
+
+    private String relayHolder() throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + (PORT_BASE + 10 + n) + "/actuator/prometheus"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (metrics.body().lines().anyMatch(l -> l.startsWith("fleet_outbox_relay_active") && l.endsWith(" 1.0"))) {
+                return "orchestrator-" + n;
+            }
+        }
+        throw new AssertionError("no replica holds the outbox relay");
+    }
+
+    private void kill(String service) throws IOException, InterruptedException {
+        long pid = Long.parseLong(
+                Files.readString(home.resolve("run/" + service + ".pid")).strip());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(service + " is not running"));
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    private Process startDemoScript() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("python3", "deploy/local/demo.py")
+                .directory(E2eDirs.ROOT.toFile())
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.putAll(fleetEnvironment());
+        env.put("FLEET_DEMO_API", "http://127.0.0.1:" + PORT_BASE);
+        env.put("FLEET_DEMO_TOKEN", token);
+        env.put("FLEET_ROOT", E2eDirs.ROOT.toString());
+        Path log = Files.createTempFile(home, "demo", ".log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        logs.put(process, log);
+        return process;
+    }
+
+    private final Map<Process, Path> logs = new HashMap<>();
+
+    private boolean taskStarted(Process demo) throws IOException {
+        return TASK.matcher(Files.readString(logs.get(demo))).find();
+    }
+
+    private Run finish(Process demo, Duration timeout) throws Exception {
+        boolean done = demo.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+        if (!done) {
+            demo.destroyForcibly();
+        }
+        return new Run(done ? demo.exitValue() : -1, Files.readString(logs.get(demo)));
+    }
+
+    private record Run(int exit, String output) {}
+
+    private Run run(List<String> command, Duration timeout) throws Exception {
+        Path log = Files.createTempFile(home, "fleet", ".log");
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+                .directory(E2eDirs.ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(fleetEnvironment());
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return new Run(-1, Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private Map<String, String> fleetEnvironment() {
+        return Map.of(
+                "FLEET_HOME", home.toString(),
+                "FLEET_PORT_BASE", Integer.toString(PORT_BASE));
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT_BASE + path))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return FleetProcesses.JSON.readTree(response.body());
+    }
+
+    private static String find(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        assertThat(m.find()).as(pattern + " in " + text).isTrue();
+        return m.group(1);
+    }
+}
