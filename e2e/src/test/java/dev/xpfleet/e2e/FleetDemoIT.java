@@ -169,7 +169,7 @@ class FleetDemoIT {
         throw new AssertionError("no replica holds the outbox relay");
     }
 
-    private void kill(String service) throws IOException, InterruptedException {
+    private void kill(String service) throws Exception {
         long pid = Long.parseLong(
                 Files.readString(home.resolve("run/" + service + ".pid")).strip());
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(service + " is not running"));
