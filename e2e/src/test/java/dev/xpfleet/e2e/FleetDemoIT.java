@@ -156,17 +156,24 @@ class FleetDemoIT {
     }
 
     private String relayHolder() throws Exception {
+        List<String> seen = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
             HttpResponse<String> metrics = http.send(
                     HttpRequest.newBuilder(
                                     URI.create("http://127.0.0.1:" + (PORT_BASE + 10 + n) + "/actuator/prometheus"))
+                            .header("Authorization", "Bearer " + token)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (metrics.body().lines().anyMatch(l -> l.startsWith("fleet_outbox_relay_active") && l.endsWith(" 1.0"))) {
+            List<String> relay = metrics.body()
+                    .lines()
+                    .filter(l -> l.startsWith("fleet_outbox_relay_active"))
+                    .toList();
+            seen.add("orchestrator-" + n + " (" + metrics.statusCode() + "): " + relay);
+            if (relay.stream().anyMatch(l -> l.endsWith(" 1.0") || l.endsWith(" 1"))) {
                 return "orchestrator-" + n;
             }
         }
-        throw new AssertionError("no replica holds the outbox relay");
+        throw new AssertionError("no replica holds the outbox relay: " + seen);
     }
 
     private void kill(String service) throws Exception {
