@@ -50,8 +50,17 @@ class FleetDemoIT {
     private String token;
 
     @BeforeAll
-    void home() {
+    void home() throws IOException {
         home = E2eDirs.work("fleet-demo-" + System.nanoTime());
+        // The checkout's database password: provisioning with another would reset the shared role's
+        // and lock out the tests and services of this checkout.
+        String checkoutHome = System.getenv()
+                .getOrDefault("FLEET_HOME", E2eDirs.ROOT.resolve(".fleet").toString());
+        Path password = Path.of(checkoutHome, "pg", "fleet.password");
+        if (Files.isRegularFile(password)) {
+            Files.createDirectories(home.resolve("pg"));
+            Files.copy(password, home.resolve("pg/fleet.password"));
+        }
     }
 
     @AfterAll
