@@ -41,6 +41,10 @@ def call(method, path, body=None):
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as e:
+            # The proxy answers 502-504 while a replica it chose is going away: ask again.
+            if method == "GET" and e.code in (502, 503, 504) and attempt < 9:
+                time.sleep(2)
+                continue
             sys.exit(f"demo: {method} {path} answered {e.code}: {e.read().decode(errors='replace')[:500]}")
         except (urllib.error.URLError, OSError) as e:
             if method != "GET" or attempt == 9:
@@ -117,17 +121,20 @@ def step_line(result):
 
 def summary(task, results, tokens, repository):
     print()
-    if task["state"] != "MERGED":
+    if task["state"] == "PR_OPEN" and "PR_OPEN" in ENDS:
+        print(f"The pull request is open for a person to merge (FLEET_AUTO_MERGE=false).")
+    elif task["state"] != "MERGED":
         print(f"The task ended {task['state']}. Its timeline: {API}/api/tasks/{task['id']}/timeline")
         for row in call("GET", f"/api/tasks/{task['id']}/timeline")[-5:]:
             print(f"  {row.get('what')}: {row.get('detail')}")
         return 1
     pulls = call("GET", f"/api/forge/local/repositories/{repository}/pulls")
-    pr = call("GET", f"/api/forge/local/repositories/{repository}/pulls/{pulls[0]['number']}")
+    mine = [p for p in pulls if p.get("headBranch", "").endswith(task["id"])] or pulls
+    pr = call("GET", f"/api/forge/local/repositories/{repository}/pulls/{mine[-1]['number']}")
     added = sum(1 for l in pr["diff"].splitlines() if l.startswith("+") and not l.startswith("+++"))
     removed = sum(1 for l in pr["diff"].splitlines() if l.startswith("-") and not l.startswith("---"))
     files = [l.split(" b/", 1)[1] for l in pr["diff"].splitlines() if l.startswith("diff --git")]
-    print(f"Pull request #{pr['number']}: {pr['title']}  ({pr['state']}, merge commit {pr['mergeCommit'][:12]})")
+    print(f"Pull request #{pr['number']}: {pr['title']}  ({pr['state']}, merge commit {(pr['mergeCommit'] or 'none')[:12]})")
     print(f"  {API}/api/forge/local/repositories/{repository}/pulls/{pr['number']}")
     print(f"  {len(files)} file(s) changed, {added} insertion(s), {removed} deletion(s): {', '.join(files)}")
     qa = last_output(results, "qa.verify")
@@ -137,6 +144,8 @@ def summary(task, results, tokens, repository):
     print(f"Review: {review.get('decision')}: {review.get('summary', '')}")
     for f in review.get("findings", []):
         print(f"  suggestion {f.get('file')}:{f.get('line')}: {f.get('explanation')}")
+    if task["state"] != "MERGED":
+        return 0
     print(f"Merged after {task['iteration']} iteration(s), {tokens} model tokens. Clone it: "
           f"git clone {HOME}/forge/{repository}.git")
     return 0

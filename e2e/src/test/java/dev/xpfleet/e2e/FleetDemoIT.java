@@ -48,10 +48,15 @@ class FleetDemoIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private Path home;
     private String token;
+    private final String database = "it_demo_" + Long.toHexString(System.nanoTime());
+    private int redisPort;
 
     @BeforeAll
     void home() throws IOException {
         home = E2eDirs.work("fleet-demo-" + System.nanoTime());
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            redisPort = socket.getLocalPort();
+        }
         // The checkout's database password: provisioning with another would reset the shared role's
         // and lock out the tests and services of this checkout.
         String checkoutHome = System.getenv()
@@ -67,6 +72,7 @@ class FleetDemoIT {
     void down() throws Exception {
         if (home != null) {
             run(List.of("bash", "deploy/local/fleet", "down"), Duration.ofMinutes(3));
+            dropDatabase();
         }
     }
 
@@ -96,9 +102,10 @@ class FleetDemoIT {
     @Test
     @Order(2)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
-        String holder = relayHolder();
-        String other = holder.equals("orchestrator-1") ? "orchestrator-2" : "orchestrator-1";
-        for (String victim : List.of(holder, other)) {
+        for (boolean holdsTheRelay : List.of(true, false)) {
+            String holder = relayHolder();
+            String victim =
+                    holdsTheRelay ? holder : (holder.equals("orchestrator-1") ? "orchestrator-2" : "orchestrator-1");
             Process demo = startDemoScript();
             await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
             kill(victim);
@@ -240,10 +247,34 @@ class FleetDemoIT {
         return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Its own home, ports, database and Redis: nothing shared with this checkout's fleet or tests
+     * (two fleets on one database would take each other's work).
+     */
     private Map<String, String> fleetEnvironment() {
         return Map.of(
                 "FLEET_HOME", home.toString(),
-                "FLEET_PORT_BASE", Integer.toString(PORT_BASE));
+                "FLEET_PORT_BASE", Integer.toString(PORT_BASE),
+                "FLEET_PG_DATABASE", database,
+                "FLEET_REDIS_PORT", Integer.toString(redisPort));
+    }
+
+    private void dropDatabase() throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (String line : Files.readAllLines(home.resolve("services.env"))) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        String url = "jdbc:postgresql://" + env.get("FLEET_PG_HOST") + ":" + env.get("FLEET_PG_PORT") + "/postgres";
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
+                        url, env.get("FLEET_PG_USER"), env.get("FLEET_PG_PASSWORD"));
+                java.sql.Statement sql = db.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + database);
+        } catch (java.sql.SQLException e) {
+            System.err.println("could not drop " + database + ": " + e.getMessage());
+        }
     }
 
     private JsonNode get(String path) throws Exception {
