@@ -178,6 +178,17 @@ public class LocalForge implements Forge {
 
     @Override
     public boolean upsertComment(String repository, int number, String marker, String body) {
+        boolean known = jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM forge_issues WHERE repository = :r AND number = :n)
+                            OR EXISTS (SELECT 1 FROM forge_pull_requests WHERE repository = :r AND number = :n)
+                        """)
+                .param("r", repository)
+                .param("n", number)
+                .query(Boolean.class)
+                .single();
+        if (!known) {
+            throw new ForgeException("no issue or pull request #" + number + " in " + repository);
+        }
         return jdbc.sql("""
                         INSERT INTO forge_comments (repository, number, marker, body) VALUES (:r, :n, :m, :b)
                         ON CONFLICT (repository, number, marker) DO UPDATE SET body = :b, updated_at = now()

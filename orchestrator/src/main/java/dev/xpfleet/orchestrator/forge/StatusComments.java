@@ -1,8 +1,11 @@
 package dev.xpfleet.orchestrator.forge;
 
+import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.support.ClusterLock;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,8 +39,20 @@ public class StatusComments {
     private final ClusterLock clusterLock;
     private final TaskRepository tasks;
     private final JdbcClient jdbc;
+    private final AuditTrail audit;
+    private final Counter refused;
 
-    StatusComments(ObjectProvider<Forge> forges, TaskRepository tasks, JdbcClient jdbc, ClusterLock clusterLock) {
+    StatusComments(
+            ObjectProvider<Forge> forges,
+            TaskRepository tasks,
+            JdbcClient jdbc,
+            ClusterLock clusterLock,
+            AuditTrail audit,
+            MeterRegistry meters) {
+        this.audit = audit;
+        this.refused = Counter.builder("fleet.forge.status.comments.refused")
+                .description("Status comments the forge refused for good (no such issue or repository)")
+                .register(meters);
         this.clusterLock = clusterLock;
         this.forges = forges;
         this.tasks = tasks;
@@ -70,7 +85,12 @@ public class StatusComments {
                          ORDER BY t.updated_at LIMIT 50
                         """).query(UUID.class).list();
         for (UUID id : changed) {
-            tasks.find(id).ifPresent(task -> update(forge, task));
+            try {
+                tasks.find(id).ifPresent(task -> update(forge, task));
+            } catch (RuntimeException e) {
+                // One task's trouble must not keep the others' comments from being written.
+                log.warn("Task {}: status comment round failed: {}", id, firstLine(e.getMessage()));
+            }
         }
     }
 
@@ -88,17 +108,37 @@ public class StatusComments {
                 forge.upsertComment(
                         task.repository(), task.issueNumber(), PullRequestStep.STATUS_MARKER + ":" + task.id(), body);
             }
-            jdbc.sql("""
-                            INSERT INTO forge_status_comments (task_id, text_hash, updated_at) VALUES (:t, :h, :at)
-                            ON CONFLICT (task_id) DO UPDATE SET text_hash = :h, updated_at = :at
-                            """)
-                    .param("t", task.id())
-                    .param("h", hash)
-                    .param("at", java.time.OffsetDateTime.ofInstant(task.updatedAt(), java.time.ZoneOffset.UTC))
-                    .update();
+            written(task, hash);
+        } catch (ForgeException.Transient e) {
+            // Unreachable or rate limited: the next round tries again.
+            log.info("Task {}: status comment not written yet: {}", task.id(), firstLine(e.getMessage()));
         } catch (ForgeException e) {
-            log.warn("Task {}: status comment not written: {}", task.id(), e.getMessage());
+            // The forge refuses for good (no such issue, no such repository): the task shows it once,
+            // in its audit trail and a counter, and is not tried again until it changes.
+            log.warn("Task {}: status comment refused: {}", task.id(), firstLine(e.getMessage()));
+            audit.record(
+                    task.id(),
+                    "orchestrator",
+                    "forge.status_comment_refused",
+                    Map.of("reason", firstLine(e.getMessage())));
+            refused.increment();
+            written(task, "refused:" + hash);
         }
+    }
+
+    private void written(Task task, String hash) {
+        jdbc.sql("""
+                        INSERT INTO forge_status_comments (task_id, text_hash, updated_at) VALUES (:t, :h, :at)
+                        ON CONFLICT (task_id) DO UPDATE SET text_hash = :h, updated_at = :at
+                        """)
+                .param("t", task.id())
+                .param("h", hash)
+                .param("at", java.time.OffsetDateTime.ofInstant(task.updatedAt(), java.time.ZoneOffset.UTC))
+                .update();
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
     }
 
     private Map<String, JsonNode> facts(Task task) {

@@ -175,6 +175,34 @@ class ForgeFlowIT {
     }
 
     @Test
+    void aTaskWhoseIssueTheForgeDoesNotKnowShowsItOnceAndDoesNotHoldUpTheOthers() throws Exception {
+        String unknown = "acme/gone-" + UUID.randomUUID().toString().substring(0, 8);
+        Task lost = tx.execute(s -> flow.start(tasks.transition(
+                tasks.create(new NewTask(unknown, 7, "Lost", "", TaskMode.LINEAR, 3, "alice")), TaskState.QUEUED)));
+        String repo = "acme/fine-" + UUID.randomUUID().toString().substring(0, 8);
+        forge.createRepository(repo);
+        Forge.Issue issue = forge.openIssue(repo, "Fix totals", "", "alice", List.of("agent"));
+        tx.execute(s -> flow.start(tasks.transition(
+                tasks.create(new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice")),
+                TaskState.QUEUED)));
+
+        for (int round = 0; round < 3; round++) {
+            statusComments.runOnce();
+        }
+
+        assertThat(comment(repo, issue.number()))
+                .as("the other task's comment is written")
+                .contains("Picked up");
+        assertThat(jdbc.sql("SELECT detail->>'reason' FROM audit_trail WHERE task_id = :t"
+                                + " AND action = 'forge.status_comment_refused'")
+                        .param("t", lost.id())
+                        .query(String.class)
+                        .list())
+                .as("shown once, not retried every round")
+                .containsExactly("no issue or pull request #7 in " + unknown);
+    }
+
+    @Test
     void theStatusCommentFollowsTheTaskAndIsWrittenOnlyWhenItChanges() throws Exception {
         String repo = "acme/status-" + UUID.randomUUID().toString().substring(0, 8);
         forge.createRepository(repo);
