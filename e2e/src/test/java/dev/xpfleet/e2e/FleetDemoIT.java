@@ -41,6 +41,7 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetDemoIT {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FleetDemoIT.class);
     private static final int PORT_BASE = 18080;
     private static final Pattern TASK = Pattern.compile("task ([0-9a-f-]{36})");
     private static final Pattern REPOSITORY = Pattern.compile("Repository (demo/calc-[0-9a-f-]+) ");
@@ -273,7 +274,7 @@ class FleetDemoIT {
                 java.sql.Statement sql = db.createStatement()) {
             sql.execute("DROP DATABASE IF EXISTS " + database);
         } catch (java.sql.SQLException e) {
-            System.err.println("could not drop " + database + ": " + e.getMessage());
+            log.warn("Could not drop {}: {}", database, e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.context;
 
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.orchestrator.api.ApiRole;
 import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.support.UnavailableException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -22,8 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @EnableConfigurationProperties(ContextProperties.class)
 class ContextController {
-
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
 
     private final ContextSearch search;
     private final ContextIndexer indexer;
@@ -61,7 +59,7 @@ class ContextController {
             throw new UnavailableException("indexing by REST is off: set fleet.context.repositories-root");
         }
         if (request.repository() == null
-                || !REPOSITORY.matcher(request.repository()).matches()
+                || !Names.isRepository(request.repository())
                 || request.repository().contains("..")) {
             throw new IllegalArgumentException("repository must look like owner/name");
         }

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.forge;
 
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.orchestrator.api.ApiRole;
 import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.forge.github.GitHubForge;
@@ -8,7 +9,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
@@ -23,8 +23,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class CloneCredentialsController {
 
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
-
     private final ObjectProvider<Forge> forges;
 
     CloneCredentialsController(ObjectProvider<Forge> forges) {
@@ -35,7 +33,7 @@ class CloneCredentialsController {
     @GetMapping("/api/forge/clone-credentials")
     ResponseEntity<Map<String, Object>> credentials(HttpServletRequest http, @RequestParam String repository) {
         Callers.require(http, ApiRole.AGENT);
-        if (!REPOSITORY.matcher(repository).matches() || repository.contains("..")) {
+        if (!Names.isRepository(repository)) {
             throw new IllegalArgumentException("repository must look like owner/name, got '" + repository + "'");
         }
         Forge forge = forges.getIfAvailable();

@@ -11,12 +11,12 @@ import dev.xpfleet.common.consumer.MessageHandler;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.common.workspace.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,8 +34,6 @@ import tools.jackson.databind.node.ObjectNode;
 class DevImplementHandler implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DevImplementHandler.class);
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}|HEAD");
 
     private final DevWorkspaces workspaces;
     private final DevRun devRun;
@@ -57,10 +55,10 @@ class DevImplementHandler implements MessageHandler {
         JsonNode payload = envelope.payload();
         String repository = payload.path("repository").asString("");
         String baseCommit = payload.path("baseCommit").asString("HEAD");
-        if (!REPOSITORY.matcher(repository).matches() || repository.contains("..")) {
+        if (!Names.isRepository(repository)) {
             return HandlerResult.failed("repository must look like owner/name, got '" + repository + "'");
         }
-        if (!COMMIT.matcher(baseCommit).matches()) {
+        if (!Names.isCommit(baseCommit)) {
             return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
         }
         int iteration = envelope.iteration();
@@ -183,7 +181,7 @@ class DevImplementHandler implements MessageHandler {
         }
         String base =
                 EnvelopeCodec.mapper().readTree(result.get()).path("baseCommit").asString("");
-        return COMMIT.matcher(base).matches()
+        return Names.isCommit(base)
                 ? Optional.of(new Previous(base, new String(patch.get(), StandardCharsets.UTF_8)))
                 : Optional.empty();
     }

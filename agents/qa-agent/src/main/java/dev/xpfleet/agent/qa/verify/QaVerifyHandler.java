@@ -9,6 +9,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.workspace.CloneCredentials;
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -35,8 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
 class QaVerifyHandler implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(QaVerifyHandler.class);
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}|HEAD");
     private static final int MAX_PATCH_BYTES = 5 * 1024 * 1024;
 
     private final QaVerifier verifier;
@@ -63,13 +61,13 @@ class QaVerifyHandler implements MessageHandler {
         JsonNode dev = payload.path("previous");
         String patchKey = dev.path("patch").asString("");
         String baseCommit = dev.path("baseCommit").asString("HEAD");
-        if (!REPOSITORY.matcher(repository).matches() || repository.contains("..")) {
+        if (!Names.isRepository(repository)) {
             return HandlerResult.failed("repository must look like owner/name, got '" + repository + "'");
         }
         if (!patchKey.startsWith(ArtifactKeys.task(envelope.taskId()) + "/")) {
             return HandlerResult.failed("the developer's result names no patch of this task (got '" + patchKey + "')");
         }
-        if (!COMMIT.matcher(baseCommit).matches()) {
+        if (!Names.isCommit(baseCommit)) {
             return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
         }
         if (props.orchestratorUrl() == null

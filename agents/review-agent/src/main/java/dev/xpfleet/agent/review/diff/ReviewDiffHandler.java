@@ -17,6 +17,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.workspace.CloneCredentials;
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,8 +45,6 @@ import tools.jackson.databind.node.ObjectNode;
 class ReviewDiffHandler implements MessageHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ReviewDiffHandler.class);
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}|HEAD");
     private static final int MAX_ARTIFACT_BYTES = 5 * 1024 * 1024;
 
     private final ArtifactStore artifacts;
@@ -75,7 +73,7 @@ class ReviewDiffHandler implements MessageHandler {
         JsonNode qaOutput = payload.path("qa").isObject() ? payload.path("qa") : payload.path("previous");
         String qaKey = qaOutput.path("report").asString("");
         String taskPrefix = ArtifactKeys.task(envelope.taskId()) + "/";
-        if (!REPOSITORY.matcher(repository).matches() || repository.contains("..")) {
+        if (!Names.isRepository(repository)) {
             return HandlerResult.failed("repository must look like owner/name, got '" + repository + "'");
         }
         if (!patchKey.startsWith(taskPrefix)) {
@@ -84,7 +82,7 @@ class ReviewDiffHandler implements MessageHandler {
         if (!qaKey.startsWith(taskPrefix)) {
             return HandlerResult.failed("the step names no QA report of this task (got '" + qaKey + "')");
         }
-        if (!COMMIT.matcher(baseCommit).matches()) {
+        if (!Names.isCommit(baseCommit)) {
             return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
         }
         Optional<String> diff = text(patchKey);
