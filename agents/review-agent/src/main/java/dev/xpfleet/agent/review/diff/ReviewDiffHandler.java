@@ -1,6 +1,7 @@
 package dev.xpfleet.agent.review.diff;
 
 import dev.xpfleet.agent.review.findings.Finding;
+import dev.xpfleet.agent.review.findings.SuggestionBuild;
 import dev.xpfleet.agent.review.findings.SuggestionCheck;
 import dev.xpfleet.agent.review.model.GatewayReviewModel;
 import dev.xpfleet.agent.review.model.ModelReview;
@@ -131,18 +132,31 @@ class ReviewDiffHandler implements MessageHandler {
                 return HandlerResult.failed(
                         "the repository asks for a model review and the reviewer has no fleet.review.orchestrator-url");
             }
+            SuggestionBuild.Setup build = SuggestionBuild.Setup.read(
+                    workspace.dir(),
+                    props.workRoot().resolve("cache").resolve(repository).toAbsolutePath());
             workspace.applyDiff(diff.get());
-            Reviewer reviewer = new Reviewer(model(envelope), new SuggestionCheck(workspace.dir(), sandbox));
-            output = reviewer.review(
-                    new Reviewer.Input(
-                            envelope.iteration(),
-                            payload.path("issue").path("title").asString(""),
-                            payload.path("issue").path("body").asString(""),
-                            diff.get(),
-                            qa,
-                            earlier(payload.path("earlierFindings"))),
-                    policy,
-                    workspace.dir());
+            try (SuggestionBuild builds = new SuggestionBuild(
+                    workspace,
+                    build,
+                    // A build runs the repository's build plugins: never outside a real sandbox.
+                    Sandbox.unavailableReason() == null ? sandbox : null,
+                    props.buildLimits(),
+                    props.suggestionBuilds(),
+                    props.workRoot().resolve("workspaces").toAbsolutePath())) {
+                Reviewer reviewer =
+                        new Reviewer(model(envelope), new SuggestionCheck(workspace.dir(), sandbox), builds);
+                output = reviewer.review(
+                        new Reviewer.Input(
+                                envelope.iteration(),
+                                payload.path("issue").path("title").asString(""),
+                                payload.path("issue").path("body").asString(""),
+                                diff.get(),
+                                qa,
+                                earlier(payload.path("earlierFindings"))),
+                        policy,
+                        workspace.dir());
+            }
         }
         log.info(
                 "Task {} iteration {}: review {} ({} blocking, {} open findings)",

@@ -22,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts answers asked of the model before a malformed review ends in NEEDS_HUMAN
  * @param maxAnswerTokens the most tokens one answer may use
  * @param inFlightWait how long to wait for a call an earlier delivery of the step is still making
+ * @param suggestionBuilds the most compilations of the change per review to check Java suggestions
+ *     (Maven and Gradle builds); 0 leaves them checked by parsing alone
+ * @param buildTime one build (or the dependency prefetch) in the sandbox
+ * @param memory one build's memory in the sandbox
+ * @param processes one build's processes in the sandbox
  */
 @Validated
 @ConfigurationProperties("fleet.review")
@@ -34,7 +39,16 @@ public record ReviewProperties(
         @DefaultValue("120s") Duration modelTimeout,
         @DefaultValue("2") @Min(1) @Max(5) int maxAttempts,
         @DefaultValue("2048") @Min(256) int maxAnswerTokens,
-        @DefaultValue("10m") Duration inFlightWait) {
+        @DefaultValue("10m") Duration inFlightWait,
+        @DefaultValue("6") @Min(0) @Max(20) int suggestionBuilds,
+        @DefaultValue("5m") Duration buildTime,
+        @DefaultValue("2GB") org.springframework.util.unit.DataSize memory,
+        @DefaultValue("256") @Min(16) int processes) {
+
+    /** The sandbox's limits for one build. */
+    public dev.xpfleet.common.sandbox.SandboxLimits buildLimits() {
+        return new dev.xpfleet.common.sandbox.SandboxLimits(buildTime, memory.toBytes(), processes);
+    }
 
     @Override
     public String toString() {

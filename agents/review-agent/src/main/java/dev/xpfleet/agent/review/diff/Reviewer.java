@@ -2,6 +2,7 @@ package dev.xpfleet.agent.review.diff;
 
 import dev.xpfleet.agent.review.findings.Finding;
 import dev.xpfleet.agent.review.findings.FindingHistory;
+import dev.xpfleet.agent.review.findings.SuggestionBuild;
 import dev.xpfleet.agent.review.findings.SuggestionCheck;
 import dev.xpfleet.agent.review.model.ModelReview;
 import dev.xpfleet.agent.review.policy.DonePolicy;
@@ -42,11 +43,21 @@ public final class Reviewer {
 
     private final ModelReview model;
     private final SuggestionCheck suggestions;
+    private final SuggestionBuild builds;
 
-    /** @param model null when no model may be asked (then the policy alone decides) */
+    /** A reviewer whose suggestions are checked by parsing alone. */
     public Reviewer(ModelReview model, SuggestionCheck suggestions) {
+        this(model, suggestions, null);
+    }
+
+    /**
+     * @param model null when no model may be asked (then the policy alone decides)
+     * @param builds compiles Java suggestions that parse, or null
+     */
+    public Reviewer(ModelReview model, SuggestionCheck suggestions, SuggestionBuild builds) {
         this.model = model;
         this.suggestions = suggestions;
+        this.builds = builds;
     }
 
     public ObjectNode review(Input in, DonePolicy policy, Path workspace) throws IOException {
@@ -105,16 +116,7 @@ public final class Reviewer {
                     outcome.callIds(),
                     outcome.repeatedCalls());
         }
-        List<Finding> raised = new ArrayList<>();
-        for (Finding f : outcome.findings()) {
-            if (f.suggestion() == null) {
-                raised.add(f);
-                continue;
-            }
-            // A suggestion that would break the file is withheld; the finding stays.
-            String note = suggestions.check(f);
-            raised.add(f.withSuggestion(note != null && note.startsWith("withheld") ? null : f.suggestion(), note));
-        }
+        List<Finding> raised = checked(outcome.findings());
         FindingHistory.Merged merged =
                 FindingHistory.merge(in.earlier(), raised, in.iteration(), policy.blockingSeverities());
         List<Finding> blocking = merged.open().stream()
@@ -126,6 +128,39 @@ public final class Reviewer {
         findings(out, merged, blocking, in.iteration());
         return tokens(
                 out, outcome.promptTokens(), outcome.completionTokens(), outcome.callIds(), outcome.repeatedCalls());
+    }
+
+    /**
+     * A suggestion that would break the file, or the build, is withheld with the reason; the finding
+     * stays. Java suggestions that parse are compiled with the change where its build allows.
+     */
+    private List<Finding> checked(List<Finding> findings) throws IOException {
+        List<Finding> raised = new ArrayList<>();
+        List<Integer> toBuild = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.suggestion() == null) {
+                raised.add(f);
+                continue;
+            }
+            String note = suggestions.check(f);
+            if (note == null && builds != null && f.file().endsWith(".java")) {
+                toBuild.add(raised.size());
+            }
+            raised.add(f.withSuggestion(withheld(note) ? null : f.suggestion(), note));
+        }
+        if (!toBuild.isEmpty()) {
+            List<String> notes = builds.check(toBuild.stream().map(raised::get).toList());
+            for (int i = 0; i < toBuild.size(); i++) {
+                Finding f = raised.get(toBuild.get(i));
+                String note = notes.get(i);
+                raised.set(toBuild.get(i), f.withSuggestion(withheld(note) ? null : f.suggestion(), note));
+            }
+        }
+        return raised;
+    }
+
+    private static boolean withheld(String note) {
+        return note != null && note.startsWith("withheld");
     }
 
     private static void policy(ObjectNode out, PolicyCheck.Result rules) {

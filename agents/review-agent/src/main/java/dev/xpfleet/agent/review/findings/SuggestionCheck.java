@@ -24,16 +24,18 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A suggested replacement is offered only if the file still parses with it: Java by JavaParser,
- * JSON and YAML by their parsers, Python by Python's own {@code ast} in the sandbox (parsing, never
- * running). A file that did not parse before the suggestion is not judged; other languages are not
- * checked, and the finding says so.
+ * The first check of a suggested replacement: it is offered only if the file still parses with it:
+ * Java by JavaParser, JSON and YAML by their parsers, Python by Python's own compiler in the sandbox
+ * (byte-compiled, never run: this also catches a {@code return} outside a function, which the parser
+ * alone lets through). A file that did not parse before the suggestion is not judged; other
+ * languages are not checked, and the finding says so. Java suggestions that pass go on to {@link
+ * SuggestionBuild}, which compiles the change with them where Maven or Gradle builds it.
  */
 public final class SuggestionCheck {
 
     static final String PYTHON = "import ast, sys\n"
             + "src = open(sys.argv[1], encoding='utf-8').read()\n"
-            + "ast.parse(src, sys.argv[1])\n";
+            + "compile(src, sys.argv[1], 'exec', dont_inherit=True)\n";
     private static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(20), 256L * 1024 * 1024, 16);
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
@@ -64,12 +66,10 @@ public final class SuggestionCheck {
         } catch (java.nio.charset.CharacterCodingException e) {
             return "not checked: the file is not UTF-8 text";
         }
-        List<String> lines = new ArrayList<>(before.lines().toList());
-        if (finding.line() < 1 || finding.line() > lines.size()) {
+        if (finding.line() < 1 || finding.line() > before.lines().count()) {
             return "withheld: line " + finding.line() + " is not in " + finding.file();
         }
-        lines.set(finding.line() - 1, finding.suggestion());
-        String after = String.join("\n", lines) + "\n";
+        String after = applied(before, finding.line(), finding.suggestion());
         String name = finding.file().toLowerCase(Locale.ROOT);
         if (name.endsWith(".java")) {
             return judge(java(before), java(after));
@@ -84,6 +84,13 @@ public final class SuggestionCheck {
             return sandbox == null ? "not checked: no sandbox for Python" : python(file, after);
         }
         return "not checked: no parser for this kind of file";
+    }
+
+    /** {@code text} with line {@code line} (from 1, within the text) replaced by {@code suggestion}. */
+    static String applied(String text, int line, String suggestion) {
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        lines.set(line - 1, suggestion);
+        return String.join("\n", lines) + "\n";
     }
 
     private static String judge(String errorBefore, String errorAfter) {

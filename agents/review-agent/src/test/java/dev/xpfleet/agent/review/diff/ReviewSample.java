@@ -40,7 +40,48 @@ final class ReviewSample {
                 assert add(1, 2) == 3
             """;
 
+    /** A Maven build of the sample's Java (no dependencies; plugins pinned as the QA tests pin them). */
+    static final String POM = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <project xmlns="http://maven.apache.org/POM/4.0.0">
+              <modelVersion>4.0.0</modelVersion>
+              <groupId>calc</groupId>
+              <artifactId>calc</artifactId>
+              <version>1.0</version>
+              <properties>
+                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+              </properties>
+              <build>
+                <plugins>
+                  <plugin>
+                    <artifactId>maven-compiler-plugin</artifactId>
+                    <version>3.13.0</version>
+                    <configuration><release>17</release></configuration>
+                  </plugin>
+                  <plugin>
+                    <artifactId>maven-resources-plugin</artifactId>
+                    <version>3.3.1</version>
+                  </plugin>
+                  <plugin>
+                    <artifactId>maven-surefire-plugin</artifactId>
+                    <version>3.5.3</version>
+                  </plugin>
+                </plugins>
+              </build>
+            </project>
+            """;
+
     private ReviewSample() {}
+
+    /** The samples' dependency cache, kept between tests (filled once per machine and build files). */
+    static Path cache() throws IOException {
+        return Files.createDirectories(root().getParent().resolve(root().getFileName() + "-cache"));
+    }
+
+    /** Where base copies for the dependency prefetch go. */
+    static Path scratch() throws IOException {
+        return Files.createDirectories(root().resolve("scratch"));
+    }
 
     /** A workspace on a fresh base commit holding {@code files} (and the sample's own). */
     static Workspace base(Map<String, String> extra) throws Exception {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xpfleet.agent.review.findings.Finding;
+import dev.xpfleet.agent.review.findings.SuggestionBuild;
 import dev.xpfleet.agent.review.findings.SuggestionCheck;
 import dev.xpfleet.agent.review.model.ModelReview;
 import dev.xpfleet.agent.review.policy.DonePolicy;
 import dev.xpfleet.common.build.FleetYml;
 import dev.xpfleet.common.sandbox.Sandbox;
+import dev.xpfleet.common.sandbox.SandboxLimits;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.workspace.Workspace;
 import java.util.ArrayList;
@@ -323,6 +325,94 @@ class ReviewerIT {
     }
 
     @Test
+    void aPythonSuggestionThatParsesButDoesNotCompileIsWithheld() throws Exception {
+        assumeTrue(Sandbox.unavailableReason() == null, "no sandbox here: " + Sandbox.unavailableReason());
+        // "return" outside a function: ast.parse accepts it, Python's compiler does not.
+        JsonNode out = review(new ScriptedReviewModel("""
+                        {"summary": "Adds sub.", "findings": [
+                          {"file": "calc.py", "line": 4, "severity": "minor", "category": "style",
+                           "explanation": "Return early.", "suggestion": "return 0"}]}
+                        """), Map.of(), subChange(), qa(), 1, List.of());
+        assertThat(out.path("findings").path(0).path("suggestionNote").asString())
+                .startsWith("withheld: with it the file no longer parses")
+                .contains("outside function");
+    }
+
+    @Test
+    void aJavaSuggestionThatParsesButBreaksTheBuildIsWithheldAfterCompilingTheChange() throws Exception {
+        assumeTrue(Sandbox.unavailableReason() == null, "no sandbox here: " + Sandbox.unavailableReason());
+        String changed = ReviewSample.CALC_JAVA.replace(
+                "    }\n}", "    }\n\n    public static int sub(int a, int b) {\n        return a - b;\n    }\n}");
+        ScriptedReviewModel model = new ScriptedReviewModel("""
+                {"summary": "Adds sub.", "findings": [
+                  {"file": "src/main/java/calc/Calc.java", "line": 9, "severity": "minor",
+                   "category": "style", "explanation": "Name the result.",
+                   "suggestion": "        int result = a - b; return result;"},
+                  {"file": "src/main/java/calc/Calc.java", "line": 8, "severity": "major",
+                   "category": "correctness", "explanation": "Take longs.",
+                   "suggestion": "    public static int sub(long a, long b) {"}]}
+                """);
+        Map<String, String> maven = Map.of("pom.xml", ReviewSample.POM);
+        BuildRun run = reviewBuilt(
+                model, maven, ws -> ReviewSample.write(ws.dir(), "src/main/java/calc/Calc.java", changed), 6);
+        JsonNode kept = run.out().path("findings").path(0);
+        JsonNode broken = run.out().path("findings").path(1);
+        assertThat(kept.path("suggestion").asString()).contains("int result");
+        assertThat(kept.path("suggestionNote").isNull()
+                        || kept.path("suggestionNote").isMissingNode())
+                .isTrue();
+        // It parses; only the compiler sees that a long does not fit the int returned.
+        assertThat(broken.path("suggestion").isNull()
+                        || broken.path("suggestion").isMissingNode())
+                .isTrue();
+        assertThat(broken.path("suggestionNote").asString())
+                .startsWith("withheld: with it the change no longer compiles (src/main/java/calc/Calc.java:[9,")
+                .contains("lossy conversion");
+        // Together (fails), the change alone, then each alone.
+        assertThat(run.builds()).isEqualTo(4);
+        assertThat(run.out().path("decision").asString()).isEqualTo("CHANGES_REQUESTED");
+
+        // Two builds (together, then the change alone) leave neither cleared: neither is offered.
+        BuildRun capped = reviewBuilt(
+                new ScriptedReviewModel(model.answers()),
+                maven,
+                ws -> ReviewSample.write(ws.dir(), "src/main/java/calc/Calc.java", changed),
+                2);
+        assertThat(capped.builds()).isEqualTo(2);
+        capped.out().path("findings").forEach(f -> {
+            assertThat(f.path("suggestionNote").asString())
+                    .startsWith("withheld: the suggestions together do not compile, and the 2 builds");
+            assertThat(f.path("suggestion").isNull() || f.path("suggestion").isMissingNode())
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void goodJavaSuggestionsAreClearedByOneBuild() throws Exception {
+        assumeTrue(Sandbox.unavailableReason() == null, "no sandbox here: " + Sandbox.unavailableReason());
+        String changed = ReviewSample.CALC_JAVA.replace(
+                "    }\n}", "    }\n\n    public static int sub(int a, int b) {\n        return a - b;\n    }\n}");
+        BuildRun run = reviewBuilt(
+                new ScriptedReviewModel("""
+                        {"summary": "Adds sub.", "findings": [
+                          {"file": "src/main/java/calc/Calc.java", "line": 9, "severity": "minor",
+                           "category": "style", "explanation": "Name the result.",
+                           "suggestion": "        int result = a - b;\\n        return result;"},
+                          {"file": "src/main/java/calc/Calc.java", "line": 8, "severity": "minor",
+                           "category": "style", "explanation": "Make it final.",
+                           "suggestion": "    public static int sub(final int a, final int b) {"}]}
+                        """),
+                Map.of("pom.xml", ReviewSample.POM),
+                ws -> ReviewSample.write(ws.dir(), "src/main/java/calc/Calc.java", changed),
+                6);
+        assertThat(run.builds()).isEqualTo(1);
+        run.out()
+                .path("findings")
+                .forEach(f -> assertThat(f.path("suggestion").asString()).isNotEmpty());
+        assertThat(run.out().path("decision").asString()).isEqualTo("APPROVE");
+    }
+
+    @Test
     void aMalformedAnswerIsSentBackWithItsErrorsOnceAndThenEndsInNeedsHuman() throws Exception {
         ScriptedReviewModel fixed = new ScriptedReviewModel("Looks good to me!", "```json\n" + NO_FINDINGS + "```");
         JsonNode out = review(fixed, Map.of(), subChange(), qa(), 1, List.of());
@@ -392,6 +482,36 @@ class ReviewerIT {
                     new Reviewer.Input(iteration, "Add sub", "Add a sub function.", diff, qa, earlier),
                     policy,
                     ws.dir());
+        }
+    }
+
+    record BuildRun(JsonNode out, int builds) {}
+
+    /** A review of a Maven change whose Java suggestions are also compiled, at most {@code maxBuilds} times. */
+    private static BuildRun reviewBuilt(
+            ScriptedReviewModel model, Map<String, String> base, Change change, int maxBuilds) throws Exception {
+        try (Workspace ws = ReviewSample.base(base)) {
+            DonePolicy policy = DonePolicy.from(FleetYml.read(ws.dir()));
+            SuggestionBuild.Setup setup = SuggestionBuild.Setup.read(ws.dir(), ReviewSample.cache());
+            assertThat(setup).as("a Maven build").isNotNull();
+            change.apply(ws);
+            String diff = ws.diff().text();
+            Sandbox sandbox = new Sandbox();
+            try (SuggestionBuild builds = new SuggestionBuild(
+                    ws,
+                    setup,
+                    sandbox,
+                    new SandboxLimits(java.time.Duration.ofMinutes(5), 2L << 30, 256),
+                    maxBuilds,
+                    ReviewSample.scratch())) {
+                Reviewer reviewer =
+                        new Reviewer(new ModelReview(model, 2, 1024), new SuggestionCheck(ws.dir(), sandbox), builds);
+                JsonNode out = reviewer.review(
+                        new Reviewer.Input(1, "Add sub", "Add a sub function.", diff, qa(), List.of()),
+                        policy,
+                        ws.dir());
+                return new BuildRun(out, builds.builds());
+            }
         }
     }
 

@@ -18,6 +18,11 @@ final class ScriptedReviewModel implements ReviewModel {
         this.answers = List.of(answers);
     }
 
+    /** The script, to play again. */
+    String[] answers() {
+        return answers.toArray(String[]::new);
+    }
+
     @Override
     public Answer ask(List<ModelGatewayClient.Message> messages, int attempt, int maxTokens) {
         asked.add(messages);
