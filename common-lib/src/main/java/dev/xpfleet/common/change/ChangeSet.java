@@ -158,6 +158,104 @@ public final class ChangeSet {
         return List.of();
     }
 
+    /**
+     * One place where a file changes: a run of removed lines and the run of added lines that replaces
+     * them (either may be empty), as the diff shows them.
+     *
+     * @param oldPath the file's path before the change (null for a new file)
+     * @param path the file's path after it (null for a deleted file)
+     * @param removedFrom the first removed line's number in the base file
+     * @param removed the removed lines' text
+     * @param addedFrom the first added line's number in the changed file
+     * @param added the added lines' text
+     */
+    public record Region(
+            String oldPath, String path, int removedFrom, List<String> removed, int addedFrom, List<String> added) {
+
+        public Region {
+            removed = List.copyOf(removed);
+            added = List.copyOf(added);
+        }
+    }
+
+    /** Every region of every file, in the diff's order. */
+    public List<Region> regions() {
+        List<Region> regions = new ArrayList<>();
+        for (FileHeader header : headers) {
+            String oldPath = header.getChangeType() == DiffEntry.ChangeType.ADD ? null : header.getOldPath();
+            String newPath = header.getChangeType() == DiffEntry.ChangeType.DELETE ? null : header.getNewPath();
+            String section = new String(
+                    diff,
+                    header.getStartOffset(),
+                    header.getEndOffset() - header.getStartOffset(),
+                    StandardCharsets.UTF_8);
+            regions.addAll(regions(oldPath, newPath, section));
+        }
+        return regions;
+    }
+
+    /** A file renamed or copied by the change: its old path, else null. */
+    public String oldPath(String path) {
+        for (FileHeader header : headers) {
+            if (path.equals(header.getNewPath())
+                    && (header.getChangeType() == DiffEntry.ChangeType.RENAME
+                            || header.getChangeType() == DiffEntry.ChangeType.COPY)) {
+                return header.getOldPath();
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern BOTH = Pattern.compile("^@@ -(\\d+)(?:,\\d+)? \\+(\\d+)");
+
+    static List<Region> regions(String oldPath, String path, String section) {
+        List<Region> regions = new ArrayList<>();
+        int oldLine = -1;
+        int newLine = -1;
+        List<String> removed = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        int removedFrom = 0;
+        int addedFrom = 0;
+        for (String row : section.split("\n", -1)) {
+            if (row.startsWith("\\")) {
+                continue; // "\ No newline at end of file" belongs to the line before it
+            }
+            boolean minus = oldLine >= 0 && row.startsWith("-") && !row.startsWith("---");
+            boolean plus = oldLine >= 0 && row.startsWith("+") && !row.startsWith("+++");
+            if (!minus && !plus && (!removed.isEmpty() || !added.isEmpty())) {
+                regions.add(new Region(oldPath, path, removedFrom, removed, addedFrom, added));
+                removed = new ArrayList<>();
+                added = new ArrayList<>();
+            }
+            if (row.startsWith("@@")) {
+                Matcher m = BOTH.matcher(row);
+                oldLine = m.find() ? Integer.parseInt(m.group(1)) : -1;
+                newLine = oldLine >= 0 ? Integer.parseInt(m.group(2)) : -1;
+            } else if (minus) {
+                if (removed.isEmpty() && added.isEmpty()) {
+                    removedFrom = oldLine;
+                    addedFrom = newLine;
+                }
+                removed.add(row.substring(1));
+                oldLine++;
+            } else if (plus) {
+                if (removed.isEmpty() && added.isEmpty()) {
+                    removedFrom = oldLine;
+                    addedFrom = newLine;
+                }
+                added.add(row.substring(1));
+                newLine++;
+            } else if (oldLine >= 0 && row.startsWith(" ")) {
+                oldLine++;
+                newLine++;
+            }
+        }
+        if (!removed.isEmpty() || !added.isEmpty()) {
+            regions.add(new Region(oldPath, path, removedFrom, removed, addedFrom, added));
+        }
+        return regions;
+    }
+
     /** The diff of the test files only (empty when the change touches no test). */
     public String testsOnlyDiff() {
         StringBuilder out = new StringBuilder();

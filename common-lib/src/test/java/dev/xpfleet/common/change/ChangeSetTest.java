@@ -37,6 +37,44 @@ class ChangeSetTest {
             """;
 
     @Test
+    void regionsPairWhatWasRemovedWithWhatReplacedItNumberedOnEachSide() {
+        var regions = ChangeSet.parse(DIFF).regions();
+
+        assertThat(regions).hasSize(3);
+        var calc = regions.get(0);
+        assertThat(calc.oldPath()).isEqualTo("src/main/java/demo/Calc.java");
+        assertThat(calc.removedFrom()).isEqualTo(2);
+        assertThat(calc.removed()).containsExactly("    int add(int a, int b) { return a - b; }");
+        assertThat(calc.addedFrom()).isEqualTo(2);
+        assertThat(calc.added()).hasSize(3).endsWith("    int twice(int a) { return 2 * a; }");
+        assertThat(regions.get(1).oldPath()).isNull();
+        assertThat(regions.get(1).added()).containsExactly("class CalcTest {", "}");
+        assertThat(regions.get(2).path()).as("deleted").isNull();
+        assertThat(regions.get(2).removed()).containsExactly("gone");
+    }
+
+    @Test
+    void aRenamedFileKnowsItsOldPath() {
+        ChangeSet change = ChangeSet.parse("""
+                diff --git a/src/test/java/demo/FooTest.java b/src/test/java/demo/BarTest.java
+                similarity index 90%
+                rename from src/test/java/demo/FooTest.java
+                rename to src/test/java/demo/BarTest.java
+                index 1111111..2222222 100644
+                --- a/src/test/java/demo/FooTest.java
+                +++ b/src/test/java/demo/BarTest.java
+                @@ -1,3 +1,3 @@
+                -class FooTest {
+                +class BarTest {
+                     @Test void adds() {}
+                 }
+                """);
+
+        assertThat(change.oldPath("src/test/java/demo/BarTest.java")).isEqualTo("src/test/java/demo/FooTest.java");
+        assertThat(change.regions().get(0).removed()).containsExactly("class FooTest {");
+    }
+
+    @Test
     void addedLinesAreNumberedInTheChangedFileAndTestsAreTold() {
         ChangeSet change = ChangeSet.parse(DIFF);
 

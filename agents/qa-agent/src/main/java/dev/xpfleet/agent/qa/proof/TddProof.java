@@ -27,6 +27,9 @@ import java.util.Map;
  * @param alreadyPassing new tests that pass without the production change
  * @param failingOnBase tests that failed on the base already and still fail (not held against it)
  * @param missing tests that passed on the base and did not run (or were skipped) with the change
+ * @param removed what became of each missing test: renamed or moved (with its successor), or
+ *     removed, skipped or not run (with the place in the change that did it); empty until {@link
+ *     #withRemoved} is given the diff's account
  */
 public record TddProof(
         List<String> failToPass,
@@ -35,7 +38,8 @@ public record TddProof(
         List<TestCase> newFailures,
         List<String> alreadyPassing,
         List<String> failingOnBase,
-        List<String> missing) {
+        List<String> missing,
+        List<TestRemovals.Removal> removed) {
 
     public static TddProof of(List<TestCase> base, List<TestCase> testsOnly, List<TestCase> changed) {
         Map<String, Outcome> a = outcomes(base);
@@ -86,7 +90,39 @@ public record TddProof(
                 List.copyOf(newFailures),
                 List.copyOf(alreadyPassing),
                 List.copyOf(failingOnBase),
-                List.copyOf(missing));
+                List.copyOf(missing),
+                List.of());
+    }
+
+    /**
+     * This proof with the diff's account of its missing tests. A renamed or moved test is the test
+     * that passed on the base: its new id proves nothing (it is not FAIL_TO_PASS, nor a new test
+     * that already passes) and, passing, it is PASS_TO_PASS.
+     */
+    public TddProof withRemoved(List<TestRemovals.Removal> removals) {
+        java.util.Set<String> successors = new java.util.HashSet<>();
+        for (TestRemovals.Removal r : removals) {
+            if (r.successor() != null) {
+                successors.add(r.successor());
+            }
+        }
+        List<String> proven =
+                failToPass.stream().filter(id -> !successors.contains(id)).toList();
+        int kept = passToPass + (failToPass.size() - proven.size());
+        return new TddProof(
+                proven,
+                kept,
+                regressions,
+                newFailures,
+                alreadyPassing.stream().filter(id -> !successors.contains(id)).toList(),
+                failingOnBase,
+                missing,
+                List.copyOf(removals));
+    }
+
+    /** Every test's outcome on one run, by id (a test reported twice counts by its worst). */
+    public static Map<String, Outcome> outcomesOf(List<TestCase> cases) {
+        return outcomes(cases);
     }
 
     private static boolean failed(Outcome outcome) {

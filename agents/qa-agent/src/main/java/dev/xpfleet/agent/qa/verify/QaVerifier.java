@@ -3,8 +3,10 @@ package dev.xpfleet.agent.qa.verify;
 import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
+import dev.xpfleet.agent.qa.proof.TestRemovals;
 import dev.xpfleet.common.build.BuildDetector;
 import dev.xpfleet.common.build.BuildPlan;
+import dev.xpfleet.common.build.FleetYml;
 import dev.xpfleet.common.build.Prefetch;
 import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.sandbox.Sandbox;
@@ -86,8 +88,11 @@ public final class QaVerifier {
         }
         Path ws = workspace.dir();
         BuildPlan plan;
+        List<String> allowRemoved;
         try {
             plan = detector.detect(ws, dependencyCache);
+            allowRemoved =
+                    FleetYml.strings(FleetYml.section(FleetYml.read(ws), "qa"), "allow-removed-tests", "qa", List.of());
         } catch (IllegalArgumentException e) {
             return verdict.refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
         }
@@ -110,7 +115,8 @@ public final class QaVerifier {
         ChangeSet applied = ChangeSet.parse(workspace.diff().text());
         Prefetch.Prepared prepared = prefetcher.change(ws, plan, dependencyCache, baseHash, baseFetch);
         try {
-            return judgeOffline(workspace, repository, diff, patchHash, change, applied, prepared, runs, verdict);
+            return judgeOffline(
+                    workspace, repository, diff, patchHash, change, applied, prepared, allowRemoved, runs, verdict);
         } finally {
             Prefetch.delete(prepared.scratch());
         }
@@ -124,6 +130,7 @@ public final class QaVerifier {
             ChangeSet change,
             ChangeSet applied,
             Prefetch.Prepared prepared,
+            List<String> allowRemoved,
             Map<String, QaReport.Run> runs,
             Verdict verdict)
             throws IOException {
@@ -179,6 +186,14 @@ public final class QaVerifier {
         }
 
         TddProof tdd = TddProof.of(base.cases(), testsOnly, changed.cases());
+        // The changed tree as run: its test files tell where each missing test lived.
+        tdd = tdd.withRemoved(TestRemovals.of(
+                tdd.missing(),
+                TddProof.outcomesOf(base.cases()).keySet(),
+                TddProof.outcomesOf(changed.cases()),
+                applied,
+                ws,
+                allowRemoved));
         judgeTests(verdict, change, tdd);
         List<String> problems = new ArrayList<>();
         QaReport.Coverage coverage = coverage(ws, plan, applied, verdict, problems);
@@ -247,10 +262,9 @@ public final class QaVerifier {
                 verdict.reason("failing test: " + t.id() + ": " + t.message());
             }
         }
-        for (String id : tdd.missing()) {
-            if (!inChangedTest(id, change) && n++ < MAX_REASONS_PER_KIND) {
-                verdict.reason(
-                        "missing: " + id + " passed on the base and did not run (or was skipped) with the change");
+        for (TestRemovals.Removal removal : tdd.removed()) {
+            if (removal.fails() && n++ < MAX_REASONS_PER_KIND) {
+                verdict.reason(removal.describe());
             }
         }
         if (!change.tests().isEmpty() && tdd.failToPass().isEmpty()) {
@@ -268,21 +282,6 @@ public final class QaVerifier {
                                                                     tdd.alreadyPassing()
                                                                             .size()))));
         }
-    }
-
-    /**
-     * Whether a test id ({@code classname#name}) belongs to a test file the change touches: its
-     * class's last name is the file's name (CalculatorTest, test_calc), or the runner names no
-     * class (node's reporter says "test") and the change touches tests at all.
-     */
-    private static boolean inChangedTest(String id, ChangeSet change) {
-        String cls = id.contains("#") ? id.substring(0, id.indexOf('#')) : id;
-        String simple = cls.substring(cls.lastIndexOf('.') + 1);
-        return change.tests().stream().anyMatch(t -> {
-            String file = t.path().substring(t.path().lastIndexOf('/') + 1);
-            String stem = file.contains(".") ? file.substring(0, file.indexOf('.')) : file;
-            return stem.equals(simple) || cls.equals("test");
-        });
     }
 
     private static QaReport.Coverage coverage(

@@ -77,6 +77,48 @@ final class Projects {
                 "src/test/java/demo/CalculatorTest.java", CALCULATOR_TEST);
     }
 
+    static final String NESTED_TEST = """
+            package demo;
+
+            import static org.junit.jupiter.api.Assertions.*;
+
+            import org.junit.jupiter.api.Nested;
+            import org.junit.jupiter.api.Test;
+
+            class CalculatorTest {
+                @Nested
+                class Adding {
+                    @Test
+                    void adds() {
+                        assertEquals(5, new Calculator().add(2, 3));
+                    }
+                }
+            }
+            """;
+
+    /** A JUnit 5 test in a {@code @Nested} class, written with a static star import (house style). */
+    static Map<String, String> mavenNested() {
+        return Map.of(
+                "pom.xml", POM,
+                "src/main/java/demo/Calculator.java", CALCULATOR,
+                "src/test/java/demo/CalculatorTest.java", NESTED_TEST);
+    }
+
+    /** multiply(), test first, and the nested class renamed around the test that was there. */
+    static Map<String, String> mavenNestedRenamingChange() {
+        return Map.of(
+                "src/main/java/demo/Calculator.java",
+                mavenGoodChange().get("src/main/java/demo/Calculator.java"),
+                "src/test/java/demo/CalculatorTest.java",
+                NESTED_TEST
+                        .replace("class Adding", "class Arithmetic")
+                        .replace(
+                                "        }\n    }\n}",
+                                "        }\n\n        @Test\n        void multiplies() {\n"
+                                        + "            assertEquals(6, new Calculator().multiply(2, 3));\n"
+                                        + "        }\n    }\n}"));
+    }
+
     /** multiply(), test first: the new test does not compile on the base. */
     static Map<String, String> mavenGoodChange() {
         return Map.of(

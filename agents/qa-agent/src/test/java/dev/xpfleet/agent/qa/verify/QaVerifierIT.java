@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.agent.qa.QaTestDirs;
 import dev.xpfleet.agent.qa.findings.Analysers;
+import dev.xpfleet.agent.qa.proof.TestRemovals;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxLimits;
 import dev.xpfleet.common.workspace.Workspace;
@@ -214,9 +215,88 @@ class QaVerifierIT {
 
         assertThat(report.verdict()).isEqualTo("FAILED");
         assertThat(report.reasons())
-                .contains(
-                        "missing: tests.test_calc#test_adds passed on the base and did not run (or was skipped) with the change");
+                .contains("missing test: tests.test_calc#test_adds passed on the base and did not run with the change"
+                        + " (the change edits a file that can select or skip tests, conftest.py:1)");
         assertThat(report.tdd().failToPass()).containsExactly("tests.test_mul#test_multiplies");
+    }
+
+    @Test
+    void mavenATestDeletedFromTheFileTheChangeEditsFailsWithWhereItWent() throws Exception {
+        Map<String, String> change = new java.util.HashMap<>(Projects.mavenGoodChange());
+        change.put(
+                "src/test/java/demo/CalculatorTest.java",
+                change.get("src/test/java/demo/CalculatorTest.java").replace("""
+                                    @Test
+                                    void adds() {
+                                        assertEquals(5, new Calculator().add(2, 3));
+                                    }
+
+                                """, ""));
+
+        QaReport report = verify(Projects.maven(), change, "maven");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .containsExactly("removed test: demo.CalculatorTest#adds passed on the base and the change deletes it"
+                        + " (its declaration is deleted, src/test/java/demo/CalculatorTest.java:9)");
+        assertThat(report.tdd().failToPass()).containsExactly("demo.CalculatorTest#multiplies");
+    }
+
+    @Test
+    void mavenRenamingAJUnitNestedClassIsAnHonestChange() throws Exception {
+        assertThat(Projects.mavenNestedRenamingChange().get("src/test/java/demo/CalculatorTest.java"))
+                .contains("class Arithmetic", "void multiplies()");
+        QaReport report = verify(Projects.mavenNested(), Projects.mavenNestedRenamingChange(), "maven");
+
+        assertThat(report.reasons()).isEmpty();
+        assertThat(report.verdict()).isEqualTo("PASSED");
+        assertThat(report.tdd().failToPass())
+                .as("the renamed test passed on the base: it proves nothing")
+                .containsExactly("demo.CalculatorTest$Arithmetic#multiplies");
+        assertThat(report.tdd().passToPass()).isEqualTo(1);
+        assertThat(report.tdd().removed()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("demo.CalculatorTest$Adding#adds");
+            assertThat(r.kind()).isEqualTo(TestRemovals.Kind.RENAMED);
+            assertThat(r.successor()).isEqualTo("demo.CalculatorTest$Arithmetic#adds");
+        });
+    }
+
+    @Test
+    void pytestASkipAddedToAnExistingTestFailsUnlessTheBaseAllowsIt() throws Exception {
+        Map<String, String> change = new java.util.HashMap<>(Projects.pythonGoodChange());
+        change.put(
+                "tests/test_calc.py",
+                "import pytest\n"
+                        + change.get("tests/test_calc.py")
+                                .replace("def test_adds", "@pytest.mark.skip(reason='flaky')\ndef test_adds"));
+
+        QaReport report = verify(Projects.python(), change, "python");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .containsExactly("skipped test: tests.test_calc#test_adds passed on the base and is skipped with the"
+                        + " change (`@pytest.mark.skip` added, tests/test_calc.py:5)");
+
+        Map<String, String> allowing = new java.util.HashMap<>(Projects.python());
+        allowing.put(".fleet.yml", "qa:\n  allow-removed-tests: ['tests/**']\n");
+        QaReport allowed = verify(allowing, change, "python");
+        assertThat(allowed.reasons()).isEmpty();
+        assertThat(allowed.tdd().removed())
+                .singleElement()
+                .satisfies(r -> assertThat(r.allowed()).isTrue());
+    }
+
+    @Test
+    void nodeASkippedTestFails() throws Exception {
+        Map<String, String> change = new java.util.HashMap<>(Projects.nodeGoodChange());
+        change.put("test/calc.test.js", change.get("test/calc.test.js").replace("test('adds'", "test.skip('adds'"));
+
+        QaReport report = verify(Projects.node(), change, "node");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .containsExactly("skipped test: test#adds passed on the base and is skipped with the change"
+                        + " (`test.skip(` added, test/calc.test.js:5)");
     }
 
     @Test
