@@ -243,6 +243,34 @@ class QaVerifierIT {
     }
 
     @Test
+    void mavenANewTestFileInTheProjectsHouseStyleIsNotHeldAgainstTheChange() throws Exception {
+        Map<String, String> change = new java.util.HashMap<>(Projects.mavenGoodChange());
+        change.remove("src/test/java/demo/CalculatorTest.java");
+        change.put("src/test/java/demo/MultiplyTest.java", """
+                package demo;
+
+                import static org.junit.jupiter.api.Assertions.*;
+
+                import java.util.List;
+                import org.junit.jupiter.api.Test;
+
+                class MultiplyTest {
+                    @Test
+                    void multiplies() {
+                        assertEquals(6, new Calculator().multiply(2, 3)); assertTrue(true);
+                    }
+                }
+                """);
+
+        QaReport report = verify(Projects.maven(), change, "maven");
+
+        assertThat(report.reasons())
+                .as("star and unused imports, two statements on a line: style")
+                .isEmpty();
+        assertThat(report.verdict()).isEqualTo("PASSED");
+    }
+
+    @Test
     void mavenRenamingAJUnitNestedClassIsAnHonestChange() throws Exception {
         assertThat(Projects.mavenNestedRenamingChange().get("src/test/java/demo/CalculatorTest.java"))
                 .contains("class Arithmetic", "void multiplies()");
