@@ -43,6 +43,10 @@ public final class QaVerifier {
     private static final List<String> KEEP = List.of("node_modules");
     private static final int MAX_REASONS_PER_KIND = 10;
     private static final int MAX_LISTED_TESTS = 200;
+    private static final java.util.regex.Pattern MAVEN_ADVICE = java.util.regex.Pattern.compile(
+            "^(-> \\[Help|\\[Help \\d|To see the full stack trace|Re-run Maven|For more information about the errors"
+                    + "|After correcting the problems|mvn <args>|COMPILATION ERROR|Failed to execute goal .*: Compilation"
+                    + " failure$)");
 
     private final Sandbox sandbox;
     private final Analysers analysers;
@@ -179,10 +183,10 @@ public final class QaVerifier {
             verdict.reason("the test run " + result.reason());
         } else if (changed.cases().isEmpty()) {
             verdict.reason(
-                    "the test run reported no tests (" + result.reason() + "): " + lastLines(result.output(), 5));
+                    "the test run reported no tests (" + result.reason() + "): " + failureLines(result.output()));
         } else if (plan.tool() == BuildPlan.Tool.MAVEN && result.exitCode() != 0) {
             // Test failures do not fail this build (failure.ignore): a non-zero exit is the build itself.
-            verdict.reason("the build failed (exit " + result.exitCode() + "): " + lastLines(result.output(), 5));
+            verdict.reason("the build failed (exit " + result.exitCode() + "): " + failureLines(result.output()));
         }
 
         TddProof tdd = TddProof.of(base.cases(), testsOnly, changed.cases());
@@ -374,6 +378,21 @@ public final class QaVerifier {
                     .sorted()
                     .toList();
         }
+    }
+
+    /**
+     * What a failed run said about why: Maven's first {@code [ERROR]} lines (a compilation error, a
+     * forked VM that crashed), not the advice it ends with; else the last lines.
+     */
+    static String failureLines(String output) {
+        List<String> errors = output.lines()
+                .filter(l -> l.startsWith("[ERROR]"))
+                .map(l -> l.substring(7).strip())
+                .filter(l -> !l.isEmpty() && !MAVEN_ADVICE.matcher(l).find())
+                .distinct()
+                .limit(3)
+                .toList();
+        return errors.isEmpty() ? lastLines(output, 5) : String.join(" | ", errors);
     }
 
     private static String lastLines(String output, int n) {

@@ -287,6 +287,32 @@ final class Projects {
                 "from calc import add\n\n\ndef test_adds_negatives():\n    assert add(-2, -3) == -5\n");
     }
 
+    /** A JUnit test running {@code body} next to a harmless production change (twice()). */
+    static Map<String, String> mavenHostile(String body) {
+        return Map.of(
+                "src/main/java/demo/Calculator.java",
+                CALCULATOR.replace(
+                        "    }\n}", "    }\n\n    public int twice(int a) {\n        return 2 * a;\n    }\n}"),
+                "src/test/java/demo/HostileTest.java",
+                "package demo;\n\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\n"
+                        + "import org.junit.jupiter.api.Test;\n\nclass HostileTest {\n    @Test\n"
+                        + "    void hostile() throws Exception {\n"
+                        + body.indent(8)
+                        + "        assertEquals(4, new Calculator().twice(2));\n    }\n}\n");
+    }
+
+    /** A node test running {@code body} (in an async function) next to a harmless production change. */
+    static Map<String, String> nodeHostile(String body) {
+        return Map.of(
+                "calc.js",
+                "exports.add = (a, b) => a + b;\nexports.twice = (a) => 2 * a;\n",
+                "test/hostile.test.js",
+                "const test = require('node:test');\nconst assert = require('node:assert');\n"
+                        + "const calc = require('../calc.js');\n\ntest('hostile', async () => {\n"
+                        + body.indent(2)
+                        + "  assert.strictEqual(calc.twice(2), 4);\n});\n");
+    }
+
     /** A test that does {@code body} (hostile), next to a good production change. */
     static Map<String, String> pythonHostile(String body) {
         return Map.of(
