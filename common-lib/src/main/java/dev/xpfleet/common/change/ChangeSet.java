@@ -220,8 +220,9 @@ public final class ChangeSet {
             if (row.startsWith("\\")) {
                 continue; // "\ No newline at end of file" belongs to the line before it
             }
-            boolean minus = oldLine >= 0 && row.startsWith("-") && !row.startsWith("---");
-            boolean plus = oldLine >= 0 && row.startsWith("+") && !row.startsWith("+++");
+            // Past the first @@ every row is a hunk's: a removed "-- comment" is "--- comment".
+            boolean minus = oldLine >= 0 && row.startsWith("-");
+            boolean plus = oldLine >= 0 && row.startsWith("+");
             if (!minus && !plus && (!removed.isEmpty() || !added.isEmpty())) {
                 regions.add(new Region(oldPath, path, removedFrom, removed, addedFrom, added));
                 removed = new ArrayList<>();

@@ -75,6 +75,27 @@ class ChangeSetTest {
     }
 
     @Test
+    void removedAndAddedLinesThatLookLikeFileHeadersAreKept() {
+        ChangeSet change = ChangeSet.parse("""
+                diff --git a/db/schema.sql b/db/schema.sql
+                index 1111111..2222222 100644
+                --- a/db/schema.sql
+                +++ b/db/schema.sql
+                @@ -1,3 +1,3 @@
+                --- the users
+                -create table users (id int);
+                +++ the users, renamed
+                +create table people (id int);
+                 create index on people (id);
+                """);
+
+        assertThat(change.regions()).singleElement().satisfies(r -> {
+            assertThat(r.removed()).containsExactly("-- the users", "create table users (id int);");
+            assertThat(r.added()).containsExactly("++ the users, renamed", "create table people (id int);");
+        });
+    }
+
+    @Test
     void addedLinesAreNumberedInTheChangedFileAndTestsAreTold() {
         ChangeSet change = ChangeSet.parse(DIFF);
 

@@ -97,20 +97,23 @@ public record TddProof(
     /**
      * This proof with the diff's account of its missing tests. A renamed or moved test is the test
      * that passed on the base: its new id proves nothing (it is not FAIL_TO_PASS, nor a new test
-     * that already passes) and, passing, it is PASS_TO_PASS.
+     * that already passes) and, passing now, it is PASS_TO_PASS.
+     *
+     * @param changed the changed run's outcomes
      */
-    public TddProof withRemoved(List<TestRemovals.Removal> removals) {
+    public TddProof withRemoved(List<TestRemovals.Removal> removals, Map<String, Outcome> changed) {
         java.util.Set<String> successors = new java.util.HashSet<>();
         for (TestRemovals.Removal r : removals) {
             if (r.successor() != null) {
                 successors.add(r.successor());
             }
         }
-        List<String> proven =
-                failToPass.stream().filter(id -> !successors.contains(id)).toList();
-        int kept = passToPass + (failToPass.size() - proven.size());
+        int kept = passToPass
+                + (int) successors.stream()
+                        .filter(id -> changed.get(id) == Outcome.PASSED)
+                        .count();
         return new TddProof(
-                proven,
+                failToPass.stream().filter(id -> !successors.contains(id)).toList(),
                 kept,
                 regressions,
                 newFailures,

@@ -1,40 +1,38 @@
 package dev.xpfleet.agent.qa.proof;
 
+import dev.xpfleet.agent.qa.proof.Trees.Tree;
 import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.change.ChangeSet.Region;
 import dev.xpfleet.common.change.TestPaths;
 import dev.xpfleet.common.testreport.TestReports.Outcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What became of each test that passed on the base and did not run, or was skipped, with the
- * change. It is matched to its successor when the diff shows a rename or a move: renamed in place
- * (the line that declared it replaced by one declaring the new test, nothing else in that place
- * changed), its class or file renamed around it (its own lines untouched), or moved to another
- * class or file (the same name, the same lines). Otherwise the diff is searched for why: its
- * declaration deleted, a skip added near it, a file that selects tests edited. An unmatched test
- * fails QA unless the base tree's {@code .fleet.yml} allows removals for its path ({@code qa:
- * allow-removed-tests: [globs]}).
+ * change. Its body is read from the base commit (declaration to its end) and it is matched to a
+ * successor only when a test the base did not have runs now with the same body (names aside):
+ * renamed when in the same file (its method renamed, or the class around it), moved when in
+ * another. Otherwise the diff is searched for why: its declaration deleted (or replaced by one with
+ * another body), a skip added to it, a file that selects tests edited, or its file edited near it.
+ * An unmatched test fails QA unless the base tree's {@code .fleet.yml} allows removals for its
+ * path ({@code qa: allow-removed-tests: [globs]}).
  *
  * <p>Test ids are read as each runner writes them: Surefire's {@code pkg.Outer$Nested#method} and
  * {@code method(int)[1]} for parameterised tests, pytest's {@code pkg.test_mod.TestClass#test_x[1-2]},
- * node's {@code test#description} (no file: the diff is searched for the description).
+ * node's {@code test#description} (no file: the test files the diff touches are searched for the
+ * description).
  */
 public final class TestRemovals {
 
@@ -50,8 +48,8 @@ public final class TestRemovals {
     /**
      * @param id the test as the base run reported it
      * @param successor the id it runs under now (renamed or moved), else null
-     * @param file where the change renamed, removed or skipped it, or the file that may deselect it;
-     *     null when nothing in the diff points at one
+     * @param file its file on the base (renamed, removed) or the file of the change that moved,
+     *     skipped or may have deselected it; null when nothing points at one
      * @param line that place's line (in the base file for a deletion, else in the changed file), or null
      * @param cause a sentence for the developer
      * @param allowed the base's {@code .fleet.yml} lets the change remove tests there
@@ -61,13 +59,19 @@ public final class TestRemovals {
 
         /** Unaccounted for, and not allowed: the verdict fails. */
         public boolean fails() {
-            return !allowed && kind != Kind.RENAMED && kind != Kind.MOVED;
+            return !allowed && !matched();
+        }
+
+        /** Renamed or moved: the same test runs under another id. */
+        public boolean matched() {
+            return kind == Kind.RENAMED || kind == Kind.MOVED;
         }
 
         public String describe() {
             String where = file == null ? "" : ", " + file + (line == null ? "" : ":" + line);
             return switch (kind) {
-                case RENAMED, MOVED -> id + " " + kind.name().toLowerCase(Locale.ROOT) + " to " + successor;
+                case RENAMED, MOVED ->
+                    kind.name().toLowerCase(Locale.ROOT) + " test: " + id + " runs as " + successor + where;
                 case REMOVED ->
                     "removed test: " + id + " passed on the base and the change deletes it (" + cause + where + ")";
                 case SKIPPED ->
@@ -80,62 +84,90 @@ public final class TestRemovals {
         }
     }
 
-    static final Pattern SKIP = Pattern.compile("@Disabled\\w*|@Ignore\\b|@DisabledIf\\w*|@EnabledIf\\w*"
-            + "|@EnabledOn\\w*|@DisabledOn\\w*|@EnabledFor\\w*|@DisabledFor\\w*|\\bassume(True|False|That)?\\s*\\("
-            + "|Assumptions\\.\\w+|@pytest\\.mark\\.(skip|skipif|xfail)\\b|@unittest\\.(skip|skipIf|skipUnless"
-            + "|expectedFailure)\\b|\\bpytest\\.(skip|xfail|importorskip)\\s*\\(|\\b(it|test|describe|suite|specify)"
-            + "\\.(skip|todo)\\s*\\(|\\bx(it|describe|test)\\s*\\(|\\{\\s*(skip|todo)\\s*:");
+    static final Pattern SKIP = Pattern.compile("@Disabled\\w*|@Ignore\\b|@EnabledIf\\w*|@EnabledOn\\w*"
+            + "|@EnabledFor\\w*|\\bassume(True|False|That)?\\s*\\(|Assumptions\\.\\w+|@pytest\\.mark\\.(skip|skipif"
+            + "|xfail)\\b|@unittest\\.(skip|skipIf|skipUnless|expectedFailure)\\b|\\bpytest\\.(skip|xfail"
+            + "|importorskip)\\s*\\(|\\b(it|test|describe|suite|specify)\\.(skip|todo)\\s*\\(|\\bx(it|describe|test)"
+            + "\\s*\\(|\\{\\s*(skip|todo)\\s*:");
     /** Files that can select, exclude or skip tests without touching a test's own lines. */
     private static final Pattern SELECTING = Pattern.compile("(^|/)(conftest\\.py|pytest\\.ini|tox\\.ini|setup\\.cfg"
             + "|pyproject\\.toml|pom\\.xml|build\\.gradle(\\.kts)?|package\\.json|(jest|vitest|karma)\\.config\\.[a-z]+"
-            + "|\\.mocharc(\\.[a-z]+)?|junit-platform\\.properties|\\.fleet\\.yml)$");
+            + "|\\.mocharc(\\.[a-z]+)?|junit-platform\\.properties)$");
 
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z_$][\\w$]*(?=$|[(\\[])");
-    private static final int MAX_WALK = 20_000;
 
-    private final ChangeSet change;
     private final List<Region> regions;
-    private final Set<String> knownFiles;
-    private final Path workspace;
+    private final Tree base;
+    private final Tree changed;
+    private final Set<String> deleted;
     private final List<PathMatcher> allowed;
+    private final Set<String> baseTestPaths;
+    private final Set<String> changedTestPaths;
+    private final Map<String, Found> successorsFound = new java.util.HashMap<>();
 
-    private TestRemovals(ChangeSet change, Path workspace, Set<String> knownFiles, List<String> allowGlobs) {
-        this.change = change;
+    private TestRemovals(ChangeSet change, Tree base, Tree changed, List<PathMatcher> allowed) {
         this.regions = change.regions();
-        this.workspace = workspace;
-        this.knownFiles = knownFiles;
-        this.allowed = allowGlobs.stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
-                .toList();
+        this.base = base;
+        this.changed = changed;
+        this.allowed = allowed;
+        this.baseTestPaths = regionPaths(true);
+        this.changedTestPaths = regionPaths(false);
+        this.deleted = new HashSet<>();
+        for (Region r : regions) {
+            if (r.path() == null) {
+                deleted.add(r.oldPath());
+            }
+        }
+    }
+
+    /**
+     * The base's {@code qa: allow-removed-tests} as matchers.
+     *
+     * @throws IllegalArgumentException naming the glob that is not one
+     */
+    public static List<PathMatcher> allowing(List<String> globs) {
+        List<PathMatcher> matchers = new ArrayList<>();
+        for (String glob : globs) {
+            try {
+                matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        ".fleet.yml qa.allow-removed-tests: '" + glob + "' is not a glob: " + e.getMessage());
+            }
+        }
+        return List.copyOf(matchers);
     }
 
     /**
      * @param missing tests that passed on the base and did not run, or were skipped, with the change
-     * @param base every test id of the base run
-     * @param changed the changed run's outcomes
-     * @param workspace the changed tree (its test files are read to find the tests' files)
-     * @param allowGlobs the base's {@code qa: allow-removed-tests}
+     * @param baseIds every test id of the base run
+     * @param outcomes the changed run's outcomes
+     * @param change the tree's diff against the base
+     * @param base the base commit's files
+     * @param changed the changed tree's files, as patched (not as the tests left them)
+     * @param allowed the base's {@code qa: allow-removed-tests} ({@link #allowing})
      */
     public static List<Removal> of(
             List<String> missing,
-            Set<String> base,
-            Map<String, Outcome> changed,
+            Set<String> baseIds,
+            Map<String, Outcome> outcomes,
             ChangeSet change,
-            Path workspace,
-            List<String> allowGlobs)
+            Tree base,
+            Tree changed,
+            List<PathMatcher> allowed)
             throws IOException {
         if (missing.isEmpty()) {
             return List.of();
         }
-        TestRemovals removals = new TestRemovals(change, workspace, testFiles(workspace, change), allowGlobs);
-        List<TestId> successors = changed.entrySet().stream()
-                .filter(e -> !base.contains(e.getKey()) && e.getValue() != Outcome.SKIPPED)
+        TestRemovals removals = new TestRemovals(change, base, changed, allowed);
+        List<TestId> successors = outcomes.entrySet().stream()
+                .filter(e -> !baseIds.contains(e.getKey()) && e.getValue() != Outcome.SKIPPED)
                 .map(e -> TestId.of(e.getKey()))
                 .toList();
         Set<String> taken = new HashSet<>();
         List<Removal> out = new ArrayList<>();
         for (String id : missing) {
-            Removal r = removals.judge(TestId.of(id), successors, taken, changed.get(id) == Outcome.SKIPPED);
+            Removal r = removals.judge(TestId.of(id), successors, taken, outcomes.get(id) == Outcome.SKIPPED);
             if (r.successor() != null) {
                 taken.add(r.successor());
             }
@@ -146,50 +178,49 @@ public final class TestRemovals {
 
     private Removal judge(TestId test, List<TestId> successors, Set<String> taken, boolean reportedSkipped)
             throws IOException {
-        String file = fileOf(test);
-        Declaration removed = removedDeclaration(test, file);
-        if (!reportedSkipped) {
+        String file = fileOf(test, base, baseTestPaths);
+        Place was = file == null ? null : find(base, file, test);
+        boolean allowed = allowed(file, test);
+        if (was != null && !reportedSkipped) {
+            String body = normalise(was.body(), test.method());
             for (TestId next : successors) {
-                if (taken.contains(next.id())) {
-                    continue;
-                }
-                Kind matched = successor(test, file, removed, next);
-                if (matched != null) {
-                    String at = fileOf(next);
-                    return new Removal(test.id(), matched, next.id(), at, null, "the diff shows it", allowed(at, test));
+                Found now = taken.contains(next.id()) ? null : found(next);
+                if (now != null && now.body().equals(body)) {
+                    Kind kind = now.file().equals(file) ? Kind.RENAMED : Kind.MOVED;
+                    return new Removal(
+                            test.id(), kind, next.id(), now.file(), now.place().line(), "same body", allowed);
                 }
             }
         }
-        if (removed != null) {
-            String cause = removed.region().path() == null ? "its file is deleted" : "its declaration is deleted";
-            return new Removal(
-                    test.id(),
-                    Kind.REMOVED,
-                    null,
-                    removed.region().oldPath(),
-                    removed.line(),
-                    cause,
-                    allowed(file, test));
+        Place still = file == null || deleted.contains(file) ? null : find(changed, file, test);
+        if (was != null && still == null) {
+            String cause = deleted.contains(file) ? "its file is deleted" : "its declaration is deleted";
+            for (TestId next : successors) {
+                if (!taken.contains(next.id()) && replaces(file, was.line(), next)) {
+                    cause = "its declaration is deleted; " + next.id() + ", declared in its place, has another body";
+                    break;
+                }
+            }
+            return new Removal(test.id(), Kind.REMOVED, null, file, was.line(), cause, allowed);
         }
-        Declaration skip = skipNear(test, file);
+        Removal skip = skipped(test, file, still, allowed);
         if (skip != null) {
+            return skip;
+        }
+        if (reportedSkipped) {
             return new Removal(
                     test.id(),
                     Kind.SKIPPED,
                     null,
-                    skip.region().path(),
-                    skip.line(),
-                    "`" + skip.text().strip() + "` added",
-                    allowed(file, test));
-        }
-        if (reportedSkipped) {
-            return new Removal(
-                    test.id(), Kind.SKIPPED, null, file, null, "the runner reports it skipped", allowed(file, test));
+                    file,
+                    still == null ? null : still.line(),
+                    "the runner reports it skipped",
+                    allowed);
         }
         for (Region r : regions) {
             String path = r.path() != null ? r.path() : r.oldPath();
             if (SELECTING.matcher(path).find()) {
-                int line = r.added().isEmpty() ? r.removedFrom() : r.addedFrom();
+                int line = r.added().isEmpty() ? Math.max(1, r.removedFrom()) : r.addedFrom();
                 return new Removal(
                         test.id(),
                         Kind.NOT_RUN,
@@ -197,8 +228,19 @@ public final class TestRemovals {
                         path,
                         line,
                         "the change edits a file that can select or skip tests",
-                        allowed(file, test));
+                        allowed);
             }
+        }
+        Region near = file == null ? null : nearest(file, was == null ? 1 : was.line());
+        if (near != null) {
+            return new Removal(
+                    test.id(),
+                    Kind.NOT_RUN,
+                    null,
+                    file,
+                    near.added().isEmpty() ? Math.max(1, near.addedFrom()) : near.addedFrom(),
+                    "the change edits its file nearest there",
+                    allowed);
         }
         return new Removal(
                 test.id(),
@@ -207,113 +249,47 @@ public final class TestRemovals {
                 file,
                 null,
                 "no deletion, skip or test selection found in the diff",
-                allowed(file, test));
+                allowed);
     }
 
-    /** How {@code next} succeeds {@code test}, or null when the diff does not show it does. */
-    private Kind successor(TestId test, String file, Declaration removed, TestId next) {
-        String nextFile = fileOf(next);
-        if (removed != null) {
-            // Renamed in place: its declaration replaced by the new one's, nothing else changed there.
-            String at = removed.region().path();
-            if (at != null
-                    && (nextFile == null ? TestPaths.isTest(at) : at.equals(nextFile))
-                    && sameExceptNames(removed.region(), test.method(), next.method())
-                    && !test.method().equals(next.method())
-                    && declares(removed.region().added(), next.method(), nextFile)) {
-                return Kind.RENAMED;
-            }
-            // Moved: the same name and the same lines elsewhere.
-            if (test.method().equals(next.method())) {
-                Declaration added = addedDeclaration(next, nextFile);
-                if (added != null && sameBody(removed, added)) {
-                    return Kind.MOVED;
-                }
-            }
-            return null;
+    /** A successor as found in the changed tree: its file, place and normalised body. */
+    private record Found(String file, Place place, String body) {}
+
+    /** Where a successor is, found once. */
+    private Found found(TestId next) throws IOException {
+        if (!successorsFound.containsKey(next.id())) {
+            String file = fileOf(next, changed, changedTestPaths);
+            Place place = file == null ? null : find(changed, file, next);
+            successorsFound.put(
+                    next.id(), place == null ? null : new Found(file, place, normalise(place.body(), next.method())));
         }
-        if (!test.method().equals(next.method()) || file == null || nextFile == null) {
-            return null;
-        }
-        // Its own lines untouched; the class around it (nested or not) renamed, or its file.
-        String before = simpleClass(test.cls());
-        String after = simpleClass(next.cls());
-        if (file.equals(nextFile) && !before.equals(after) && classRenamed(file, before, after)) {
-            return Kind.RENAMED;
-        }
-        return file.equals(change.oldPath(nextFile)) ? Kind.MOVED : null;
+        return successorsFound.get(next.id());
     }
 
-    /** A region of the file that replaces the declaration of class {@code before} by one of {@code after}. */
-    private boolean classRenamed(String file, String before, String after) {
-        Pattern was = Pattern.compile("\\bclass\\s+" + Pattern.quote(before) + "\\b");
-        Pattern is = Pattern.compile("\\bclass\\s+" + Pattern.quote(after) + "\\b");
-        return regions.stream()
-                .filter(r -> file.equals(r.path()) && file.equals(r.oldPath()))
-                .anyMatch(r -> r.removed().stream().anyMatch(l -> was.matcher(l).find())
-                        && r.added().stream().anyMatch(l -> is.matcher(l).find()));
-    }
-
-    private static String simpleClass(String cls) {
-        return cls.substring(Math.max(cls.lastIndexOf('.'), cls.lastIndexOf('$')) + 1);
-    }
-
-    /** A place in the diff: a region, a line number there and its text. */
-    record Declaration(Region region, int line, int index, String text) {}
-
-    private Declaration removedDeclaration(TestId test, String file) {
-        for (Region r : regions) {
-            if (r.oldPath() == null || (file != null && !r.oldPath().equals(file))) {
-                continue;
-            }
-            if ((file == null && !TestPaths.isTest(r.oldPath()))
-                    || (r.path() != null && declares(r.added(), test.method(), r.path()))) {
-                continue; // its declaration edited (a skip added to it, say), not deleted
-            }
-            for (int i = 0; i < r.removed().size(); i++) {
-                if (declares(r.removed().get(i), test.method(), r.oldPath())) {
-                    return new Declaration(
-                            r, r.removedFrom() + i, i, r.removed().get(i));
-                }
-            }
-        }
-        return null;
-    }
-
-    private Declaration addedDeclaration(TestId test, String file) {
-        for (Region r : regions) {
-            if (r.path() == null || (file != null && !r.path().equals(file))) {
-                continue;
-            }
-            for (int i = 0; i < r.added().size(); i++) {
-                if (declares(r.added().get(i), test.method(), r.path())) {
-                    return new Declaration(r, r.addedFrom() + i, i, r.added().get(i));
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The skip added nearest above the test's declaration in the changed file (or anywhere in it). */
-    private Declaration skipNear(TestId test, String file) throws IOException {
-        int declaredAt = declarationLine(test, file);
-        Declaration best = null;
+    /** A skip the change added nearest above the test's declaration in its file (for node, any test file). */
+    private Removal skipped(TestId test, String file, Place still, boolean allowed) {
+        int declaredAt = still == null ? -1 : still.line();
+        Region best = null;
+        int bestLine = 0;
+        String bestText = null;
         for (Region r : regions) {
             if (r.path() == null || (file != null ? !r.path().equals(file) : !TestPaths.isTest(r.path()))) {
                 continue;
             }
             for (int i = 0; i < r.added().size(); i++) {
                 Matcher m = SKIP.matcher(r.added().get(i));
-                if (!m.find()) {
-                    continue;
-                }
-                Declaration d = new Declaration(r, r.addedFrom() + i, i, m.group());
-                if (best == null || distance(d.line(), declaredAt) < distance(best.line(), declaredAt)) {
-                    best = d;
+                int line = r.addedFrom() + i;
+                if (m.find() && (best == null || distance(line, declaredAt) < distance(bestLine, declaredAt))) {
+                    best = r;
+                    bestLine = line;
+                    bestText = m.group().strip();
                 }
             }
         }
-        return best;
+        return best == null
+                ? null
+                : new Removal(
+                        test.id(), Kind.SKIPPED, null, best.path(), bestLine, "`" + bestText + "` added", allowed);
     }
 
     /** Lines above the declaration count as near; below it, a line further. */
@@ -324,77 +300,112 @@ public final class TestRemovals {
         return line <= declaredAt ? declaredAt - line : 2 * (line - declaredAt) + 1;
     }
 
-    private int declarationLine(TestId test, String file) throws IOException {
-        if (file == null) {
-            return -1;
-        }
-        Path path = workspace.resolve(file).normalize();
-        if (!path.startsWith(workspace)
-                || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
-                || Files.size(path) > 2_000_000) {
-            return -1;
-        }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return -1;
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            if (declares(lines.get(i), test.method(), file)) {
-                return i + 1;
+    /** The change's region in {@code file} (as changed) nearest to {@code line}. */
+    private Region nearest(String file, int line) {
+        Region best = null;
+        for (Region r : regions) {
+            if (file.equals(r.path())
+                    && (best == null || Math.abs(r.addedFrom() - line) < Math.abs(best.addedFrom() - line))) {
+                best = r;
             }
         }
-        return -1;
+        return best;
     }
 
-    private static boolean declares(List<String> lines, String method, String file) {
-        return lines.stream().anyMatch(l -> declares(l, method, file));
+    /** Whether a region of {@code file} removes the base's line {@code line} and adds {@code next}'s declaration. */
+    private boolean replaces(String file, int line, TestId next) {
+        return regions.stream()
+                .anyMatch(r -> file.equals(r.oldPath())
+                        && r.removedFrom() <= line
+                        && line < r.removedFrom() + r.removed().size()
+                        && r.added().stream().anyMatch(l -> declares(l, next.method(), r.path())));
+    }
+
+    /** Paths of test files the diff touches: their base paths, or their changed ones. */
+    private Set<String> regionPaths(boolean old) {
+        Set<String> paths = new HashSet<>();
+        for (Region r : regions) {
+            String path = old ? r.oldPath() : r.path();
+            if (path != null && TestPaths.isTest(path)) {
+                paths.add(path);
+            }
+        }
+        return paths;
+    }
+
+    private boolean allowed(String file, TestId test) {
+        for (PathMatcher m : allowed) {
+            if ((file != null && m.matches(Path.of(file)))
+                    || (!test.cls().isEmpty()
+                            && m.matches(Path.of(test.cls().replace('.', '/').replace('$', '/'))))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where a test is declared in a file: its line (1-based) and its body, declaration to end. */
+    record Place(int line, List<String> body) {}
+
+    /**
+     * The test's declaration in {@code file}: after the declaration of each class its id names
+     * within the file ({@code Outer$Inner}, pytest's {@code module.TestClass}), when they are there.
+     */
+    static Place find(Tree tree, String file, TestId test) throws IOException {
+        List<String> lines = tree.lines(file);
+        if (lines == null) {
+            return null;
+        }
+        int from = 0;
+        for (String cls : test.classesIn(file)) {
+            Pattern declared = Pattern.compile("\\bclass\\s+" + Pattern.quote(cls) + "\\b");
+            for (int i = from; i < lines.size(); i++) {
+                if (declared.matcher(lines.get(i)).find()) {
+                    from = i + 1;
+                    break;
+                }
+            }
+        }
+        java.util.function.Predicate<String> declared = declaration(test.method(), file);
+        for (int i = from; i < lines.size(); i++) {
+            if (declared.test(lines.get(i))) {
+                List<String> body = block(lines, i);
+                return body == null ? null : new Place(i + 1, body);
+            }
+        }
+        return null;
     }
 
     /** Whether a line declares the test: a void method, a Python function, a node test call. */
     static boolean declares(String line, String method, String file) {
+        return declaration(method, file).test(line);
+    }
+
+    /** The lines that declare {@code method} in a file of that name (null: any language). */
+    static java.util.function.Predicate<String> declaration(String method, String file) {
         String q = Pattern.quote(method);
         String name = file == null ? "" : file.toLowerCase(Locale.ROOT);
         boolean any = file == null;
-        if ((any || name.endsWith(".java") || name.endsWith(".groovy"))
-                && Pattern.compile("\\bvoid\\s+" + q + "\\s*\\(").matcher(line).find()) {
-            return true;
+        List<Pattern> patterns = new ArrayList<>();
+        if (any || name.endsWith(".java") || name.endsWith(".groovy")) {
+            patterns.add(Pattern.compile("\\bvoid\\s+" + q + "\\s*\\("));
         }
-        if ((any || name.endsWith(".kt"))
-                && Pattern.compile("\\bfun\\s+(" + q + "|`" + q + "`)\\s*\\(")
-                        .matcher(line)
-                        .find()) {
-            return true;
+        if (any || name.endsWith(".kt")) {
+            patterns.add(Pattern.compile("\\bfun\\s+(" + q + "|`" + q + "`)\\s*\\("));
         }
-        if ((any || name.endsWith(".py"))
-                && Pattern.compile("^\\s*(async\\s+)?def\\s+" + q + "\\s*\\(")
-                        .matcher(line)
-                        .find()) {
-            return true;
+        if (any || name.endsWith(".py")) {
+            patterns.add(Pattern.compile("^\\s*(async\\s+)?def\\s+" + q + "\\s*\\("));
         }
-        return (any || name.matches(".*\\.[cm]?[jt]sx?$"))
-                && Pattern.compile("\\b(it|test|specify)(\\.\\w+)?\\s*\\(\\s*(['\"`])" + q + "\\3")
-                        .matcher(line)
-                        .find();
-    }
-
-    /** The region's removed and added text are the same once each side's test name is blanked out. */
-    private static boolean sameExceptNames(Region r, String before, String after) {
-        return normalise(r.removed(), before).equals(normalise(r.added(), after));
-    }
-
-    /** The removed test's block (its declaration to its end) is added the same, whole. */
-    private static boolean sameBody(Declaration removed, Declaration added) {
-        List<String> gone = block(removed.region().removed(), removed.index());
-        List<String> come = block(added.region().added(), added.index());
-        return gone != null && come != null && normalise(gone, null).equals(normalise(come, null));
+        if (any || name.matches(".*\\.[cm]?[jt]sx?$")) {
+            patterns.add(Pattern.compile("\\b(it|test|specify)(\\.\\w+)?\\s*\\(\\s*(['\"`])" + q + "\\3"));
+        }
+        return line -> patterns.stream().anyMatch(p -> p.matcher(line).find());
     }
 
     /**
-     * The lines of the test declared at {@code from}: to the brace that closes its first one, or for
-     * Python to the last line indented deeper than its {@code def}; null when it does not end within
-     * {@code lines}.
+     * The lines of the test declared at {@code from}: to the brace that closes its first one (a
+     * one-line {@code test('x', () => ...);} alone), or for Python to the last line indented deeper
+     * than its {@code def}; null when it does not end within {@code lines}.
      */
     static List<String> block(List<String> lines, int from) {
         String head = lines.get(from);
@@ -411,7 +422,7 @@ public final class TestRemovals {
             while (end > from + 1 && lines.get(end - 1).isBlank()) {
                 end--;
             }
-            return end < lines.size() || end > from + 1 ? lines.subList(from, end) : null;
+            return lines.subList(from, end);
         }
         int depth = 0;
         boolean opened = false;
@@ -426,81 +437,58 @@ public final class TestRemovals {
             }
             if ((opened && depth <= 0)
                     || (!opened && i == from && lines.get(i).strip().endsWith(");"))) {
-                return lines.subList(from, i + 1); // closed, or a one-line test('x', () => ...);
+                return lines.subList(from, i + 1);
             }
         }
         return null;
     }
 
+    /** A body with its test's name blanked out and spaces dropped: equal for the same test renamed. */
     private static String normalise(List<String> lines, String name) {
         String text = String.join("\n", lines);
-        if (name != null) {
-            text = text.replaceAll("(?<![\\w$])" + Pattern.quote(name) + "(?![\\w$])", "\u0000");
-        }
+        text = text.replaceAll("(?<![\\w$])" + Pattern.quote(name) + "(?![\\w$])", "\u0000");
         return text.replaceAll("\\s+", "");
     }
 
-    private boolean allowed(String file, TestId test) {
-        for (PathMatcher m : allowed) {
-            if ((file != null && m.matches(Path.of(file)))
-                    || m.matches(Path.of(test.cls().replace('.', '/')))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
-     * The test's file: Java by its outer class ({@code pkg/Outer.java}, Kotlin and Groovy alike),
-     * Python by its module ({@code pkg/test_mod.py}); null for a runner that names no file (node).
+     * The test's file in a tree: Java by its outer class ({@code pkg/Outer.java}, Kotlin and Groovy
+     * alike), Python by its module ({@code pkg/test_mod.py}); a runner that names no file (node)
+     * by the test files the diff touches that declare it. One match, or the one of several the diff
+     * touches; else null.
      */
-    String fileOf(TestId test) {
+    static String fileOf(TestId test, Tree tree, Set<String> touched) throws IOException {
         String cls = test.cls();
+        List<String> found = new ArrayList<>();
         if (cls.isEmpty() || cls.equals("test")) {
-            return null;
+            for (String path : touched) {
+                List<String> lines = tree.lines(path);
+                if (lines != null && lines.stream().anyMatch(declaration(test.method(), path))) {
+                    found.add(path);
+                }
+            }
+            return found.size() == 1 ? found.get(0) : null;
         }
         String outer = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
         for (String ext : List.of(".java", ".kt", ".groovy")) {
-            String tail = outer.replace('.', '/') + ext;
-            for (String known : knownFiles) {
-                if (known.equals(tail) || known.endsWith("/" + tail)) {
-                    return known;
-                }
-            }
+            matching(tree.testFiles(), outer.replace('.', '/') + ext, found);
         }
         String[] parts = cls.split("\\.");
-        for (int k = parts.length; k >= 1; k--) {
-            String module = String.join("/", java.util.Arrays.copyOf(parts, k)) + ".py";
-            for (String known : knownFiles) {
-                if (known.equals(module) || known.endsWith("/" + module)) {
-                    return known;
-                }
-            }
+        for (int k = parts.length; k >= 1 && found.isEmpty(); k--) {
+            matching(tree.testFiles(), String.join("/", Arrays.copyOf(parts, k)) + ".py", found);
         }
-        return null;
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        List<String> inDiff = found.stream().filter(touched::contains).toList();
+        return inDiff.size() == 1 ? inDiff.get(0) : null;
     }
 
-    /** Test files of the changed tree and every path the diff names (deleted and renamed ones too). */
-    private static Set<String> testFiles(Path workspace, ChangeSet change) throws IOException {
-        Set<String> files = new LinkedHashSet<>();
-        for (Region r : change.regions()) {
-            Stream.of(r.oldPath(), r.path()).filter(p -> p != null).forEach(files::add);
-        }
-        change.files().forEach(f -> {
-            files.add(f.path());
-            String old = change.oldPath(f.path());
-            if (old != null) {
-                files.add(old);
+    private static void matching(Set<String> files, String tail, List<String> found) {
+        for (String file : files) {
+            if (file.equals(tail) || file.endsWith("/" + tail)) {
+                found.add(file);
             }
-        });
-        try (Stream<Path> walk = Files.walk(workspace, 16)) {
-            walk.limit(MAX_WALK)
-                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .map(p -> workspace.relativize(p).toString())
-                    .filter(p -> !p.startsWith(".git/") && !p.contains("node_modules/") && TestPaths.isTest(p))
-                    .forEach(files::add);
         }
-        return files;
     }
 
     /**
@@ -515,6 +503,28 @@ public final class TestRemovals {
             String name = id.substring(hash + 1);
             Matcher m = IDENTIFIER.matcher(name);
             return new TestId(id, cls, name, m.find() ? m.group() : name);
+        }
+
+        /**
+         * The classes the id names inside {@code file}: Java's nested ones ({@code Outer$A$B}: Outer,
+         * A, B), pytest's after the module ({@code pkg.test_mod.TestX}: TestX).
+         */
+        List<String> classesIn(String file) {
+            if (file.endsWith(".py")) {
+                String module = file.substring(0, file.length() - 3).replace('/', '.');
+                String[] parts = cls.split("\\.");
+                List<String> classes = new ArrayList<>();
+                for (int k = parts.length - 1; k >= 0; k--) {
+                    String prefix = String.join(".", Arrays.copyOf(parts, k + 1));
+                    if (module.equals(prefix) || module.endsWith("." + prefix)) {
+                        classes.addAll(Arrays.asList(parts).subList(k + 1, parts.length));
+                        break;
+                    }
+                }
+                return classes;
+            }
+            String simple = cls.substring(cls.lastIndexOf('.') + 1);
+            return simple.isEmpty() || simple.equals("test") ? List.of() : Arrays.asList(simple.split("\\$"));
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.xpfleet.agent.qa.findings.Analysers;
 import dev.xpfleet.agent.qa.findings.Finding;
 import dev.xpfleet.agent.qa.proof.TddProof;
 import dev.xpfleet.agent.qa.proof.TestRemovals;
+import dev.xpfleet.agent.qa.proof.Trees;
 import dev.xpfleet.common.build.BuildDetector;
 import dev.xpfleet.common.build.BuildPlan;
 import dev.xpfleet.common.build.FleetYml;
@@ -46,7 +47,7 @@ public final class QaVerifier {
     private static final java.util.regex.Pattern MAVEN_ADVICE = java.util.regex.Pattern.compile(
             "^(-> \\[Help|\\[Help \\d|To see the full stack trace|Re-run Maven|For more information about the errors"
                     + "|After correcting the problems|mvn <args>|COMPILATION ERROR|Failed to execute goal .*: Compilation"
-                    + " failure$)");
+                    + " failure)");
 
     private final Sandbox sandbox;
     private final Analysers analysers;
@@ -92,11 +93,11 @@ public final class QaVerifier {
         }
         Path ws = workspace.dir();
         BuildPlan plan;
-        List<String> allowRemoved;
+        List<PathMatcher> allowRemoved;
         try {
             plan = detector.detect(ws, dependencyCache);
-            allowRemoved =
-                    FleetYml.strings(FleetYml.section(FleetYml.read(ws), "qa"), "allow-removed-tests", "qa", List.of());
+            allowRemoved = TestRemovals.allowing(FleetYml.strings(
+                    FleetYml.section(FleetYml.read(ws), "qa"), "allow-removed-tests", "qa", List.of()));
         } catch (IllegalArgumentException e) {
             return verdict.refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
         }
@@ -117,10 +118,13 @@ public final class QaVerifier {
         // Line numbers as applied (JGit may place a hunk elsewhere than its header says): the
         // tree's own diff against the base, not the patch's claims.
         ChangeSet applied = ChangeSet.parse(workspace.diff().text());
+        // What the tests were and are, read before any repository code runs on the changed tree.
+        Trees.Tree baseTree = Trees.commit(workspace.gitDir(), workspace.baseCommit());
+        Removals removals = new Removals(allowRemoved, baseTree, Trees.changed(ws, baseTree, applied));
         Prefetch.Prepared prepared = prefetcher.change(ws, plan, dependencyCache, baseHash, baseFetch);
         try {
             return judgeOffline(
-                    workspace, repository, diff, patchHash, change, applied, prepared, allowRemoved, runs, verdict);
+                    workspace, repository, diff, patchHash, change, applied, prepared, removals, runs, verdict);
         } finally {
             Prefetch.delete(prepared.scratch());
         }
@@ -134,7 +138,7 @@ public final class QaVerifier {
             ChangeSet change,
             ChangeSet applied,
             Prefetch.Prepared prepared,
-            List<String> allowRemoved,
+            Removals removals,
             Map<String, QaReport.Run> runs,
             Verdict verdict)
             throws IOException {
@@ -190,14 +194,17 @@ public final class QaVerifier {
         }
 
         TddProof tdd = TddProof.of(base.cases(), testsOnly, changed.cases());
-        // The changed tree as run: its test files tell where each missing test lived.
-        tdd = tdd.withRemoved(TestRemovals.of(
-                tdd.missing(),
-                TddProof.outcomesOf(base.cases()).keySet(),
-                TddProof.outcomesOf(changed.cases()),
-                applied,
-                ws,
-                allowRemoved));
+        Map<String, TestReports.Outcome> outcomes = TddProof.outcomesOf(changed.cases());
+        tdd = tdd.withRemoved(
+                TestRemovals.of(
+                        tdd.missing(),
+                        TddProof.outcomesOf(base.cases()).keySet(),
+                        outcomes,
+                        applied,
+                        removals.base(),
+                        removals.changed(),
+                        removals.allowed()),
+                outcomes);
         judgeTests(verdict, change, tdd);
         List<String> problems = new ArrayList<>();
         QaReport.Coverage coverage = coverage(ws, plan, applied, verdict, problems);
@@ -295,6 +302,9 @@ public final class QaVerifier {
     }
 
     private record Suite(SandboxResult result, List<TestCase> cases) {}
+
+    /** What the account of missing tests reads: the base's allowance, the two trees. */
+    private record Removals(List<PathMatcher> allowed, Trees.Tree base, Trees.Tree changed) {}
 
     private Suite suite(Path ws, BuildPlan plan, String name, Map<String, QaReport.Run> runs, Path cache)
             throws IOException {

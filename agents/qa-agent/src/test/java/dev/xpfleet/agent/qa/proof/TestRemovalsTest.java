@@ -26,9 +26,6 @@ class TestRemovalsTest {
     @TempDir
     Path dir;
 
-    /** The latest tree {@link #diff} made: the changed workspace. */
-    Path repo;
-
     static final String CALC_TEST = """
             package demo;
 
@@ -175,6 +172,60 @@ class TestRemovalsTest {
         assertThat(r.describe())
                 .isEqualTo("removed test: demo.CalcTest#adds passed on the base and the change deletes it"
                         + " (its declaration is deleted, " + JAVA + ":9)");
+    }
+
+    @Test
+    void aRenameThatChangesAnyLineOfTheBodyIsNotTheSameTest() throws Exception {
+        String before = CALC_TEST.replace(
+                "        assertEquals(4, new Calc().add(2, 2));\n",
+                "        Calc calc = new Calc();\n        int sum = calc.add(2, 2);\n        assertEquals(4, sum);\n");
+        // Renamed, and two lines below (a region of its own) the assertion made empty.
+        String after = before.replace("    void adds() {", "    void addsSmallNumbers() {")
+                .replace("        assertEquals(4, sum);", "        assertTrue(true);");
+        Removal r = only(
+                Map.of(JAVA, before),
+                Map.of(JAVA, after),
+                "demo.CalcTest#adds",
+                Map.of("demo.CalcTest#addsSmallNumbers", Outcome.PASSED, "demo.CalcTest#subtracts", Outcome.PASSED));
+
+        assertThat(r.kind()).isEqualTo(Kind.REMOVED);
+        assertThat(r.cause())
+                .isEqualTo("its declaration is deleted; demo.CalcTest#addsSmallNumbers, declared in its place, has"
+                        + " another body");
+        assertThat(r.fails()).isTrue();
+    }
+
+    @Test
+    void aNestedClassRenamedAroundAHollowedTestIsNotARename() throws Exception {
+        Removal r = only(
+                Map.of(JAVA, NESTED_TEST),
+                Map.of(
+                        JAVA,
+                        NESTED_TEST
+                                .replace("class Adding", "class Sums")
+                                .replace("assertEquals(4, new Calc().add(2, 2));", "assertTrue(true);")),
+                "demo.CalcTest$Adding#adds",
+                Map.of("demo.CalcTest$Sums#adds", Outcome.PASSED));
+
+        assertThat(r.matched()).isFalse();
+        assertThat(r.fails()).isTrue();
+    }
+
+    @Test
+    void aParametrisedCaseWhoseValuesChangeIsTheSameTest() throws Exception {
+        String py = "tests/test_calc.py";
+        Removal r = only(
+                Map.of(py, PY_TEST),
+                Map.of(py, PY_TEST.replace("(3, 4)", "(3, 5)")),
+                "tests.test_calc#test_commutes[3-4]",
+                Map.of(
+                        "tests.test_calc#test_commutes[1-2]",
+                        Outcome.PASSED,
+                        "tests.test_calc#test_commutes[3-5]",
+                        Outcome.PASSED));
+
+        assertThat(r.kind()).isEqualTo(Kind.RENAMED);
+        assertThat(r.successor()).isEqualTo("tests.test_calc#test_commutes[3-5]");
     }
 
     @Test
@@ -328,38 +379,84 @@ class TestRemovalsTest {
     void theBasesFleetYmlMayAllowRemovalsForAPath() throws Exception {
         String legacy = "src/test/java/demo/legacy/OldTest.java";
         String old = "package demo.legacy;\n\nclass OldTest {\n    @Test\n    void works() {}\n}\n";
-        TestRemovals.Removal r = TestRemovals.of(
-                        List.of("demo.legacy.OldTest#works"),
-                        Set.of("demo.legacy.OldTest#works"),
-                        Map.of(),
-                        diff(Map.of(legacy, old), Map.of(legacy, "")),
-                        repo,
-                        List.of("src/test/java/demo/legacy/**"))
-                .get(0);
+        Removal r = only(
+                Map.of(legacy, old),
+                Map.of(legacy, ""),
+                "demo.legacy.OldTest#works",
+                Map.of(),
+                List.of("src/test/java/demo/legacy/**"));
 
         assertThat(r.kind()).isEqualTo(Kind.REMOVED);
         assertThat(r.allowed()).isTrue();
         assertThat(r.fails()).isFalse();
     }
 
+    @Test
+    void anAllowanceIsForTheTestsPlaceOnTheBaseNotForAFileOfTheSameNameTheChangeAdds() throws Exception {
+        String pom = "<project>\n  <build>\n  </build>\n</project>\n";
+        Removal r = only(
+                Map.of(JAVA, CALC_TEST, "pom.xml", pom),
+                Map.of(
+                        "pom.xml",
+                        pom.replace(
+                                "  <build>\n",
+                                "  <build>\n    <excludes><exclude>**/CalcTest.java</exclude></excludes>\n"),
+                        "src/test/java/legacy/demo/CalcTest.java",
+                        "// nothing\n"),
+                "demo.CalcTest#adds",
+                Map.of(),
+                List.of("src/test/java/legacy/**"));
+
+        assertThat(r.file()).isEqualTo("pom.xml");
+        assertThat(r.allowed()).isFalse();
+        assertThat(r.fails()).isTrue();
+    }
+
+    @Test
+    void aBadGlobIsRefusedNamingIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestRemovals.allowing(List.of("tests/[old")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(".fleet.yml qa.allow-removed-tests: 'tests/[old' is not a glob");
+    }
+
     /** Tests of the samples that are on the base, besides the missing one. */
-    static final Set<String> ON_BASE = Set.of("demo.CalcTest#subtracts", "tests.test_calc.TestAdd#test_adds");
+    static final Set<String> ON_BASE = Set.of(
+            "demo.CalcTest#subtracts", "tests.test_calc.TestAdd#test_adds", "tests.test_calc#test_commutes[1-2]");
+
+    /** The latest trees {@link #diff} made. */
+    Trees.Tree baseTree;
+
+    Trees.Tree changedTree;
 
     /** The account of one missing test after {@code change} (empty content deletes) on {@code base}. */
     private Removal only(
             Map<String, String> base, Map<String, String> change, String missing, Map<String, Outcome> changed)
             throws Exception {
+        return only(base, change, missing, changed, List.of());
+    }
+
+    private Removal only(
+            Map<String, String> base,
+            Map<String, String> change,
+            String missing,
+            Map<String, Outcome> changed,
+            List<String> allow)
+            throws Exception {
         ChangeSet diff = diff(base, change);
         Set<String> baseRun = new java.util.HashSet<>(ON_BASE);
         baseRun.add(missing);
-        List<Removal> removals = TestRemovals.of(List.of(missing), baseRun, changed, diff, repo, List.of());
+        List<Removal> removals = TestRemovals.of(
+                List.of(missing), baseRun, changed, diff, baseTree, changedTree, TestRemovals.allowing(allow));
         assertThat(removals).hasSize(1);
         return removals.get(0);
     }
 
-    /** A real repository: {@code base} committed, {@code change} written; the tree's diff to the base. */
+    /**
+     * A real repository: {@code base} committed, {@code change} written; the tree's diff to the
+     * base, and the two trees as QA reads them.
+     */
     private ChangeSet diff(Map<String, String> base, Map<String, String> change) throws Exception {
-        repo = Files.createTempDirectory(dir, "repo");
+        Path repo = Files.createTempDirectory(dir, "repo").toRealPath();
         write(repo, base);
         git(repo, "init", "-q");
         git(repo, "add", "-A");
@@ -373,7 +470,11 @@ class TestRemovalsTest {
         edits.values().removeIf(String::isEmpty);
         write(repo, edits);
         git(repo, "add", "-A");
-        return ChangeSet.parse(git(repo, "diff", "--cached", "--no-renames", "HEAD"));
+        ChangeSet diff = ChangeSet.parse(git(repo, "diff", "--cached", "--no-renames", "HEAD"));
+        baseTree = Trees.commit(
+                repo.resolve(".git"), git(repo, "rev-parse", "HEAD").strip());
+        changedTree = Trees.changed(repo, baseTree, diff);
+        return diff;
     }
 
     private static void write(Path repo, Map<String, String> files) throws IOException {

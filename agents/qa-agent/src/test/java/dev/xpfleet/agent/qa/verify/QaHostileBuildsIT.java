@@ -95,7 +95,7 @@ class QaHostileBuildsIT {
 
         Maven() throws java.io.IOException {
             super(
-                    new SandboxLimits(Duration.ofSeconds(90), 1536L * 1024 * 1024, 256),
+                    new SandboxLimits(Duration.ofSeconds(60), 1536L * 1024 * 1024, 256),
                     Projects.maven(),
                     Projects.mavenGoodChange(),
                     Projects::mavenHostile,
@@ -162,7 +162,7 @@ class QaHostileBuildsIT {
             assertThat(report.verdict()).isEqualTo("FAILED");
             assertThat(report.reasons())
                     .anySatisfy(r -> assertThat(r).startsWith("the test run stopped after the time limit"));
-            assertThat(report.runs().get("changed").millis()).isLessThan(120_000);
+            assertThat(report.runs().get("changed").millis()).isLessThan(90_000);
         }
     }
 

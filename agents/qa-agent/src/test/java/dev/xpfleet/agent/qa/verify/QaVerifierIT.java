@@ -238,7 +238,8 @@ class QaVerifierIT {
         assertThat(report.verdict()).isEqualTo("FAILED");
         assertThat(report.reasons())
                 .containsExactly("removed test: demo.CalculatorTest#adds passed on the base and the change deletes it"
-                        + " (its declaration is deleted, src/test/java/demo/CalculatorTest.java:9)");
+                        + " (its declaration is deleted; demo.CalculatorTest#multiplies, declared in its place, has another"
+                        + " body, src/test/java/demo/CalculatorTest.java:9)");
         assertThat(report.tdd().failToPass()).containsExactly("demo.CalculatorTest#multiplies");
     }
 

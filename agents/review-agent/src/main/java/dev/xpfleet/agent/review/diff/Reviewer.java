@@ -238,6 +238,23 @@ public final class Reviewer {
         s.append("analyser findings on added lines: ")
                 .append(qa.path("findings").size())
                 .append('\n');
+        // Tests of the base that no longer run under their name and QA let through: the reviewer
+        // judges whether a rename, a move or an allowed removal is what the issue asked for.
+        List<String> gone = new ArrayList<>();
+        qa.path("tdd").path("removed").forEach(r -> {
+            if (r.path("successor").isString()) {
+                gone.add(r.path("id").asString("") + " runs as "
+                        + r.path("successor").asString(""));
+            } else if (r.path("allowed").asBoolean(false)) {
+                gone.add(r.path("id").asString("") + " "
+                        + r.path("kind").asString("").toLowerCase(Locale.ROOT) + " (allowed by the base's .fleet.yml)");
+            }
+        });
+        if (!gone.isEmpty()) {
+            s.append("tests of the base renamed, moved or removed: ")
+                    .append(String.join("; ", gone.subList(0, Math.min(20, gone.size()))))
+                    .append('\n');
+        }
         return s.toString();
     }
 }
