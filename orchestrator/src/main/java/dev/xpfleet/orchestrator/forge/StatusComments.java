@@ -1,7 +1,9 @@
 package dev.xpfleet.orchestrator.forge;
 
 import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.support.ClusterLock;
+import dev.xpfleet.orchestrator.task.StatusRequested;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -40,6 +43,7 @@ public class StatusComments {
     private final TaskRepository tasks;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
+    private final TokenBudgets budgets;
     private final Counter refused;
 
     StatusComments(
@@ -48,8 +52,10 @@ public class StatusComments {
             JdbcClient jdbc,
             ClusterLock clusterLock,
             AuditTrail audit,
+            TokenBudgets budgets,
             MeterRegistry meters) {
         this.audit = audit;
+        this.budgets = budgets;
         this.refused = Counter.builder("fleet.forge.status.comments.refused")
                 .description("Status comments the forge refused for good (no such issue or repository)")
                 .register(meters);
@@ -94,8 +100,39 @@ public class StatusComments {
         }
     }
 
+    /**
+     * {@code /agent status} on the task's issue: the next round writes its comment again, with who
+     * asked and when, even when nothing else changed. Runs in the asking delivery's transaction.
+     */
+    @EventListener
+    void requested(StatusRequested request) {
+        Task task = request.task();
+        String by = request.by();
+        String delivery = request.delivery();
+        audit.record(
+                task.id(),
+                by,
+                "status.requested",
+                Map.of(
+                        "delivery",
+                        delivery,
+                        "by",
+                        by,
+                        "at",
+                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .toString()));
+        jdbc.sql("UPDATE forge_status_comments SET updated_at = '-infinity' WHERE task_id = :t")
+                .param("t", task.id())
+                .update();
+    }
+
     private void update(Forge forge, Task task) {
-        String text = StatusText.of(task, facts(task), lastVerdict(task));
+        Map<String, JsonNode> facts = facts(task);
+        TokenBudgets.Budget budget = budgets.forTask(task.id());
+        String text = StatusText.of(task, facts, lastVerdict(task)) + "\n\n"
+                + StatusText.footer(
+                        task, budget.used() + budget.reserved(), budget.limit(), facts, facts.get("status.requested"));
         String body = "<!-- " + PullRequestStep.STATUS_MARKER + ":" + task.id() + " -->\n" + text;
         String hash = sha256(body);
         String previous = jdbc.sql("SELECT text_hash FROM forge_status_comments WHERE task_id = :t")
@@ -146,7 +183,8 @@ public class StatusComments {
         jdbc.sql("""
                         SELECT DISTINCT ON (action) action, detail::text FROM audit_trail
                          WHERE task_id = :t AND action IN
-                               ('pull_request.opened', 'budget.exceeded', 'task.needs_human', 'task.failed', 'forge.failed')
+                               ('pull_request.opened', 'budget.exceeded', 'task.needs_human', 'task.failed', 'forge.failed',
+                                'status.requested')
                          ORDER BY action, occurred_at DESC
                         """)
                 .param("t", task.id())

@@ -48,6 +48,47 @@ final class StatusText {
         };
     }
 
+    /**
+     * The facts under the status line: state, iteration, tokens against the task's budget, the pull
+     * request and the task's REST address, and who last asked with {@code /agent status} and when.
+     *
+     * @param usedTokens the task's tokens spent and reserved so far
+     * @param asked the latest {@code status.requested} audit detail ({@code by}, {@code at}), or null
+     */
+    static String footer(Task task, long usedTokens, long budgetTokens, Map<String, JsonNode> facts, JsonNode asked) {
+        StringBuilder s = new StringBuilder("State `")
+                .append(task.state())
+                .append("` · iteration ")
+                .append(Math.max(task.iteration(), 1))
+                .append(" of ")
+                .append(task.maxIters())
+                .append(" · tokens ")
+                .append(usedTokens)
+                .append(" of ")
+                .append(budgetTokens);
+        JsonNode opened = facts.get("pull_request.opened");
+        if (opened != null && opened.path("url").asString("").startsWith("http")) {
+            s.append(" · [pull request #")
+                    .append(opened.path("number").asString("?"))
+                    .append("](")
+                    .append(opened.path("url").asString("").replace("(", "%28").replace(")", "%29"))
+                    .append(')');
+        }
+        s.append(" · task `")
+                .append(task.id())
+                .append("` (`GET /api/tasks/")
+                .append(task.id())
+                .append("`)");
+        if (asked != null) {
+            s.append("\n\nStatus asked by ")
+                    .append(quote(asked.path("by").asString("")))
+                    .append(" at ")
+                    .append(asked.path("at").asString("?"))
+                    .append('.');
+        }
+        return s.toString();
+    }
+
     private static String blocked(JsonNode budget) {
         if (budget == null) {
             return "Blocked: a token budget is spent.";

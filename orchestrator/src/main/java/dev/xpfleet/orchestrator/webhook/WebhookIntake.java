@@ -2,6 +2,7 @@ package dev.xpfleet.orchestrator.webhook;
 
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.task.NewTask;
+import dev.xpfleet.orchestrator.task.StatusRequested;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskMode;
@@ -10,6 +11,7 @@ import dev.xpfleet.orchestrator.task.TaskState;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,6 +31,7 @@ class WebhookIntake {
     private final WebhookProperties props;
     private final TaskFlow flow;
     private final PullRequestIntake pullRequests;
+    private final ApplicationEventPublisher events;
 
     WebhookIntake(
             JdbcClient jdbc,
@@ -36,13 +39,15 @@ class WebhookIntake {
             AuditTrail audit,
             WebhookProperties props,
             TaskFlow flow,
-            PullRequestIntake pullRequests) {
+            PullRequestIntake pullRequests,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.audit = audit;
         this.props = props;
         this.flow = flow;
         this.pullRequests = pullRequests;
+        this.events = events;
     }
 
     @Transactional
@@ -147,10 +152,15 @@ class WebhookIntake {
                         .map(task -> change(d, task, TaskState.QUEUED, "TASK_RETRIED"))
                         .orElse(IntakeResult.ignored("no failed or parked task to retry"));
             case "status" ->
-                new IntakeResult(
-                        "STATUS_REQUESTED",
-                        tasks.findLatest(repo, number).map(Task::id).orElse(null),
-                        "answered on the issue once the forge is connected");
+                tasks.findLatest(repo, number)
+                        .map(task -> {
+                            events.publishEvent(new StatusRequested(task, d.sender(), d.id()));
+                            return new IntakeResult(
+                                    "STATUS_REQUESTED",
+                                    task.id(),
+                                    "answered in the task's status comment on the issue");
+                        })
+                        .orElse(IntakeResult.ignored("no task for this issue: nothing to report"));
             default -> IntakeResult.ignored("unknown command '/agent " + command + "'");
         };
     }

@@ -64,4 +64,21 @@ class StatusTextTest {
                 Instant.now(),
                 Map.of());
     }
+
+    @Test
+    void theFooterGivesTheFactsAndASafeLinkToThePullRequest() {
+        var opened = JSON.readTree("{\"number\": 7, \"url\": \"https://forge/acme/x/pull/7)[x](javascript:1\"}");
+        var asked = JSON.readTree("{\"by\": \"@bob\", \"at\": \"2026-12-01T10:00:00Z\"}");
+
+        String footer = StatusText.footer(
+                task(TaskState.TESTING, 2), 1234, 200000, Map.of("pull_request.opened", opened), asked);
+
+        assertThat(footer)
+                .startsWith("State `TESTING` · iteration 2 of ")
+                .contains(" · tokens 1234 of 200000")
+                .contains("[pull request #7](https://forge/acme/x/pull/7%29[x]%28javascript:1)")
+                .endsWith("Status asked by `@\u200bbob` at 2026-12-01T10:00:00Z.");
+        assertThat(StatusText.footer(task(TaskState.QUEUED, 0), 0, 10, Map.of(), null))
+                .doesNotContain("pull request", "Status asked");
+    }
 }
