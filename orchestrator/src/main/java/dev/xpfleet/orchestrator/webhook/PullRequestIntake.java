@@ -1,11 +1,13 @@
 package dev.xpfleet.orchestrator.webhook;
 
 import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskBranches;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -23,8 +25,10 @@ class PullRequestIntake {
     private final TaskRepository tasks;
     private final TaskFlow flow;
     private final WebhookProperties props;
+    private final AuditTrail audit;
 
-    PullRequestIntake(TaskRepository tasks, TaskFlow flow, WebhookProperties props) {
+    PullRequestIntake(TaskRepository tasks, TaskFlow flow, WebhookProperties props, AuditTrail audit) {
+        this.audit = audit;
         this.tasks = tasks;
         this.flow = flow;
         this.props = props;
@@ -70,7 +74,13 @@ class PullRequestIntake {
             return new IntakeResult("IGNORED", task.id(), "review without requested changes");
         }
         if (!props.trusts(Delivery.text(review, "author_association"), d.sender())) {
-            return new IntakeResult("REFUSED_UNTRUSTED", task.id(), "changes requested by an untrusted reviewer");
+            String why = "changes requested by an untrusted reviewer";
+            audit.record(
+                    task.id(),
+                    d.sender(),
+                    "command.refused",
+                    Map.of("delivery", d.id(), "pullRequest", pr.path("number").asInt(), "why", why));
+            return new IntakeResult("REFUSED_UNTRUSTED", task.id(), why);
         }
         if (task.state() != TaskState.PR_OPEN) {
             return new IntakeResult("IGNORED", task.id(), "changes requested while the task is " + task.state());

@@ -217,6 +217,14 @@ class ForgeFlowIT {
         deliverTwice(task, "dev", MessageTypes.DEV_IMPLEMENT, Map.of("patchHash", "h"));
         Map<String, String> failed = Map.of("verdict", "FAILED", "summary", "CartTest.total expected 300 but was 299");
         deliverTwice(task, "qa", MessageTypes.QA_VERIFY, failed);
+        assertThat(jdbc.sql("SELECT concat_ws(' ', actor, action, detail->>'iteration', detail->>'reason')"
+                                + " FROM audit_trail WHERE task_id = :t AND action IN ('dev.completed', 'qa.failed')"
+                                + " ORDER BY occurred_at")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .list())
+                .as("each step's decision is audited once, however often its result comes")
+                .containsExactly("dev dev.completed 1", "qa qa.failed 1 CartTest.total expected 300 but was 299");
         statusComments.runOnce();
         String updated = comment(repo, issue.number());
         java.time.OffsetDateTime written = commentWrittenAt(repo);

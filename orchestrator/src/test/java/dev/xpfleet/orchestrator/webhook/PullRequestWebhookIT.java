@@ -100,6 +100,12 @@ class PullRequestWebhookIT {
                         .body())
                 .contains("REFUSED_UNTRUSTED");
         assertThat(state(task)).isEqualTo(TaskState.PR_OPEN);
+        assertThat(jdbc.sql("SELECT detail->>'why' FROM audit_trail WHERE task_id = :t AND action = 'command.refused'")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .list())
+                .as("the refusal is audited on the task")
+                .containsExactly("changes requested by an untrusted reviewer");
     }
 
     private Task taskWithOpenPullRequest() {
