@@ -21,6 +21,17 @@ public final class MicrometerTraceContinuation implements TraceContinuation {
     }
 
     @Override
+    public String current() {
+        Span span = tracer.currentSpan();
+        if (span == null) {
+            return null;
+        }
+        Map<String, String> outgoing = new HashMap<>();
+        propagator.inject(span.context(), outgoing, Map::put);
+        return outgoing.get(TRACEPARENT);
+    }
+
+    @Override
     public Traced start(Envelope input, String role) {
         Map<String, String> incoming =
                 input.traceparent() == null ? Map.of() : Map.of(TRACEPARENT, input.traceparent());

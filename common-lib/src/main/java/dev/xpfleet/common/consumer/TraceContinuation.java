@@ -26,6 +26,14 @@ public interface TraceContinuation {
     /** Starts the handler's span as a child of the envelope's trace (or a new trace without one). */
     Traced start(Envelope input, String role);
 
+    /**
+     * The W3C traceparent of the span running on this thread (a web request's, a handler's), for
+     * a message that starts here; null when there is none or no tracer.
+     */
+    default String current() {
+        return null;
+    }
+
     /** The running span; close it on the thread that started it. */
     interface Traced extends AutoCloseable {
 

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.outbox;
 
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
@@ -12,13 +13,19 @@ import org.springframework.stereotype.Repository;
 public class Outbox {
 
     private final JdbcClient jdbc;
+    private final TraceContinuation tracing;
 
-    public Outbox(JdbcClient jdbc) {
+    public Outbox(JdbcClient jdbc, TraceContinuation tracing) {
         this.jdbc = jdbc;
+        this.tracing = tracing;
     }
 
-    /** Adds a message for a role, to be published after the caller's transaction commits. */
-    public void enqueue(AgentRole role, Envelope envelope) {
+    /**
+     * Adds a message for a role, to be published after the caller's transaction commits. A message
+     * with no trace yet joins the one running here (the request or result that caused it).
+     */
+    public void enqueue(AgentRole role, Envelope message) {
+        Envelope envelope = message.traceparent() == null ? message.withTraceparent(tracing.current()) : message;
         jdbc.sql("""
                         INSERT INTO outbox_events (task_id, event_id, role, type, envelope, created_at)
                         VALUES (:task, :event, :role, :type, :envelope, clock_timestamp())

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.results;
 
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.stream.RedisUris;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.stream.StreamProperties;
@@ -19,7 +20,8 @@ class ResultsConfiguration {
             StreamProperties streams,
             ResultsProperties props,
             ResultApplier applier,
-            MeterRegistry meters) {
-        return new ResultsConsumer(RedisUris.from(redis), new StreamNames(streams), props, applier, meters);
+            MeterRegistry meters,
+            TraceContinuation tracing) {
+        return new ResultsConsumer(RedisUris.from(redis), new StreamNames(streams), props, applier, meters, tracing);
     }
 }

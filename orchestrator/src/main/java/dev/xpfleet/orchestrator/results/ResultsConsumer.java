@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.results;
 
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
@@ -52,6 +53,7 @@ public final class ResultsConsumer extends BackgroundLoop {
     private final String deadLetters;
     private final ResultsProperties props;
     private final ResultApplier applier;
+    private final TraceContinuation tracing;
     private final Consumer<String> consumer;
     private final Counter applied;
     private final Counter duplicates;
@@ -60,9 +62,16 @@ public final class ResultsConsumer extends BackgroundLoop {
 
     private RedisClient client;
 
+    /** @param tracing continues each result's trace while it is applied */
     public ResultsConsumer(
-            RedisURI uri, StreamNames names, ResultsProperties props, ResultApplier applier, MeterRegistry meters) {
+            RedisURI uri,
+            StreamNames names,
+            ResultsProperties props,
+            ResultApplier applier,
+            MeterRegistry meters,
+            TraceContinuation tracing) {
         super("results-consumer");
+        this.tracing = tracing;
         this.uri = uri;
         this.stream = names.results();
         this.deadLetters = names.prefix() + "dlq:results";
@@ -176,7 +185,7 @@ public final class ResultsConsumer extends BackgroundLoop {
             return;
         }
         for (int attempt = 1; ; attempt++) {
-            try {
+            try (TraceContinuation.Traced traced = tracing.start(envelope, "orchestrator")) {
                 boolean fresh = applier.apply(envelope, stream);
                 (fresh ? applied : duplicates).increment();
                 if (fresh) {
