@@ -64,10 +64,46 @@ public final class Analysers {
     }
 
     /**
-     * Secret scanning, and the repository's linter or the built-in Checkstyle rules, on a tree
-     * freshly reset and patched (not the one the tests ran in, which they could have rewritten).
+     * The base tree's own Checkstyle configuration ({@link RepositoryCheckstyle}), copied where the
+     * sandbox can read it; null when it has none. Delete it with {@link #forget} when done.
+     */
+    public Path repositoryCheckstyle(Path base) throws IOException {
+        Path into = checkstyleConfig.getParent().resolve("repository-" + java.util.UUID.randomUUID());
+        Path config = RepositoryCheckstyle.copy(base, into);
+        if (config == null) {
+            delete(into);
+        } else {
+            into.toFile().setReadable(true, false);
+            into.toFile().setExecutable(true, false);
+        }
+        return config;
+    }
+
+    /** Deletes a copy {@link #repositoryCheckstyle} made (the directory it made for it); null: nothing. */
+    public void forget(Path copied) throws IOException {
+        if (copied != null && copied.getParent().getFileName().toString().startsWith("repository-")) {
+            delete(copied.getParent());
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /**
+     * Secret scanning, and the repository's linter or Checkstyle (with the repository's own
+     * configuration from its base tree, else the built-in rules), on a tree freshly reset and
+     * patched (not the one the tests ran in, which they could have rewritten).
      *
      * @param dependencyCache the repository's dependency cache, readable by its own linter
+     * @param repositoryCheckstyle the base's own configuration ({@link #repositoryCheckstyle}), or null
      * @return the runs' peak memory
      */
     public long sources(
@@ -75,6 +111,7 @@ public final class Analysers {
             BuildPlan plan,
             ChangeSet change,
             Path dependencyCache,
+            Path repositoryCheckstyle,
             List<Finding> findings,
             List<String> problems)
             throws IOException {
@@ -88,11 +125,24 @@ public final class Analysers {
             }
             return lint.peakMemoryBytes();
         }
-        return isJava(plan) ? checkstyle(workspace, change, findings, problems) : 0;
+        if (!isJava(plan)) {
+            return 0;
+        }
+        if (repositoryCheckstyle != null) {
+            List<String> own = new ArrayList<>();
+            long peak = checkstyle(workspace, change, repositoryCheckstyle, findings, own);
+            if (own.isEmpty()) {
+                return peak;
+            }
+            // Written for another Checkstyle version (a module it does not know): the built-in rules.
+            log.info("The repository's Checkstyle configuration could not be used, built-in rules instead: {}", own);
+        }
+        return checkstyle(workspace, change, checkstyleConfig, findings, problems);
     }
 
     /** @return the run's peak memory */
-    private long checkstyle(Path workspace, ChangeSet change, List<Finding> findings, List<String> problems)
+    private long checkstyle(
+            Path workspace, ChangeSet change, Path config, List<Finding> findings, List<String> problems)
             throws IOException {
         List<String> files = change.files().stream()
                 .filter(f -> !f.deleted() && f.path().endsWith(".java"))
@@ -108,14 +158,21 @@ public final class Analysers {
                 tools.resolve("lib") + "/*",
                 "com.puppycrawl.tools.checkstyle.Main",
                 "-c",
-                checkstyleConfig.toString(),
-                "-f",
-                "xml",
-                "-o",
-                report.toString()));
+                config.toString()));
+        if (!config.equals(checkstyleConfig)) {
+            // ${config_loc}, as the Maven and Gradle plugins set it: the configuration's directory.
+            Path properties = config.resolveSibling("fleet-checkstyle.properties");
+            Files.writeString(properties, "config_loc=" + config.getParent() + "\n");
+            properties.toFile().setReadable(true, false);
+            command.addAll(List.of("-p", properties.toString()));
+        }
+        command.addAll(List.of("-f", "xml", "-o", report.toString()));
         command.addAll(files);
+        Files.deleteIfExists(report);
         SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
-        if (run.outcome() != SandboxResult.Outcome.COMPLETED || !Files.isRegularFile(report)) {
+        if (run.outcome() != SandboxResult.Outcome.COMPLETED
+                || !Files.isRegularFile(report)
+                || run.output().contains("CheckstyleException")) {
             problems.add("checkstyle " + run.reason() + ": " + lastLine(run.output()));
             return run.peakMemoryBytes();
         }
@@ -147,6 +204,8 @@ public final class Analysers {
         findings.addAll(AnalyserReports.spotbugs(report, change));
         return run.peakMemoryBytes();
     }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Analysers.class);
 
     private SandboxAccess toolAccess() {
         return SandboxAccess.reading(tools, checkstyleConfig.getParent());

@@ -101,6 +101,36 @@ public final class QaVerifier {
         } catch (IllegalArgumentException e) {
             return verdict.refused(repository, workspace.baseCommit(), patchHash, e.getMessage());
         }
+        // The repository's own lint rules, from the pristine base before any repository code runs.
+        Path checkstyle = analysers.repositoryCheckstyle(ws);
+        try {
+            return judgeChange(
+                    workspace,
+                    repository,
+                    diff,
+                    patchHash,
+                    dependencyCache,
+                    change,
+                    plan,
+                    new Removals(allowRemoved, null, null, checkstyle),
+                    verdict);
+        } finally {
+            analysers.forget(checkstyle);
+        }
+    }
+
+    private QaReport judgeChange(
+            Workspace workspace,
+            String repository,
+            String diff,
+            String patchHash,
+            Path dependencyCache,
+            ChangeSet change,
+            BuildPlan plan,
+            Removals fromBase,
+            Verdict verdict)
+            throws IOException {
+        Path ws = workspace.dir();
         Map<String, QaReport.Run> runs = new LinkedHashMap<>();
         Prefetch prefetcher = new Prefetch(sandbox, limits.prefetch());
         String baseHash = Prefetch.buildFilesHash(ws);
@@ -120,7 +150,8 @@ public final class QaVerifier {
         ChangeSet applied = ChangeSet.parse(workspace.diff().text());
         // What the tests were and are, read before any repository code runs on the changed tree.
         Trees.Tree baseTree = Trees.commit(workspace.gitDir(), workspace.baseCommit());
-        Removals removals = new Removals(allowRemoved, baseTree, Trees.changed(ws, baseTree, applied));
+        Removals removals =
+                new Removals(fromBase.allowed(), baseTree, Trees.changed(ws, baseTree, applied), fromBase.checkstyle());
         Prefetch.Prepared prepared = prefetcher.change(ws, plan, dependencyCache, baseHash, baseFetch);
         try {
             return judgeOffline(
@@ -216,7 +247,8 @@ public final class QaVerifier {
         long peak = analysers.compiled(ws, plan, applied, findings, problems);
         workspace.reset(KEEP);
         apply(workspace, diff);
-        peak = Math.max(peak, analysers.sources(ws, plan, applied, dependencyCache, findings, problems));
+        peak = Math.max(
+                peak, analysers.sources(ws, plan, applied, dependencyCache, removals.checkstyle(), findings, problems));
         runs.put(
                 "analysis",
                 new QaReport.Run(
@@ -303,8 +335,11 @@ public final class QaVerifier {
 
     private record Suite(SandboxResult result, List<TestCase> cases) {}
 
-    /** What the account of missing tests reads: the base's allowance, the two trees. */
-    private record Removals(List<PathMatcher> allowed, Trees.Tree base, Trees.Tree changed) {}
+    /**
+     * What is read from the base before the change runs: the allowance for removed tests and the two
+     * trees the account of missing tests reads, and the repository's own Checkstyle configuration.
+     */
+    private record Removals(List<PathMatcher> allowed, Trees.Tree base, Trees.Tree changed, Path checkstyle) {}
 
     private Suite suite(Path ws, BuildPlan plan, String name, Map<String, QaReport.Run> runs, Path cache)
             throws IOException {

@@ -272,6 +272,49 @@ class QaVerifierIT {
     }
 
     @Test
+    void mavenTheRepositorysOwnCheckstyleConfigurationOnItsBaseReplacesTheBuiltInRules() throws Exception {
+        String config = """
+                <?xml version="1.0"?>
+                <!DOCTYPE module PUBLIC "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN"
+                    "https://checkstyle.org/dtds/configuration_1_3.dtd">
+                <module name="Checker">
+                  <module name="SuppressionFilter">
+                    <property name="file" value="${config_loc}/suppressions.xml"/>
+                  </module>
+                  <module name="TreeWalker">
+                    <module name="MagicNumber"/>
+                  </module>
+                </module>
+                """;
+        String suppressions = """
+                <?xml version="1.0"?>
+                <!DOCTYPE suppressions PUBLIC "-//Checkstyle//DTD SuppressionFilter Configuration 1.2//EN"
+                    "https://checkstyle.org/dtds/suppressions_1_2.dtd">
+                <suppressions>
+                  <suppress checks="MagicNumber" files="[\\\\/]src[\\\\/]test[\\\\/]"/>
+                </suppressions>
+                """;
+        Map<String, String> base = new java.util.HashMap<>(Projects.maven());
+        base.put("config/checkstyle/checkstyle.xml", config);
+        base.put("config/checkstyle/suppressions.xml", suppressions);
+        Map<String, String> change = new java.util.HashMap<>(Projects.mavenGoodChange());
+        change.put(
+                "src/main/java/demo/Calculator.java",
+                change.get("src/main/java/demo/Calculator.java").replace("return a * b;", "return a * b % 1000;"));
+        change.put("config/checkstyle/checkstyle.xml", config.replace("<module name=\"MagicNumber\"/>", ""));
+
+        QaReport report = verify(base, change, "maven");
+
+        assertThat(report.verdict()).isEqualTo("FAILED");
+        assertThat(report.reasons())
+                .as("the base's rules, though the change takes the rule out of its own copy")
+                .singleElement()
+                .satisfies(r -> assertThat(r)
+                        .startsWith("src/main/java/demo/Calculator.java:")
+                        .contains("MagicNumber (checkstyle)"));
+    }
+
+    @Test
     void mavenRenamingAJUnitNestedClassIsAnHonestChange() throws Exception {
         assertThat(Projects.mavenNestedRenamingChange().get("src/test/java/demo/CalculatorTest.java"))
                 .contains("class Arithmetic", "void multiplies()");
@@ -352,6 +395,36 @@ class QaVerifierIT {
             assertThat(siblings.map(p -> p.getFileName().toString()))
                     .as("the private copy is gone")
                     .noneMatch(n -> n.contains(".change-"));
+        }
+    }
+
+    /** {@link RemovedTestsCorpus}: each way a change can make a base test go, on each build. */
+    @org.junit.jupiter.api.Nested
+    class RemovedTests {
+
+        @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+        @org.junit.jupiter.params.provider.MethodSource("dev.xpfleet.agent.qa.verify.RemovedTestsCorpus#cases")
+        void theVerdictAndWhatItSays(RemovedTestsCorpus.Case c) throws Exception {
+            QaReport report = verify(c.base(), c.change(), c.cache());
+
+            if (c.reasonStart() == null) {
+                assertThat(report.reasons()).isEmpty();
+            } else {
+                assertThat(report.reasons())
+                        .singleElement()
+                        .satisfies(
+                                r -> assertThat(r).startsWith(c.reasonStart()).endsWith(c.reasonEnd()));
+            }
+            assertThat(report.verdict()).isEqualTo(c.verdict());
+            assertThat(report.tdd().failToPass()).as("the feature's own test").hasSize(1);
+            if (c.kind() == null) {
+                assertThat(report.tdd().removed()).isEmpty();
+            } else {
+                assertThat(report.tdd().removed()).singleElement().satisfies(r -> {
+                    assertThat(r.kind()).isEqualTo(c.kind());
+                    assertThat(r.successor()).isEqualTo(c.successor());
+                });
+            }
         }
     }
 }
