@@ -85,14 +85,18 @@ public class StatusComments {
         if (forge == null) {
             return;
         }
-        List<UUID> changed = jdbc.sql("""
-                        SELECT t.id FROM tasks t LEFT JOIN forge_status_comments s ON s.task_id = t.id
+        // With what each comment's row said when read: it is written back only if still so (a
+        // status request may mark it meanwhile, and must not be lost).
+        List<Map<String, Object>> changed = jdbc.sql("""
+                        SELECT t.id, s.updated_at AS seen FROM tasks t LEFT JOIN forge_status_comments s ON s.task_id = t.id
                          WHERE t.issue_number IS NOT NULL AND (s.task_id IS NULL OR t.updated_at > s.updated_at)
                          ORDER BY t.updated_at LIMIT 50
-                        """).query(UUID.class).list();
-        for (UUID id : changed) {
+                        """).query().listOfRows();
+        for (Map<String, Object> row : changed) {
+            UUID id = (UUID) row.get("id");
+            Object seen = row.get("seen");
             try {
-                tasks.find(id).ifPresent(task -> update(forge, task));
+                tasks.find(id).ifPresent(task -> update(forge, task, seen));
             } catch (RuntimeException e) {
                 // One task's trouble must not keep the others' comments from being written.
                 log.warn("Task {}: status comment round failed: {}", id, firstLine(e.getMessage()));
@@ -122,12 +126,14 @@ public class StatusComments {
                         java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
                                 .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                                 .toString()));
-        jdbc.sql("UPDATE forge_status_comments SET updated_at = '-infinity' WHERE task_id = :t")
-                .param("t", task.id())
-                .update();
+        // Marked stale, the first comment too: the round that next reads the row writes the comment.
+        jdbc.sql("""
+                        INSERT INTO forge_status_comments (task_id, text_hash, updated_at) VALUES (:t, '', '-infinity')
+                        ON CONFLICT (task_id) DO UPDATE SET updated_at = '-infinity'
+                        """).param("t", task.id()).update();
     }
 
-    private void update(Forge forge, Task task) {
+    private void update(Forge forge, Task task, Object seen) {
         Map<String, JsonNode> facts = facts(task);
         TokenBudgets.Budget budget = budgets.forTask(task.id());
         String text = StatusText.of(task, facts, lastVerdict(task)) + "\n\n"
@@ -145,7 +151,7 @@ public class StatusComments {
                 forge.upsertComment(
                         task.repository(), task.issueNumber(), PullRequestStep.STATUS_MARKER + ":" + task.id(), body);
             }
-            written(task, hash);
+            written(task, hash, seen);
         } catch (ForgeException.Transient e) {
             // Unreachable or rate limited: the next round tries again.
             log.info("Task {}: status comment not written yet: {}", task.id(), firstLine(e.getMessage()));
@@ -159,18 +165,21 @@ public class StatusComments {
                     "forge.status_comment_refused",
                     Map.of("reason", firstLine(e.getMessage())));
             refused.increment();
-            written(task, "refused:" + hash);
+            written(task, "refused:" + hash, seen);
         }
     }
 
-    private void written(Task task, String hash) {
+    /** Records the comment as written, unless its row changed since the round read it ({@code seen}). */
+    private void written(Task task, String hash, Object seen) {
         jdbc.sql("""
                         INSERT INTO forge_status_comments (task_id, text_hash, updated_at) VALUES (:t, :h, :at)
                         ON CONFLICT (task_id) DO UPDATE SET text_hash = :h, updated_at = :at
+                         WHERE forge_status_comments.updated_at IS NOT DISTINCT FROM CAST(:seen AS timestamptz)
                         """)
                 .param("t", task.id())
                 .param("h", hash)
                 .param("at", java.time.OffsetDateTime.ofInstant(task.updatedAt(), java.time.ZoneOffset.UTC))
+                .param("seen", seen)
                 .update();
     }
 

@@ -67,12 +67,19 @@ final class StatusText {
                 .append(" of ")
                 .append(budgetTokens);
         JsonNode opened = facts.get("pull_request.opened");
-        if (opened != null && opened.path("url").asString("").startsWith("http")) {
-            s.append(" · [pull request #")
-                    .append(opened.path("number").asString("?"))
-                    .append("](")
-                    .append(opened.path("url").asString("").replace("(", "%28").replace(")", "%29"))
-                    .append(')');
+        if (opened != null) {
+            String url = opened.path("url").asString("");
+            String number = opened.path("number").asString("?");
+            if (url.startsWith("https://") || url.startsWith("http://")) {
+                s.append(" · [pull request #")
+                        .append(number)
+                        .append("](")
+                        .append(url.replace("(", "%28").replace(")", "%29").replace(" ", "%20"))
+                        .append(')');
+            } else {
+                // The forge names it owner/repo#N (GitHub links that itself).
+                s.append(" · pull request ").append(quote(url.isBlank() ? "#" + number : url));
+            }
         }
         s.append(" · task `")
                 .append(task.id())

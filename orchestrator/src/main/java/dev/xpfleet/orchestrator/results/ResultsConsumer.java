@@ -184,8 +184,19 @@ public final class ResultsConsumer extends BackgroundLoop {
             deadLetter(redis, entry, null, e.getMessage());
             return;
         }
+        // One span for the result, its retries included, continuing the agent's trace.
+        try (TraceContinuation.Traced traced = tracing.start(envelope, "orchestrator")) {
+            apply(redis, entry, envelope, traced);
+        }
+    }
+
+    private void apply(
+            RedisCommands<String, String> redis,
+            StreamMessage<String, String> entry,
+            Envelope envelope,
+            TraceContinuation.Traced traced) {
         for (int attempt = 1; ; attempt++) {
-            try (TraceContinuation.Traced traced = tracing.start(envelope, "orchestrator")) {
+            try {
                 boolean fresh = applier.apply(envelope, stream);
                 (fresh ? applied : duplicates).increment();
                 if (fresh) {
@@ -196,9 +207,11 @@ public final class ResultsConsumer extends BackgroundLoop {
             } catch (TaskChangeException.StaleVersion e) {
                 // Another replica moved the task meanwhile: the rolled-back transaction is retried.
                 if (attempt >= 3) {
+                    traced.error(e);
                     return;
                 }
             } catch (RuntimeException e) {
+                traced.error(e);
                 long deliveries = deliveries(redis, entry.getId());
                 log.warn(
                         "Applying result {} (task {}) failed, delivery {}: {}",

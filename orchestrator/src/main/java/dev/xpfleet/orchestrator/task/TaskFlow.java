@@ -110,7 +110,7 @@ public class TaskFlow {
                 String verdict = output.path("verdict").asString("");
                 action = "PASSED".equals(verdict) ? "qa.passed" : "qa.failed";
                 detail.put("verdict", verdict);
-                detail.put("failToPass", output.path("failToPass").size());
+                detail.put("failToPass", output.path("failToPass").asInt(0));
                 detail.put("reason", shortened(firstText(output.path("reasons").path(0), output.path("summary"))));
             }
             case MessageTypes.REVIEW_DIFF -> {

@@ -158,7 +158,7 @@ class WebhookIntake {
                             return new IntakeResult(
                                     "STATUS_REQUESTED",
                                     task.id(),
-                                    "answered in the task's status comment on the issue");
+                                    "answered in the task's status comment on the issue (when a forge is configured)");
                         })
                         .orElse(IntakeResult.ignored("no task for this issue: nothing to report"));
             default -> IntakeResult.ignored("unknown command '/agent " + command + "'");

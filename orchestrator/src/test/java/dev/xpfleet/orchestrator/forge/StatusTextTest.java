@@ -80,5 +80,9 @@ class StatusTextTest {
                 .endsWith("Status asked by `@\u200bbob` at 2026-12-01T10:00:00Z.");
         assertThat(StatusText.footer(task(TaskState.QUEUED, 0), 0, 10, Map.of(), null))
                 .doesNotContain("pull request", "Status asked");
+        var local = JSON.readTree("{\"number\": 3, \"url\": \"acme/x#3\"}");
+        assertThat(StatusText.footer(task(TaskState.PR_OPEN, 1), 0, 10, Map.of("pull_request.opened", local), null))
+                .as("as the forge records it")
+                .contains(" · pull request `acme/x#3`");
     }
 }

@@ -11,9 +11,7 @@ import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
 import dev.xpfleet.orchestrator.webhook.WebhookClient;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -102,10 +100,12 @@ class TaskTraceIT {
                             assertThat(s.getTraceId()).isEqualTo(traceId);
                             assertThat(s.getParentSpanId()).isEqualTo(agentSpan);
                         }));
-        List<SpanData> applied = spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getName().equals("orchestrator agent.result"))
-                .toList();
-        assertThat(verify.traceparent()).contains(applied.get(0).getSpanId());
+        assertThat(spans.getFinishedSpanItems())
+                .as("the next step's message is written in the span that applied the result")
+                .anySatisfy(s -> {
+                    assertThat(s.getName()).isEqualTo("orchestrator agent.result");
+                    assertThat(verify.traceparent()).isEqualTo("00-" + traceId + "-" + s.getSpanId() + "-01");
+                });
     }
 
     private Envelope message(UUID task, String type) {

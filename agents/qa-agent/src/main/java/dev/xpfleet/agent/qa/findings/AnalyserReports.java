@@ -65,7 +65,10 @@ final class AnalyserReports {
             for (int e = 0; e < errors.getLength(); e++) {
                 Element error = (Element) errors.item(e);
                 int line = Integer.parseInt(error.getAttribute("line"));
-                if (changed.addedLines().contains(line)) {
+                // Errors only: a rule the repository's own configuration rates a warning does not
+                // fail its build, nor QA (the built-in rules are all errors).
+                String severity = error.getAttribute("severity");
+                if (changed.addedLines().contains(line) && (severity.isEmpty() || severity.equals("error"))) {
                     String source = error.getAttribute("source");
                     String rule = source.substring(source.lastIndexOf('.') + 1).replace("Check", "");
                     findings.add(new Finding("checkstyle", rule, relative, line, error.getAttribute("message")));

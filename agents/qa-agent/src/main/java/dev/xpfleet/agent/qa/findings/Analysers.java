@@ -68,20 +68,32 @@ public final class Analysers {
      * sandbox can read it; null when it has none. Delete it with {@link #forget} when done.
      */
     public Path repositoryCheckstyle(Path base) throws IOException {
-        Path into = checkstyleConfig.getParent().resolve("repository-" + java.util.UUID.randomUUID());
-        Path config = RepositoryCheckstyle.copy(base, into);
-        if (config == null) {
+        // Beside the built-in rules, not under them: each run reads its own copy, no other's.
+        Path into = checkstyleConfig
+                .getParent()
+                .resolveSibling(checkstyleConfig.getParent().getFileName() + "-repositories")
+                .resolve(java.util.UUID.randomUUID().toString());
+        try {
+            Path config = RepositoryCheckstyle.copy(base, into);
+            if (config == null) {
+                delete(into);
+            } else {
+                into.toFile().setReadable(true, false);
+                into.toFile().setExecutable(true, false);
+            }
+            return config;
+        } catch (IOException | RuntimeException e) {
+            // Unreadable or odd: the built-in rules apply.
+            log.info("The repository's Checkstyle configuration could not be read: {}", e.toString());
             delete(into);
-        } else {
-            into.toFile().setReadable(true, false);
-            into.toFile().setExecutable(true, false);
+            return null;
         }
-        return config;
     }
 
     /** Deletes a copy {@link #repositoryCheckstyle} made (the directory it made for it); null: nothing. */
     public void forget(Path copied) throws IOException {
-        if (copied != null && copied.getParent().getFileName().toString().startsWith("repository-")) {
+        if (copied != null
+                && copied.getParent().getParent().getFileName().toString().endsWith("-repositories")) {
             delete(copied.getParent());
         }
     }
@@ -169,7 +181,10 @@ public final class Analysers {
         command.addAll(List.of("-f", "xml", "-o", report.toString()));
         command.addAll(files);
         Files.deleteIfExists(report);
-        SandboxResult run = sandbox.run(workspace, command, limits, toolAccess());
+        SandboxAccess access = config.equals(checkstyleConfig)
+                ? toolAccess()
+                : SandboxAccess.reading(tools, checkstyleConfig.getParent(), config.getParent());
+        SandboxResult run = sandbox.run(workspace, command, limits, access);
         if (run.outcome() != SandboxResult.Outcome.COMPLETED
                 || !Files.isRegularFile(report)
                 || run.output().contains("CheckstyleException")) {

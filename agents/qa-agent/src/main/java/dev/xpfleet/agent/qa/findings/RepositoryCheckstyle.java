@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.qa.findings;
 
+import dev.xpfleet.agent.qa.TreeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,27 +45,41 @@ public final class RepositoryCheckstyle {
             return null;
         }
         Files.createDirectories(into);
+        copyOne(config, into);
         Path dir = config.getParent();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
-                    .filter(f -> f.getFileName().toString().matches("[\\w.-]+\\.(xml|properties|txt|header)"))
-                    .limit(MAX_FILES)
-                    .toList()) {
-                if (Files.size(file) <= MAX_BYTES) {
-                    Files.copy(file, into.resolve(file.getFileName().toString()));
-                    into.resolve(file.getFileName().toString()).toFile().setReadable(true, false);
+        if (!dir.equals(base.toRealPath()) && !dir.equals(base)) {
+            // Its own directory: the suppressions and headers it names by ${config_loc}. Not the
+            // repository's root, whose other files are none of Checkstyle's business.
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(f -> !f.equals(config))
+                        .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+                        .filter(f -> f.getFileName().toString().matches("[\\w.-]+\\.(xml|properties|txt|header)"))
+                        .sorted()
+                        .limit(MAX_FILES)
+                        .toList()) {
+                    if (Files.size(file) <= MAX_BYTES) {
+                        copyOne(file, into);
+                    }
                 }
             }
         }
-        Path copied = into.resolve(config.getFileName().toString());
-        return Files.isRegularFile(copied) ? copied : null;
+        return into.resolve(config.getFileName().toString());
+    }
+
+    private static void copyOne(Path file, Path into) throws IOException {
+        Path copied = into.resolve(file.getFileName().toString());
+        Files.copy(file, copied);
+        copied.toFile().setReadable(true, false);
     }
 
     /** The configuration file in the base tree, or null. */
     static Path find(Path base) throws IOException {
         Path pom = base.resolve("pom.xml");
         if (Files.isRegularFile(pom, LinkOption.NOFOLLOW_LINKS) && Files.size(pom) <= MAX_BYTES) {
-            Matcher m = CONFIG_LOCATION.matcher(Files.readString(pom));
+            // Any encoding (a Latin-1 pom is common), comments out: a commented-out location is none.
+            String text = new String(Files.readAllBytes(pom), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .replaceAll("(?s)<!--.*?-->", "");
+            Matcher m = CONFIG_LOCATION.matcher(text);
             if (m.find()) {
                 Path config = inside(
                         base, m.group(1).replace("${project.basedir}/", "").replace("${basedir}/", ""));
@@ -87,13 +102,6 @@ public final class RepositoryCheckstyle {
         if (path.contains("${") || path.contains(":")) {
             return null; // a URL, a classpath resource (google_checks.xml) or a property: not a file here
         }
-        Path file = base.resolve(path).normalize();
-        if (!file.startsWith(base)
-                || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                || !file.toRealPath().startsWith(base.toRealPath())
-                || Files.size(file) > MAX_BYTES) {
-            return null;
-        }
-        return file;
+        return TreeFiles.regular(base, path, MAX_BYTES);
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.qa.proof;
 
+import dev.xpfleet.agent.qa.TreeFiles;
 import dev.xpfleet.common.change.ChangeSet;
 import dev.xpfleet.common.change.TestPaths;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -133,14 +133,8 @@ public final class Trees {
 
     /** A file of the working tree, or null when it is outside it, reached through a link or too large. */
     private static List<String> read(Path dir, String path) throws IOException {
-        Path file = dir.resolve(path).normalize();
-        if (!file.startsWith(dir)
-                || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                || !file.toRealPath().startsWith(dir.toRealPath())
-                || Files.size(file) > MAX_BYTES) {
-            return null;
-        }
-        return text(Files.readAllBytes(file));
+        Path file = TreeFiles.regular(dir, path, MAX_BYTES);
+        return file == null ? null : text(Files.readAllBytes(file));
     }
 
     private static List<String> text(byte[] bytes) {

@@ -65,6 +65,8 @@ class AnalyserReportsTest {
                     <error line="5" column="9" severity="error" message="Empty catch block."
                            source="com.puppycrawl.tools.checkstyle.checks.blocks.EmptyCatchBlockCheck"/>
                     <error line="1" column="1" severity="error" message="old" source="x.OldCheck"/>
+                    <error line="5" column="1" severity="warning" message="a warning in the repository's own rules"
+                           source="com.puppycrawl.tools.checkstyle.checks.coding.MagicNumberCheck"/>
                   </file>
                 </checkstyle>
                 """.formatted(ws));
