@@ -39,7 +39,7 @@ public record WebhookProperties(
     /** Whether someone with this association (or this login) may start or steer work. */
     boolean trusts(String association, String login) {
         return (association != null && trustedAssociations.contains(association))
-                || (login != null && allowlist.contains(login));
+                || (login != null && allowlist.stream().anyMatch(login::equalsIgnoreCase)); // logins ignore case
     }
 
     @Override

@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Real payloads, real signatures, real PostgreSQL: what GitHub's deliveries turn into. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fleet.webhook.allowlist=Trusted-Outsider")
 @FleetServices(database = true)
 class WebhookIT {
 
@@ -109,6 +111,21 @@ class WebhookIT {
         assertThat(taskStates(payload.path("issue").path("number").asInt())).containsExactly("PAIRING:PAIR");
         String task = JSON.readTree(response.body()).path("task").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> announced(AgentRole.PAIR, task) == 1);
+    }
+
+    @Test
+    void aLoginOnTheAllowlistMayStartWorkWhateverItsAssociationAndItsCase() throws Exception {
+        ObjectNode allowed = WebhookClient.comment("/agent run", "CONTRIBUTOR");
+        ((ObjectNode) allowed.path("sender")).put("login", "trusted-outsider");
+        ObjectNode other = WebhookClient.comment("/agent run", "CONTRIBUTOR");
+        ((ObjectNode) other.path("sender")).put("login", "someone-else");
+
+        assertThat(send("issue_comment", UUID.randomUUID().toString(), allowed).body())
+                .as("GitHub logins are case-insensitive")
+                .contains("TASK_CREATED");
+        assertThat(send("issue_comment", UUID.randomUUID().toString(), other).body())
+                .contains("REFUSED_UNTRUSTED");
+        assertThat(taskStates(other.path("issue").path("number").asInt())).isEmpty();
     }
 
     @Test
