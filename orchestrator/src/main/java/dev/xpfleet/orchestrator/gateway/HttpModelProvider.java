@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.gateway;
 
+import dev.xpfleet.orchestrator.support.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,9 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /** What the HTTP upstreams share: one client, one endpoint, and how transport trouble is named. */
 abstract class HttpModelProvider implements ModelProvider {
@@ -73,21 +71,6 @@ abstract class HttpModelProvider implements ModelProvider {
 
     /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
     static Duration retryAfter(HttpResponse<?> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofMillis((long) (Double.parseDouble(value.strip()) * 1000));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                Duration wait = Duration.between(Instant.now(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException unreadable) {
-                return null;
-            }
-        }
+        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now());
     }
 }

@@ -138,6 +138,22 @@ class GitHubFailuresIT {
     }
 
     @Test
+    void aSecondaryLimitsRetryAfterAsAnHttpDateIsReadToo() {
+        String inAnHour = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1));
+        server.stubFor(get("/repos/octocat/Hello-World")
+                .willReturn(aResponse()
+                        .withStatus(403)
+                        .withHeader("Retry-After", inAnHour)
+                        .withBody("{\"message\":\"You have exceeded a secondary rate limit.\"}")));
+
+        assertThatThrownBy(() -> forge.repository("octocat/Hello-World"))
+                .as("was a NumberFormatException from the handler")
+                .isInstanceOf(ForgeException.RateLimited.class)
+                .hasMessageContaining("secondary rate limit asks to wait 3");
+    }
+
+    @Test
     void aPullRequestThatAlreadyExistsIsFoundNotDuplicated() {
         repository();
         String pr = example("pull-request").replace("\"ref\": \"new-topic\"", "\"ref\": \"agent/x\"");

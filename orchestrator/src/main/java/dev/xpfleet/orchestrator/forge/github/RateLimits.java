@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.forge.github;
 
+import dev.xpfleet.orchestrator.support.RetryAfter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,10 +54,9 @@ final class RateLimits {
         return new GitHubAbuseLimitHandler() {
             @Override
             public void onError(GitHubConnectorResponse response) throws IOException {
-                String retryAfter = response.header("Retry-After");
-                Duration wait = retryAfter == null
-                        ? Duration.ofSeconds(60)
-                        : Duration.ofSeconds(Long.parseLong(retryAfter.strip()));
+                // Seconds or an HTTP date; without a readable one, GitHub's advice: a minute.
+                Duration asked = RetryAfter.parse(response.header("Retry-After"), Instant.now());
+                Duration wait = asked == null ? Duration.ofSeconds(60) : asked;
                 waitOrFail(wait, maxWait, "GitHub's secondary rate limit asks to wait " + wait.toSeconds() + " s");
             }
         };
