@@ -48,7 +48,7 @@ class MetricsIT {
                     .contains("fleet_outbox_published_total 1.0")
                     .contains("fleet_outbox_lag_seconds_count 1")
                     .contains("fleet_results_lag_seconds_count 0")
-                    .contains("fleet_results_dead_lettered_total 0.0");
+                    .contains("fleet_consumer_dead_lettered_total{role=\"orchestrator\"} 0.0");
         });
     }
 

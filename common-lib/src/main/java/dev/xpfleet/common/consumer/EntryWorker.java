@@ -7,22 +7,17 @@ import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** Takes one stream entry from delivery to acknowledgement: the per-entry half of the runtime. */
-final class EntryWorker {
+final class EntryWorker implements EntryProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(EntryWorker.class);
 
@@ -35,7 +30,7 @@ final class EntryWorker {
     private final ConsumerProperties props;
     private final HandlerRegistry handlers;
     private final ConsumerMetrics metrics;
-    private final BooleanSupplier running;
+    private final Redelivery redelivery;
     private final TraceContinuation tracing;
 
     EntryWorker(
@@ -56,20 +51,17 @@ final class EntryWorker {
         this.props = props;
         this.handlers = handlers;
         this.metrics = metrics;
-        this.running = running;
+        this.redelivery = new Redelivery(redis, stream, consumer, props, running);
         this.tracing = tracing;
     }
 
-    /**
-     * Handles an entry delivered {@code delivery} times (0 = unknown: look it up). The caller keeps
-     * the entry tracked by the {@link Heartbeat} from before this call until after it.
-     */
-    void process(StreamMessage<String, String> entry, long delivery) {
+    @Override
+    public void process(StreamMessage<String, String> entry, long delivery) {
         long started = System.nanoTime();
         metrics.inFlight.incrementAndGet();
         metrics.received.increment();
         try {
-            processTracked(entry, delivery == 0 ? deliveryCount(entry.getId()) : delivery);
+            processTracked(entry, delivery == 0 ? redelivery.deliveries(entry.getId()) : delivery);
         } catch (RuntimeException e) {
             // Redis trouble while finishing: the entry stays pending and is retried or reclaimed.
             metrics.redisError("finish");
@@ -135,18 +127,18 @@ final class EntryWorker {
                 return;
             } catch (Exception e) {
                 traced.error(e);
-                lastError = describe(e);
+                lastError = Redelivery.describe(e);
                 metrics.retried.increment();
                 log.warn(
                         "Handler for {} (task {}, delivery {}) failed: {}",
                         envelope.type(),
                         envelope.taskId(),
                         delivery,
-                        describe(e));
-                if (!pauseBeforeRetry(delivery) || !claimAgain(entry.getId())) {
+                        Redelivery.describe(e));
+                if (!redelivery.retry(entry.getId(), delivery)) {
                     return;
                 }
-                delivery = deliveryCount(entry.getId());
+                delivery = redelivery.deliveries(entry.getId());
                 continue;
             }
             // Outside the handler's try: a Redis error here leaves the entry pending (the result is
@@ -238,36 +230,5 @@ final class EntryWorker {
                 String.valueOf(props.resultsMaxLength()));
         metrics.deadLettered.increment();
         log.error("Entry {} of {} dead-lettered after {} deliveries: {}", entry.getId(), stream, deliveries, reason);
-    }
-
-    private boolean pauseBeforeRetry(long delivery) {
-        long factor = 1L << Math.min(delivery - 1, 20);
-        Duration pause = props.retryBackoff().multipliedBy(factor);
-        if (pause.compareTo(props.retryBackoffMax()) > 0) {
-            pause = props.retryBackoffMax();
-        }
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return running.getAsBoolean();
-    }
-
-    /** Counts the next delivery (XCLAIM without JUSTID); false when the entry is no longer ours to retry. */
-    private boolean claimAgain(String id) {
-        List<StreamMessage<String, String>> claimed =
-                redis.xclaim(stream, consumer, XClaimArgs.Builder.minIdleTime(0), id);
-        return !claimed.isEmpty();
-    }
-
-    private long deliveryCount(String id) {
-        List<PendingMessage> pending = redis.xpending(stream, group, Range.create(id, id), Limit.from(1));
-        return pending.isEmpty() ? 1 : pending.get(0).getRedeliveryCount();
-    }
-
-    private static String describe(Exception e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

@@ -31,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes one role's task stream. One platform thread reads (own pending entries first, then new
+ * Consumes one stream in a consumer group: an agent role's task stream (each entry to a
+ * {@link MessageHandler}, its outcome to the results stream) or, as a {@link #sink}, the results
+ * stream the orchestrator applies. One platform thread reads (own pending entries first, then new
  * ones, never more than there are free handler slots) and periodically reclaims entries of dead
  * consumers; each entry runs on a virtual thread through {@link EntryWorker}. No exception stops the
  * loop: it logs, backs off and tries again, recreating the group if Redis lost it.
@@ -40,17 +42,27 @@ public final class StreamConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
 
+    /**
+     * What a consumer reads: {@code stream} in {@code group}, moving what it cannot handle to
+     * {@code deadLetters}; {@code name} tags its metrics (as {@code role}) and names its threads.
+     */
+    public record Subscription(String name, String stream, String group, String deadLetters) {
+
+        /** A role's task stream, as the agents consume it. */
+        public static Subscription of(StreamNames names, AgentRole role) {
+            return new Subscription(role.key(), names.tasks(role), names.group(role), names.deadLetter(role));
+        }
+    }
+
     private final RedisURI uri;
-    private final StreamNames names;
-    private final AgentRole role;
+    private final Subscription subscription;
     private final ConsumerProperties props;
-    private final HandlerRegistry handlers;
+    private final EntryProcessor.Factory processors;
     private final ConsumerMetrics metrics;
     private final String stream;
     private final String group;
     private final Consumer<String> consumer;
     private final Semaphore slots;
-    private final TraceContinuation tracing;
 
     private volatile boolean running;
     private RedisClient client;
@@ -59,7 +71,7 @@ public final class StreamConsumer implements AutoCloseable {
     private ExecutorService handlerThreads;
     private ScheduledExecutorService heartbeatThread;
     private Thread readThread;
-    private EntryWorker worker;
+    private EntryProcessor worker;
     private Heartbeat heartbeat;
     /** Where the next read of this consumer's own pending entries starts; "0" = from the beginning. */
     private String ownCursor = "0";
@@ -74,6 +86,7 @@ public final class StreamConsumer implements AutoCloseable {
         this(uri, names, role, props, handlers, meterRegistry, TraceContinuation.NONE);
     }
 
+    /** An agent's consumer: each entry goes to its handler and the outcome to the results stream. */
     public StreamConsumer(
             RedisURI uri,
             StreamNames names,
@@ -82,15 +95,48 @@ public final class StreamConsumer implements AutoCloseable {
             HandlerRegistry handlers,
             MeterRegistry meterRegistry,
             TraceContinuation tracing) {
-        this.tracing = tracing;
+        this(
+                uri,
+                Subscription.of(names, role),
+                props,
+                meterRegistry,
+                (redis, metrics, running) ->
+                        new EntryWorker(redis, names, role, props, handlers, metrics, running, tracing));
+    }
+
+    /**
+     * A consumer at the end of a stream: each envelope is applied by {@code sink} and acknowledged
+     * after it returns; the orchestrator reads the agents' results this way.
+     */
+    public static StreamConsumer sink(
+            RedisURI uri,
+            Subscription subscription,
+            ConsumerProperties props,
+            EnvelopeSink sink,
+            MeterRegistry meterRegistry,
+            TraceContinuation tracing) {
+        return new StreamConsumer(
+                uri,
+                subscription,
+                props,
+                meterRegistry,
+                (redis, metrics, running) ->
+                        new SinkWorker(redis, subscription, props, sink, metrics, running, tracing));
+    }
+
+    private StreamConsumer(
+            RedisURI uri,
+            Subscription subscription,
+            ConsumerProperties props,
+            MeterRegistry meterRegistry,
+            EntryProcessor.Factory processors) {
         this.uri = uri;
-        this.names = names;
-        this.role = role;
+        this.subscription = subscription;
         this.props = props;
-        this.handlers = handlers;
-        this.metrics = new ConsumerMetrics(meterRegistry, role.key());
-        this.stream = names.tasks(role);
-        this.group = names.group(role);
+        this.processors = processors;
+        this.metrics = new ConsumerMetrics(meterRegistry, subscription.name());
+        this.stream = subscription.stream();
+        this.group = subscription.group();
         this.consumer = Consumer.from(group, props.instanceId());
         this.slots = new Semaphore(props.concurrency());
     }
@@ -113,14 +159,16 @@ public final class StreamConsumer implements AutoCloseable {
         RedisCommands<String, String> commands = commandConnection.sync();
         heartbeat = new Heartbeat(commands, stream, group, consumer.getName(), () -> metrics.redisError("heartbeat"));
         running = true;
-        worker = new EntryWorker(commands, names, role, props, handlers, metrics, () -> running, tracing);
+        worker = processors.create(commands, metrics, () -> running);
         handlerThreads = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(role.key() + "-handler-", 0).factory());
-        heartbeatThread = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name(role.key() + "-heartbeat").daemon().factory());
+                Thread.ofVirtual().name(subscription.name() + "-handler-", 0).factory());
+        heartbeatThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name(subscription.name() + "-heartbeat")
+                .daemon()
+                .factory());
         long beat = props.heartbeatInterval().toMillis();
         heartbeatThread.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-        readThread = Thread.ofPlatform().name(role.key() + "-consumer").start(this::loop);
+        readThread = Thread.ofPlatform().name(subscription.name() + "-consumer").start(this::loop);
         log.info("Consuming {} as {} in group {} ({} at once)", stream, consumer.getName(), group, props.concurrency());
     }
 

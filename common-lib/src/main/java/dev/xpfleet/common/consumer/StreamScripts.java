@@ -38,6 +38,17 @@ final class StreamScripts {
             """;
 
     /**
+     * A sink's dead letter: the entry moved to the dead-letter stream and acknowledged at once.
+     * KEYS: dead-letter stream, stream. ARGV: original fields JSON, reason, deliveries, consumer,
+     * group, entry id, MAXLEN.
+     */
+    static final String SINK_DEAD_LETTER = """
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], '*', 'entry_id', ARGV[6], 'reason', ARGV[2],
+                       'deliveries', ARGV[3], 'consumer', ARGV[4], 'original', ARGV[1])
+            return redis.call('XACK', KEYS[2], ARGV[5], ARGV[6])
+            """;
+
+    /**
      * Heartbeat: re-claims (JUSTID, no delivery counted) only the entries this consumer still owns,
      * so a consumer that stalled past the reclaim threshold never takes work back from the one that
      * reclaimed it. KEYS: task stream. ARGV: group, consumer, entry ids. Returns the ids it lost.

@@ -4,9 +4,8 @@ import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
-import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskRepository;
-import dev.xpfleet.orchestrator.task.TaskState;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -17,42 +16,34 @@ import org.springframework.transaction.annotation.Transactional;
 class TaskCommands {
 
     private final TaskRepository tasks;
-    private final TaskFlow flow;
+    private final TaskControl control;
     private final AuditTrail audit;
     private final TokenBudgets budgets;
 
-    TaskCommands(TaskRepository tasks, TaskFlow flow, AuditTrail audit, TokenBudgets budgets) {
+    TaskCommands(TaskRepository tasks, TaskControl control, AuditTrail audit, TokenBudgets budgets) {
         this.tasks = tasks;
-        this.flow = flow;
+        this.control = control;
         this.audit = audit;
         this.budgets = budgets;
     }
 
     /** @param explicitMaxIters whether the caller set max_iters (then the repository's does not apply) */
-    @Transactional
     Task create(NewTask request, boolean explicitMaxIters) {
-        Task created = tasks.create(request);
-        if (explicitMaxIters) {
-            tasks.keepMaxIters(created.id());
-        }
-        audit.record(created.id(), request.createdBy(), "task.created", Map.of("via", "api"));
-        return flow.start(tasks.transition(created, TaskState.QUEUED));
+        return control.create(request, explicitMaxIters, Map.of("via", "api"));
     }
 
     @Transactional
     Task cancel(UUID id, String caller) {
-        Task task = tasks.find(id).orElseThrow(() -> new NotFoundException("no task " + id));
-        Task cancelled = tasks.transition(task, TaskState.CANCELLED);
-        audit.record(id, caller, "task.cancelled", Map.of("from", task.state().name(), "via", "api"));
-        return cancelled;
+        return control.cancel(found(id), caller, Map.of("via", "api"));
     }
 
     @Transactional
     Task retry(UUID id, String caller) {
-        Task task = tasks.find(id).orElseThrow(() -> new NotFoundException("no task " + id));
-        Task queued = tasks.transition(task, TaskState.QUEUED);
-        audit.record(id, caller, "task.retried", Map.of("from", task.state().name(), "via", "api"));
-        return flow.start(queued);
+        return control.retry(found(id), caller, Map.of("via", "api"));
+    }
+
+    private Task found(UUID id) {
+        return tasks.find(id).orElseThrow(() -> new NotFoundException("no task " + id));
     }
 
     @Transactional

@@ -3,9 +3,8 @@ package dev.xpfleet.orchestrator.gateway;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.budget.BudgetExceededException;
 import dev.xpfleet.orchestrator.task.Task;
-import dev.xpfleet.orchestrator.task.TaskChangeException;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskRepository;
-import dev.xpfleet.orchestrator.task.TaskState;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -16,10 +15,12 @@ import org.springframework.transaction.annotation.Transactional;
 class BudgetBlocker {
 
     private final TaskRepository tasks;
+    private final TaskControl control;
     private final AuditTrail audit;
 
-    BudgetBlocker(TaskRepository tasks, AuditTrail audit) {
+    BudgetBlocker(TaskRepository tasks, TaskControl control, AuditTrail audit) {
         this.tasks = tasks;
+        this.control = control;
         this.audit = audit;
     }
 
@@ -40,12 +41,6 @@ class BudgetBlocker {
                         "used", e.used(),
                         "reserved", e.reserved(),
                         "requested", e.requested()));
-        if (task.state().canMoveTo(TaskState.BLOCKED_BUDGET)) {
-            try {
-                tasks.transition(task, TaskState.BLOCKED_BUDGET);
-            } catch (TaskChangeException.StaleVersion stale) {
-                // Another step moved the task meanwhile; the refused call is audited either way.
-            }
-        }
+        control.blockForBudget(task);
     }
 }

@@ -50,7 +50,7 @@ public class TaskRepository {
     }
 
     /** Records a new task in {@link TaskState#RECEIVED}. */
-    public Task create(NewTask task) {
+    Task create(NewTask task) {
         try {
             return jdbc.sql(INSERT)
                     .param("id", UuidV7.next())
@@ -101,7 +101,7 @@ public class TaskRepository {
     }
 
     /** Marks the task's max_iters as its own (set by its creator): a repository's setting does not replace it. */
-    public void keepMaxIters(UUID id) {
+    void keepMaxIters(UUID id) {
         jdbc.sql("UPDATE tasks SET max_iters_explicit = true WHERE id = :id")
                 .param("id", id)
                 .update();
@@ -111,7 +111,7 @@ public class TaskRepository {
      * The repository's {@code max-iters} for a task whose creator set none; the task unchanged when
      * its creator did, or when it is already that.
      */
-    public Task repositoryMaxIters(Task current, int maxIters) {
+    Task repositoryMaxIters(Task current, int maxIters) {
         return jdbc.sql("""
                         UPDATE tasks SET max_iters = :max, version = version + 1, updated_at = now()
                          WHERE id = :id AND version = :version AND NOT max_iters_explicit AND max_iters <> :max
@@ -132,7 +132,7 @@ public class TaskRepository {
      * @throws TaskChangeException.IllegalTransition when the table does not allow it
      * @throws TaskChangeException.StaleVersion when the task changed since {@code current} was read
      */
-    public Task transition(Task current, TaskState to) {
+    Task transition(Task current, TaskState to) {
         if (!current.state().canMoveTo(to)) {
             throw new TaskChangeException.IllegalTransition(current.id(), current.state(), to);
         }

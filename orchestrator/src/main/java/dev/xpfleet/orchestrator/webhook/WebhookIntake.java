@@ -4,7 +4,7 @@ import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.StatusRequested;
 import dev.xpfleet.orchestrator.task.Task;
-import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
@@ -29,7 +29,7 @@ class WebhookIntake {
     private final TaskRepository tasks;
     private final AuditTrail audit;
     private final WebhookProperties props;
-    private final TaskFlow flow;
+    private final TaskControl control;
     private final PullRequestIntake pullRequests;
     private final ApplicationEventPublisher events;
 
@@ -38,14 +38,14 @@ class WebhookIntake {
             TaskRepository tasks,
             AuditTrail audit,
             WebhookProperties props,
-            TaskFlow flow,
+            TaskControl control,
             PullRequestIntake pullRequests,
             ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.audit = audit;
         this.props = props;
-        this.flow = flow;
+        this.control = control;
         this.pullRequests = pullRequests;
         this.events = events;
     }
@@ -171,30 +171,25 @@ class WebhookIntake {
         if (active.isPresent()) {
             return new IntakeResult("ALREADY_ACTIVE", active.get().id(), "the issue has an active task");
         }
-        Task task = tasks.create(new NewTask(
-                d.repository(),
-                number,
-                Optional.ofNullable(Delivery.text(issue, "title")).orElse("(no title)"),
-                Delivery.text(issue, "body"),
-                mode,
-                props.defaultMaxIters(),
-                d.sender()));
-        Task queued = tasks.transition(task, TaskState.QUEUED);
-        audit.record(queued.id(), d.sender(), "task.created", Map.of("delivery", d.id(), "mode", mode.name()));
-        Task started = flow.start(queued);
+        Task started = control.create(
+                new NewTask(
+                        d.repository(),
+                        number,
+                        Optional.ofNullable(Delivery.text(issue, "title")).orElse("(no title)"),
+                        Delivery.text(issue, "body"),
+                        mode,
+                        props.defaultMaxIters(),
+                        d.sender()),
+                false,
+                Map.of("delivery", d.id(), "mode", mode.name()));
         return new IntakeResult("TASK_CREATED", started.id(), mode + " task started: " + started.state());
     }
 
     private IntakeResult change(Delivery d, Task task, TaskState to, String outcome) {
-        Task changed = tasks.transition(task, to);
-        if (to == TaskState.QUEUED) {
-            changed = flow.start(changed);
-        }
-        audit.record(
-                changed.id(),
-                d.sender(),
-                "task." + to.name().toLowerCase(Locale.ROOT),
-                Map.of("delivery", d.id(), "from", task.state().name()));
+        Map<String, Object> detail = Map.of("delivery", d.id());
+        Task changed = to == TaskState.QUEUED
+                ? control.retry(task, d.sender(), detail)
+                : control.cancel(task, d.sender(), detail);
         return new IntakeResult(outcome, changed.id(), task.state() + " -> " + to);
     }
 

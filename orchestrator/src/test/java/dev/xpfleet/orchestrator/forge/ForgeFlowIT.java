@@ -10,7 +10,7 @@ import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.Workspaces;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
-import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
@@ -62,7 +62,7 @@ class ForgeFlowIT {
     TaskRepository tasks;
 
     @Autowired
-    TaskFlow flow;
+    TaskControl control;
 
     @Autowired
     ApplicationContext context;
@@ -95,10 +95,10 @@ class ForgeFlowIT {
             forge.pushBranch(repo, "main", seed.resolve(".git"), first);
         }
         Forge.Issue issue = forge.openIssue(repo, "Prices in euros", "Show cents as euros", "alice", List.of("agent"));
-        Task task = tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(
-                        new NewTask(repo, issue.number(), issue.title(), issue.body(), TaskMode.LINEAR, 3, "alice")),
-                TaskState.QUEUED)));
+        Task task = tx.execute(s -> control.create(
+                new NewTask(repo, issue.number(), issue.title(), issue.body(), TaskMode.LINEAR, 3, "alice"),
+                false,
+                Map.of()));
 
         String patchKey = "tasks/" + task.id() + "/dev/1/patch.diff";
         try (Workspace workspace = new Workspaces(temp("dev"))
@@ -177,14 +177,13 @@ class ForgeFlowIT {
     @Test
     void aTaskWhoseIssueTheForgeDoesNotKnowShowsItOnceAndDoesNotHoldUpTheOthers() throws Exception {
         String unknown = "acme/gone-" + UUID.randomUUID().toString().substring(0, 8);
-        Task lost = tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(new NewTask(unknown, 7, "Lost", "", TaskMode.LINEAR, 3, "alice")), TaskState.QUEUED)));
+        Task lost = tx.execute(
+                s -> control.create(new NewTask(unknown, 7, "Lost", "", TaskMode.LINEAR, 3, "alice"), false, Map.of()));
         String repo = "acme/fine-" + UUID.randomUUID().toString().substring(0, 8);
         forge.createRepository(repo);
         Forge.Issue issue = forge.openIssue(repo, "Fix totals", "", "alice", List.of("agent"));
-        tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice")),
-                TaskState.QUEUED)));
+        tx.execute(s -> control.create(
+                new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice"), false, Map.of()));
 
         for (int round = 0; round < 3; round++) {
             statusComments.runOnce();
@@ -207,9 +206,8 @@ class ForgeFlowIT {
         String repo = "acme/status-" + UUID.randomUUID().toString().substring(0, 8);
         forge.createRepository(repo);
         Forge.Issue issue = forge.openIssue(repo, "Fix totals", "", "alice", List.of("agent"));
-        Task task = tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice")),
-                TaskState.QUEUED)));
+        Task task = tx.execute(s -> control.create(
+                new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice"), false, Map.of()));
 
         statusComments.runOnce();
         assertThat(comment(repo, issue.number())).contains("Picked up");
@@ -274,8 +272,8 @@ class ForgeFlowIT {
                             .call()
                             .getName());
         }
-        Task task = tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(new NewTask(repo, null, "Broken", "", TaskMode.LINEAR, 3, "alice")), TaskState.QUEUED)));
+        Task task = tx.execute(s ->
+                control.create(new NewTask(repo, null, "Broken", "", TaskMode.LINEAR, 3, "alice"), false, Map.of()));
         String key = "tasks/" + task.id() + "/dev/1/patch.diff";
         artifacts.put(
                 key,

@@ -10,6 +10,7 @@ import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.Workspaces;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
@@ -60,6 +61,9 @@ class ForgeIterationIT {
     TaskFlow flow;
 
     @Autowired
+    TaskControl control;
+
+    @Autowired
     ApplicationContext context;
 
     @Autowired
@@ -90,9 +94,8 @@ class ForgeIterationIT {
                             .getName());
         }
         Forge.Issue issue = forge.openIssue(repo, "Prices in euros", "", "alice", List.of("agent"));
-        Task task = tx.execute(s -> flow.start(tasks.transition(
-                tasks.create(new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice")),
-                TaskState.QUEUED)));
+        Task task = tx.execute(s -> control.create(
+                new NewTask(repo, issue.number(), issue.title(), "", TaskMode.LINEAR, 3, "alice"), false, Map.of()));
 
         approve(task, "  String euros() { return \"1.00\"; }\n");
         step.runOnce();

@@ -22,6 +22,7 @@ import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
+import dev.xpfleet.orchestrator.task.TaskStates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -656,15 +657,17 @@ class GatewayIT {
     }
 
     private Task developingTask() {
-        Task task = tasks.create(new NewTask(
-                "acme/gateway-" + ThreadLocalRandom.current().nextInt(1_000_000),
-                ThreadLocalRandom.current().nextInt(1, 1_000_000),
-                "t",
-                "b",
-                TaskMode.LINEAR,
-                3,
-                "test"));
-        return tasks.transition(tasks.transition(task, TaskState.QUEUED), TaskState.DEVELOPING);
+        Task task = TaskStates.created(
+                tasks,
+                new NewTask(
+                        "acme/gateway-" + ThreadLocalRandom.current().nextInt(1_000_000),
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                        "t",
+                        "b",
+                        TaskMode.LINEAR,
+                        3,
+                        "test"));
+        return TaskStates.walk(tasks, task, TaskState.QUEUED, TaskState.DEVELOPING);
     }
 
     private static ObjectNode request(String text) {

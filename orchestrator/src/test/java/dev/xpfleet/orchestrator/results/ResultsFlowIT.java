@@ -13,7 +13,7 @@ import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
-import dev.xpfleet.orchestrator.task.TaskFlow;
+import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
@@ -44,7 +44,7 @@ class ResultsFlowIT {
     TaskRepository tasks;
 
     @Autowired
-    TaskFlow flow;
+    TaskControl control;
 
     @Autowired
     TransactionTemplate transactions;
@@ -184,6 +184,33 @@ class ResultsFlowIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.xlen(names.prefix() + "dlq:results") >= 1);
         assertThat(deadLetters())
                 .anySatisfy(body -> assertThat(body.get("reason")).startsWith("unreadable envelope"));
+    }
+
+    @Test
+    void aResultThatFailsEveryDeliveryIsDeadLetteredAndItsTaskShowsIt() {
+        Task task = started(3);
+        ObjectNode poisoned = EnvelopeCodec.mapper().createObjectNode();
+        // agent_logs.coverage is numeric(5, 2): this value fails the insert every time.
+        poisoned.put("coverage", 123456.0);
+
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, poisoned);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.xlen(names.prefix() + "dlq:results") >= 1);
+        assertThat(deadLetters())
+                .anySatisfy(body -> assertThat(body.get("reason")).startsWith("failed 5 times, last: "));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql(
+                                        "select count(*) from audit_trail where task_id = :t and action = 'result.dead_lettered'")
+                                .param("t", task.id())
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pendingResults() == 0);
+        assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.DEVELOPING);
+
+        // The dead letter blocks nothing: the next result of the same task is applied.
+        report(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
+        awaitState(task, TaskState.TESTING);
     }
 
     @Test
@@ -347,8 +374,7 @@ class ResultsFlowIT {
         assertThat(tasks.find(task.id()).orElseThrow().maxIters()).isEqualTo(1);
         assertThat(why(task)).isEqualTo("qa still not satisfied after 1 iterations");
 
-        Task kept = started(3);
-        tasks.keepMaxIters(kept.id());
+        Task kept = started(3, true);
         report(kept, "dev", MessageTypes.DEV_IMPLEMENT, json("{\"patchHash\": \"h1\", \"maxIters\": 1}"));
         awaitState(kept, TaskState.TESTING);
         assertThat(tasks.find(kept.id()).orElseThrow().maxIters())
@@ -395,17 +421,21 @@ class ResultsFlowIT {
     }
 
     private Task started(int maxIters) {
-        return transactions.execute(tx -> {
-            Task created = tasks.create(new NewTask(
-                    "octo/repo",
-                    ThreadLocalRandom.current().nextInt(1, 1_000_000),
-                    "Add",
-                    "body",
-                    TaskMode.LINEAR,
-                    maxIters,
-                    "octocat"));
-            return flow.start(tasks.transition(created, TaskState.QUEUED));
-        });
+        return started(maxIters, false);
+    }
+
+    private Task started(int maxIters, boolean keepMaxIters) {
+        return control.create(
+                new NewTask(
+                        "octo/repo",
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                        "Add",
+                        "body",
+                        TaskMode.LINEAR,
+                        maxIters,
+                        "octocat"),
+                keepMaxIters,
+                Map.of());
     }
 
     private void report(
@@ -440,7 +470,7 @@ class ResultsFlowIT {
     }
 
     private long pendingResults() {
-        return redis.xpending(names.results(), ResultsConsumer.GROUP).getCount();
+        return redis.xpending(names.results(), ResultsConfiguration.GROUP).getCount();
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import dev.xpfleet.orchestrator.task.TaskBranches;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
+import dev.xpfleet.orchestrator.task.TaskStates;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -109,18 +110,25 @@ class PullRequestWebhookIT {
     }
 
     private Task taskWithOpenPullRequest() {
-        Task task = tasks.create(new NewTask(
-                REPO, ThreadLocalRandom.current().nextInt(1, 1_000_000_000), "t", "b", TaskMode.LINEAR, 3, "test"));
-        for (TaskState next : List.of(
+        Task task = TaskStates.created(
+                tasks,
+                new NewTask(
+                        REPO,
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000_000),
+                        "t",
+                        "b",
+                        TaskMode.LINEAR,
+                        3,
+                        "test"));
+        return TaskStates.walk(
+                tasks,
+                task,
                 TaskState.QUEUED,
                 TaskState.DEVELOPING,
                 TaskState.TESTING,
                 TaskState.REVIEWING,
                 TaskState.APPROVED,
-                TaskState.PR_OPEN)) {
-            task = tasks.transition(task, next);
-        }
-        return task;
+                TaskState.PR_OPEN);
     }
 
     private TaskState state(Task task) {
