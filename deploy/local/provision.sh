@@ -245,6 +245,8 @@ write_env() {
   [ -s "$webhook_secret_file" ] || (umask 077 && random_secret 40 >"$webhook_secret_file")
   local api_token_file=$FLEET_HOME/api-admin.token
   [ -s "$api_token_file" ] || (umask 077 && printf 'fleet_%s' "$(random_secret 40)" >"$api_token_file")
+  local agent_token_file=$FLEET_HOME/api-agent.token
+  [ -s "$agent_token_file" ] || (umask 077 && printf 'fleet_%s' "$(random_secret 40)" >"$agent_token_file")
   (umask 077 && cat >"$FLEET_ENV_FILE" <<ENV
 # Written by deploy/local/provision.sh; read by deploy/local/fleet and the integration tests.
 FLEET_PG_HOST=127.0.0.1
@@ -260,6 +262,7 @@ FLEET_S3_ACCESS_KEY=$S3_ACCESS_KEY
 FLEET_S3_SECRET_KEY=$S3_SECRET_KEY
 FLEET_WEBHOOK_SECRET=$(cat "$webhook_secret_file")
 FLEET_API_TOKEN=$(cat "$api_token_file")
+FLEET_AGENT_TOKEN=$(cat "$agent_token_file")
 ENV
   )
   say env "endpoints written to $FLEET_ENV_FILE"

@@ -1,5 +1,6 @@
 package dev.xpfleet.common.artifact;
 
+import dev.xpfleet.common.hash.Sha256;
 import io.minio.GetObjectArgs;
 import io.minio.Http;
 import io.minio.MinioClient;
@@ -14,10 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -126,15 +123,8 @@ public class S3ArtifactStore implements ArtifactStore {
     }
 
     static String sha256(InputStream in) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
+        try (in) {
+            return Sha256.hex(in);
         }
-        try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
-            digesting.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.common.build;
 
+import dev.xpfleet.common.hash.Sha256;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxLimits;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -195,12 +195,7 @@ public final class Prefetch {
 
     /** SHA-256 over the paths and contents of every build file in the tree (links not followed). */
     public static String buildFilesHash(Path ws) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        MessageDigest digest = Sha256.digest();
         try (Stream<Path> walk = Files.walk(ws, 8)) {
             List<Path> files = walk.filter(
                             p -> BUILD_FILES.contains(p.getFileName().toString()))

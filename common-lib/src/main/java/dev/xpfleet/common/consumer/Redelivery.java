@@ -1,5 +1,6 @@
 package dev.xpfleet.common.consumer;
 
+import dev.xpfleet.common.retry.Backoff;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -21,8 +22,8 @@ final class Redelivery {
     private final RedisCommands<String, String> redis;
     private final String stream;
     private final Consumer<String> consumer;
-    private final ConsumerProperties props;
     private final BooleanSupplier running;
+    private final Backoff backoff;
 
     Redelivery(
             RedisCommands<String, String> redis,
@@ -33,8 +34,8 @@ final class Redelivery {
         this.redis = redis;
         this.stream = stream;
         this.consumer = consumer;
-        this.props = props;
         this.running = running;
+        this.backoff = new Backoff(props.retryBackoff(), props.retryBackoffMax());
     }
 
     /**
@@ -43,11 +44,7 @@ final class Redelivery {
      * @return false when the runtime is stopping or the entry is no longer this consumer's
      */
     boolean retry(String id, long delivery) {
-        long factor = 1L << Math.min(delivery - 1, 20);
-        Duration pause = props.retryBackoff().multipliedBy(factor);
-        if (pause.compareTo(props.retryBackoffMax()) > 0) {
-            pause = props.retryBackoffMax();
-        }
+        Duration pause = backoff.after(delivery);
         try {
             Thread.sleep(pause);
         } catch (InterruptedException e) {

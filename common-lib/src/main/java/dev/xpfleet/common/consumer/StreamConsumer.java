@@ -1,5 +1,6 @@
 package dev.xpfleet.common.consumer;
 
+import dev.xpfleet.common.retry.Backoff;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.StreamNames;
 import io.lettuce.core.Consumer;
@@ -223,7 +224,8 @@ public final class StreamConsumer implements AutoCloseable {
         boolean groupReady = false;
         boolean ownPendingDone = false;
         long nextReclaim = 0;
-        Duration backoff = props.retryBackoff();
+        Backoff backoff = new Backoff(props.retryBackoff(), props.retryBackoffMax());
+        long failures = 0;
         RedisCommands<String, String> read = readConnection.sync();
         String step = "group";
         while (running) {
@@ -246,7 +248,7 @@ public final class StreamConsumer implements AutoCloseable {
                 }
                 step = "read";
                 readNew(read);
-                backoff = props.retryBackoff();
+                failures = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -263,7 +265,10 @@ public final class StreamConsumer implements AutoCloseable {
                 // this consumer and no longer running: read them again (running ones are skipped).
                 ownPendingDone = false;
                 ownCursor = "0";
-                backoff = pause(refused ? "Redis refused a command" : "Reading " + stream + " failed", e, backoff);
+                pause(
+                        refused ? "Redis refused a command" : "Reading " + stream + " failed",
+                        e,
+                        backoff.after(++failures));
             }
         }
     }
@@ -435,15 +440,13 @@ public final class StreamConsumer implements AutoCloseable {
         return at >= 0 && at + 1 < fields.size() && fields.get(at + 1) instanceof Long value ? value : 0;
     }
 
-    private Duration pause(String what, RuntimeException e, Duration backoff) {
-        log.warn("{}: {}; retrying in {} ms", what, e.getMessage(), backoff.toMillis());
+    private void pause(String what, RuntimeException e, Duration pause) {
+        log.warn("{}: {}; retrying in {} ms", what, e.getMessage(), pause.toMillis());
         try {
-            Thread.sleep(backoff);
+            Thread.sleep(pause);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             running = false;
         }
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(props.retryBackoffMax()) > 0 ? props.retryBackoffMax() : next;
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.common.model;
 
+import dev.xpfleet.common.retry.Backoff;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -28,18 +29,18 @@ public final class InFlight {
      */
     public static ModelGatewayClient.Completion awaited(
             Supplier<ModelGatewayClient.Completion> call, Duration maxWait, Sleeper sleeper) {
+        Backoff backoff = new Backoff(FIRST_PAUSE, MAX_PAUSE);
         long waited = 0;
-        Duration pause = FIRST_PAUSE;
-        while (true) {
+        for (int failures = 1; ; failures++) {
             try {
                 return call.get();
             } catch (ModelCallException e) {
                 if (!"call_in_flight".equals(e.type()) || waited >= maxWait.toMillis()) {
                     throw e;
                 }
+                Duration pause = backoff.after(failures);
                 sleeper.pause(pause);
                 waited += pause.toMillis();
-                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             }
         }
     }

@@ -5,23 +5,11 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiProperties.class)
 class ApiConfiguration {
-
-    @Bean
-    FilterRegistrationBean<ApiAuthFilter> apiAuthFilter(ApiTokens tokens) {
-        FilterRegistrationBean<ApiAuthFilter> registration = new FilterRegistrationBean<>(new ApiAuthFilter(tokens));
-        registration.addUrlPatterns("/*");
-        registration.setOrder(0);
-        return registration;
-    }
 
     /** The OpenAPI description served at /v3/api-docs (itself behind a token, like every API path). */
     @Bean
@@ -41,14 +29,5 @@ class ApiConfiguration {
                                         .scheme("bearer")
                                         .description("An API token (viewer, operator or admin role)")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));
-    }
-
-    @Bean
-    ApplicationRunner bootstrapAdminToken(ApiProperties props, ApiTokens tokens) {
-        return args -> {
-            if (props.bootstrapAdminToken() != null) {
-                tokens.ensureBootstrap(props.bootstrapAdminToken());
-            }
-        };
     }
 }

@@ -10,21 +10,18 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * Errors of the REST API (tasks and operations, repository context, the local forge) as problem
- * details, never stack traces. The /v1 gateway answers in OpenAI's error shape instead.
+ * Errors of the REST API (tasks and operations, tokens, repository context, the local forge) as
+ * problem details, never stack traces; a feature maps its own exceptions in its own advice (the
+ * forge's {@code ForgeErrors}). The /v1 gateway answers in OpenAI's error shape instead.
  */
 @RestControllerAdvice(
         basePackages = {
             "dev.xpfleet.orchestrator.api",
+            "dev.xpfleet.orchestrator.auth",
             "dev.xpfleet.orchestrator.context",
             "dev.xpfleet.orchestrator.forge"
         })
 class ApiErrors {
-
-    @ExceptionHandler(Callers.ForbiddenException.class)
-    ProblemDetail forbidden(Callers.ForbiddenException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
-    }
 
     @ExceptionHandler(TaskCommands.NotFoundException.class)
     ProblemDetail notFound(TaskCommands.NotFoundException e) {
@@ -56,11 +53,5 @@ class ApiErrors {
     @ExceptionHandler(UnavailableException.class)
     ProblemDetail unavailable(UnavailableException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-    }
-
-    /** The forge said no or could not be reached: its own message, as a bad gateway. */
-    @ExceptionHandler(dev.xpfleet.orchestrator.forge.ForgeException.class)
-    ProblemDetail forge(dev.xpfleet.orchestrator.forge.ForgeException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.api;
 
+import dev.xpfleet.orchestrator.auth.ApiTokens;
 import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
@@ -7,7 +8,6 @@ import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,12 +47,10 @@ class TaskController {
                     + " link to the next page (viewer)")
     @GetMapping
     Map<String, Object> list(
-            HttpServletRequest request,
             @RequestParam(required = false) String state,
             @RequestParam(required = false) String repository,
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        Callers.require(request, ApiRole.VIEWER);
         if (state != null) {
             TaskState.valueOf(state.toUpperCase(Locale.ROOT)); // refuses unknown states with a 400
         }
@@ -87,8 +86,7 @@ class TaskController {
 
     @Operation(summary = "One task: state, stage timestamps, iterations, token usage so far (viewer)")
     @GetMapping("/{id}")
-    Map<String, Object> get(HttpServletRequest request, @PathVariable UUID id) {
-        Callers.require(request, ApiRole.VIEWER);
+    Map<String, Object> get(@PathVariable UUID id) {
         Task task = tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("task", task);
@@ -102,24 +100,21 @@ class TaskController {
 
     @Operation(summary = "Audit entries and agent logs of a task, in order (viewer)")
     @GetMapping("/{id}/timeline")
-    List<Map<String, Object>> timeline(HttpServletRequest request, @PathVariable UUID id) {
-        Callers.require(request, ApiRole.VIEWER);
+    List<Map<String, Object>> timeline(@PathVariable UUID id) {
         tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
         return queries.timeline(id);
     }
 
     @Operation(summary = "The agents' results of a task with their output, in order (viewer)")
     @GetMapping("/{id}/results")
-    List<Map<String, Object>> results(HttpServletRequest request, @PathVariable UUID id) {
-        Callers.require(request, ApiRole.VIEWER);
+    List<Map<String, Object>> results(@PathVariable UUID id) {
         tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
         return queries.results(id);
     }
 
     @Operation(summary = "Create a task for a repository with a title and body (operator)")
     @PostMapping
-    ResponseEntity<Task> create(HttpServletRequest request, @RequestBody CreateTask body) {
-        ApiTokens.Caller caller = Callers.require(request, ApiRole.OPERATOR);
+    ResponseEntity<Task> create(@AuthenticationPrincipal ApiTokens.Caller caller, @RequestBody CreateTask body) {
         TaskMode mode = body.mode() == null
                 ? TaskMode.LINEAR
                 : TaskMode.valueOf(body.mode().toUpperCase(Locale.ROOT));
@@ -138,16 +133,16 @@ class TaskController {
 
     @Operation(summary = "Cancel an active task (operator)")
     @PostMapping("/{id}/cancel")
-    Task cancel(HttpServletRequest request, @PathVariable UUID id) {
-        return commands.cancel(id, Callers.require(request, ApiRole.OPERATOR).name());
+    Task cancel(@AuthenticationPrincipal ApiTokens.Caller caller, @PathVariable UUID id) {
+        return commands.cancel(id, caller.name());
     }
 
     record BudgetChange(Long tokens) {}
 
     @Operation(summary = "Set the task's own token budget, e.g. to resume a task blocked on it (operator)")
     @PostMapping("/{id}/budget")
-    TokenBudgets.Budget budget(HttpServletRequest request, @PathVariable UUID id, @RequestBody BudgetChange change) {
-        ApiTokens.Caller caller = Callers.require(request, ApiRole.OPERATOR);
+    TokenBudgets.Budget budget(
+            @AuthenticationPrincipal ApiTokens.Caller caller, @PathVariable UUID id, @RequestBody BudgetChange change) {
         tasks.find(id).orElseThrow(() -> new TaskCommands.NotFoundException("no task " + id));
         if (change == null || change.tokens() == null) {
             throw new IllegalArgumentException("body needs 'tokens', the task's new budget");
@@ -157,7 +152,7 @@ class TaskController {
 
     @Operation(summary = "Queue a failed or stuck task again (operator)")
     @PostMapping("/{id}/retry")
-    Task retry(HttpServletRequest request, @PathVariable UUID id) {
-        return commands.retry(id, Callers.require(request, ApiRole.OPERATOR).name());
+    Task retry(@AuthenticationPrincipal ApiTokens.Caller caller, @PathVariable UUID id) {
+        return commands.retry(id, caller.name());
     }
 }

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.audit;
 
+import dev.xpfleet.orchestrator.support.ClusterLock;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -18,29 +19,30 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creates the monthly partitions of {@code audit_trail} ahead of time: this month and the next
- * {@value #MONTHS_AHEAD}, at startup and daily. A transaction-level advisory lock makes one replica
- * do it at a time; the others find the partitions there. A month whose rows already sit in the
+ * {@value #MONTHS_AHEAD}, at startup and daily. The {@link ClusterLock} makes one replica do it at
+ * a time; another skips its round and finds the partitions there. A month whose rows already sit in the
  * default partition keeps them there (PostgreSQL refuses the new partition), which is logged.
  */
 @Component
 public class AuditPartitions implements ApplicationRunner {
 
     static final int MONTHS_AHEAD = 2;
-    private static final long LOCK_KEY = 0x666C656574617564L; // "fleetaud"
     private static final Logger log = LoggerFactory.getLogger(AuditPartitions.class);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final ClusterLock clusterLock;
     private final Clock clock;
 
     @Autowired
-    public AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions) {
-        this(jdbc, transactions, Clock.systemUTC());
+    public AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions, ClusterLock clusterLock) {
+        this(jdbc, transactions, clusterLock, Clock.systemUTC());
     }
 
-    AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    AuditPartitions(JdbcClient jdbc, TransactionTemplate transactions, ClusterLock clusterLock, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.clusterLock = clusterLock;
         this.clock = clock;
     }
 
@@ -58,18 +60,13 @@ public class AuditPartitions implements ApplicationRunner {
 
     /** @return the partitions created now */
     public List<String> ensureAhead() {
-        return transactions.execute(tx -> createMissing());
+        List<String> created = new ArrayList<>();
+        clusterLock.runExclusively(
+                "audit-partitions", () -> transactions.executeWithoutResult(tx -> createMissing(created)));
+        return created;
     }
 
-    private List<String> createMissing() {
-        boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
-                .param("key", LOCK_KEY)
-                .query(Boolean.class)
-                .single();
-        List<String> created = new ArrayList<>();
-        if (!locked) {
-            return created;
-        }
+    private void createMissing(List<String> created) {
         YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
         for (int i = 0; i <= MONTHS_AHEAD; i++) {
             YearMonth m = month.plusMonths(i);
@@ -89,7 +86,6 @@ public class AuditPartitions implements ApplicationRunner {
             created.add(name);
             log.info("Created audit partition {}", name);
         }
-        return created;
     }
 
     private boolean exists(String name) {

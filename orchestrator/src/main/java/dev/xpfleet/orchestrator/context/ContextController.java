@@ -1,11 +1,8 @@
 package dev.xpfleet.orchestrator.context;
 
 import dev.xpfleet.common.workspace.Names;
-import dev.xpfleet.orchestrator.api.ApiRole;
-import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.support.UnavailableException;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +36,7 @@ class ContextController {
 
     @Operation(summary = "Nearest chunks of an indexed repository commit to a query, with scores (viewer)")
     @PostMapping("/api/context/search")
-    Map<String, Object> search(HttpServletRequest http, @RequestBody SearchRequest request) {
-        Callers.require(http, ApiRole.VIEWER);
+    Map<String, Object> search(@RequestBody SearchRequest request) {
         if (request.repository() == null || request.commit() == null) {
             throw new IllegalArgumentException("repository and commit are required");
         }
@@ -53,8 +49,7 @@ class ContextController {
             summary = "Index a repository at a commit from fleet.context.repositories-root (agent: the developer"
                     + " asks for the commit it works on; unchanged files reuse their chunks)")
     @PostMapping("/api/context/index")
-    ContextIndexer.Indexed index(HttpServletRequest http, @RequestBody IndexRequest request) throws IOException {
-        Callers.require(http, ApiRole.AGENT);
+    ContextIndexer.Indexed index(@RequestBody IndexRequest request) throws IOException {
         if (props.repositoriesRoot() == null) {
             throw new UnavailableException("indexing by REST is off: set fleet.context.repositories-root");
         }

@@ -1,12 +1,9 @@
 package dev.xpfleet.orchestrator.forge;
 
 import dev.xpfleet.common.workspace.Names;
-import dev.xpfleet.orchestrator.api.ApiRole;
-import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.forge.github.GitHubForge;
 import dev.xpfleet.orchestrator.support.UnavailableException;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,8 +28,7 @@ class CloneCredentialsController {
 
     @Operation(summary = "Clone URL and short-lived credentials of a repository (agent)")
     @GetMapping("/api/forge/clone-credentials")
-    ResponseEntity<Map<String, Object>> credentials(HttpServletRequest http, @RequestParam String repository) {
-        Callers.require(http, ApiRole.AGENT);
+    ResponseEntity<Map<String, Object>> credentials(@RequestParam String repository) {
         if (!Names.isRepository(repository)) {
             throw new IllegalArgumentException("repository must look like owner/name, got '" + repository + "'");
         }

@@ -1,11 +1,8 @@
 package dev.xpfleet.orchestrator.forge;
 
-import dev.xpfleet.orchestrator.api.ApiRole;
-import dev.xpfleet.orchestrator.api.ApiTokens;
-import dev.xpfleet.orchestrator.api.Callers;
+import dev.xpfleet.orchestrator.auth.ApiTokens;
 import dev.xpfleet.orchestrator.webhook.LocalIssueEvents;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -41,8 +39,7 @@ class LocalForgeController {
 
     @Operation(summary = "Create an empty repository, or import one from a path or URL git can clone (operator)")
     @PostMapping
-    ResponseEntity<Forge.RepositoryInfo> create(HttpServletRequest http, @RequestBody NewRepository request) {
-        Callers.require(http, ApiRole.OPERATOR);
+    ResponseEntity<Forge.RepositoryInfo> create(@RequestBody NewRepository request) {
         if (request.repository() == null) {
             throw new IllegalArgumentException("repository is required (owner/name)");
         }
@@ -55,11 +52,10 @@ class LocalForgeController {
     @Operation(summary = "Open an issue; with the trigger label it starts work as a GitHub webhook would (operator)")
     @PostMapping("/{owner}/{name}/issues")
     ResponseEntity<Map<String, Object>> openIssue(
-            HttpServletRequest http,
+            @AuthenticationPrincipal ApiTokens.Caller caller,
             @PathVariable String owner,
             @PathVariable String name,
             @RequestBody NewIssue request) {
-        ApiTokens.Caller caller = Callers.require(http, ApiRole.OPERATOR);
         String repository = owner + "/" + name;
         List<String> labels = request.labels() == null ? List.of() : request.labels();
         Forge.Issue issue = forge.openIssue(repository, request.title(), request.body(), caller.name(), labels);
@@ -75,8 +71,7 @@ class LocalForgeController {
 
     @Operation(summary = "Pull requests of a repository, without their diffs (viewer)")
     @GetMapping("/{owner}/{name}/pulls")
-    List<Map<String, Object>> pulls(HttpServletRequest http, @PathVariable String owner, @PathVariable String name) {
-        Callers.require(http, ApiRole.VIEWER);
+    List<Map<String, Object>> pulls(@PathVariable String owner, @PathVariable String name) {
         return forge.pullRequests(owner + "/" + name).stream()
                 .map(pr -> {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -94,17 +89,13 @@ class LocalForgeController {
 
     @Operation(summary = "One pull request with its diff and status (viewer)")
     @GetMapping("/{owner}/{name}/pulls/{number}")
-    Forge.PullRequest pull(
-            HttpServletRequest http, @PathVariable String owner, @PathVariable String name, @PathVariable int number) {
-        Callers.require(http, ApiRole.VIEWER);
+    Forge.PullRequest pull(@PathVariable String owner, @PathVariable String name, @PathVariable int number) {
         return forge.pullRequest(owner + "/" + name, number);
     }
 
     @Operation(summary = "The reviews of a pull request with their line comments, oldest first (viewer)")
     @GetMapping("/{owner}/{name}/pulls/{number}/reviews")
-    List<Forge.Review> reviews(
-            HttpServletRequest http, @PathVariable String owner, @PathVariable String name, @PathVariable int number) {
-        Callers.require(http, ApiRole.VIEWER);
+    List<Forge.Review> reviews(@PathVariable String owner, @PathVariable String name, @PathVariable int number) {
         forge.pullRequest(owner + "/" + name, number); // 404 for a pull request that is not there
         return forge.reviews(owner + "/" + name, number);
     }

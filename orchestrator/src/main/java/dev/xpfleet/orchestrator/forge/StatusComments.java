@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.forge;
 
+import dev.xpfleet.common.hash.Sha256;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.budget.TokenBudgets;
 import dev.xpfleet.orchestrator.support.ClusterLock;
@@ -8,11 +9,7 @@ import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -217,11 +214,6 @@ public class StatusComments {
     }
 
     private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text);
     }
 }

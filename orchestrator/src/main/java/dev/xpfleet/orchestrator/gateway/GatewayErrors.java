@@ -1,6 +1,5 @@
 package dev.xpfleet.orchestrator.gateway;
 
-import dev.xpfleet.orchestrator.api.Callers;
 import dev.xpfleet.orchestrator.budget.BudgetExceededException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,11 +27,6 @@ class GatewayErrors {
         budget.put("reserved", e.reserved());
         budget.put("requested", e.requested());
         return error(HttpStatus.TOO_MANY_REQUESTS, "budget_exceeded", e.getMessage(), budget);
-    }
-
-    @ExceptionHandler(Callers.ForbiddenException.class)
-    ResponseEntity<Map<String, Object>> forbidden(Callers.ForbiddenException e) {
-        return error(HttpStatus.FORBIDDEN, "permission_error", e.getMessage(), null);
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -1,12 +1,10 @@
 package dev.xpfleet.orchestrator.gateway;
 
+import dev.xpfleet.common.hash.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -81,12 +79,7 @@ final class ReplayProvider implements ModelProvider {
         if (request.has("tools")) {
             identity.set("tools", request.path("tools"));
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(identity));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return Sha256.hex(JSON.writeValueAsBytes(identity));
     }
 
     private static String lastMessageStart(ObjectNode request) {

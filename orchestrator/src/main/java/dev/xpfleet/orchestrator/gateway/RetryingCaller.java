@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.gateway;
 
+import dev.xpfleet.common.retry.Backoff;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ class RetryingCaller {
                 }
                 Duration pause = e.retryAfter() != null
                         ? e.retryAfter()
-                        : props.backoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+                        : new Backoff(props.backoff(), props.backoff().multipliedBy(1024)).after(attempt);
                 if (pause.compareTo(props.maxRetryAfter()) > 0) {
                     throw new UpstreamException(
                             e.kind(),

@@ -1,11 +1,13 @@
 package dev.xpfleet.orchestrator.outbox;
 
+import dev.xpfleet.common.retry.Backoff;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.orchestrator.support.BackgroundLoop;
+import dev.xpfleet.orchestrator.support.ClusterLock;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -44,7 +46,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class OutboxRelay extends BackgroundLoop {
 
     /** "fleetobx" as a number: the advisory lock every relay competes for. */
-    static final long LOCK_KEY = 0x666C6565746F6278L;
+    static final long LOCK_KEY = ClusterLock.key("outbox-relay");
 
     /** Notified by a trigger when outbox rows are inserted (V7__outbox_notify.sql). */
     static final String CHANNEL = "fleet_outbox";
@@ -243,10 +245,7 @@ public final class OutboxRelay extends BackgroundLoop {
 
     private void recordFailure(Row row, String error) {
         int attempts = row.attempts() + 1;
-        Duration pause = props.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 20));
-        if (pause.compareTo(props.retryBackoffMax()) > 0) {
-            pause = props.retryBackoffMax();
-        }
+        Duration pause = new Backoff(props.retryBackoff(), props.retryBackoffMax()).after(attempts);
         boolean blocked = attempts >= props.maxAttempts();
         jdbc.sql("""
                         UPDATE outbox_events

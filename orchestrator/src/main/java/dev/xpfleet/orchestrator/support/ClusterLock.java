@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.support;
 
+import dev.xpfleet.common.hash.Sha256;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +24,7 @@ public class ClusterLock {
 
     /** @return false when another replica holds the lock (the job did not run) */
     public boolean runExclusively(String name, Runnable job) {
-        long key = ("xp-fleet:" + name).hashCode();
+        long key = key(name);
         try (Connection connection = dataSource.getConnection()) {
             if (!call(connection, "SELECT pg_try_advisory_lock(?)", key)) {
                 return false;
@@ -37,6 +38,15 @@ public class ClusterLock {
         } catch (SQLException e) {
             throw new IllegalStateException("cluster lock " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The advisory-lock key of a job's name: the first 64 bits of the SHA-256 of {@code
+     * xp-fleet:<name>}. (A 32-bit {@code String.hashCode} would let two names share one lock.)
+     */
+    public static long key(String name) {
+        return java.nio.ByteBuffer.wrap(java.util.HexFormat.of().parseHex(Sha256.hex("xp-fleet:" + name)))
+                .getLong();
     }
 
     private static boolean call(Connection connection, String sql, long key) throws SQLException {

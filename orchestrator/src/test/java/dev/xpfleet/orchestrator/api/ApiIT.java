@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,7 +21,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The REST API over HTTP: tokens and roles, tasks, errors as problem details. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fleet.api.bootstrap-agent-token=" + ApiIT.AGENT)
 @FleetServices(database = true)
 class ApiIT {
 
@@ -110,6 +113,73 @@ class ApiIT {
                         .statusCode())
                 .as("names are unique")
                 .isEqualTo(400);
+    }
+
+    static final String AGENT = "it-agent-token-0123456789abcdef0123456789";
+
+    @Test
+    void theConfiguredAgentTokenHasTheAgentRoleAndNoMore() throws Exception {
+        assertThat(call("GET", "/api/tasks", AGENT, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> create =
+                call("POST", "/api/tasks", AGENT, "{\"repository\":\"octo/repo\",\"title\":\"x\"}");
+        assertThat(create.statusCode()).isEqualTo(403);
+        assertThat(create.body()).contains("this needs the operator role");
+        assertThat(call("POST", "/v1/chat/completions", AGENT, "{}").statusCode())
+                .as("past authorisation, refused by the gateway for its missing headers")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void prometheusGetsAScrapeTokenThatReadsMetricsAndNothingElse() throws Exception {
+        String scraper = JSON.readTree(call(
+                                "POST",
+                                "/api/tokens",
+                                ADMIN,
+                                "{\"name\":\"prometheus-" + UUID.randomUUID() + "\",\"role\":\"scraper\"}")
+                        .body())
+                .path("token")
+                .asString();
+
+        assertThat(call("GET", "/actuator/prometheus", scraper, null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> tasks = call("GET", "/api/tasks", scraper, null);
+        assertThat(tasks.statusCode()).isEqualTo(403);
+        assertThat(tasks.body()).contains("this needs the viewer role");
+        assertThat(tasks.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void onlyPathsWithARuleAreOpenAndNoSessionIsKept() throws Exception {
+        HttpResponse<String> viewerOnActuator = call("GET", "/actuator/info", viewerToken(), null);
+        assertThat(viewerOnActuator.statusCode()).isEqualTo(403);
+        assertThat(viewerOnActuator.body()).contains("this needs the operator role");
+
+        HttpResponse<String> unknown = call("GET", "/api/no-such-thing", ADMIN, null);
+        assertThat(unknown.statusCode()).as("a path without a rule is closed").isEqualTo(403);
+        assertThat(unknown.body()).contains("no role may call this path");
+
+        HttpResponse<String> basic = call("GET", "/api/tasks", null, null, Map.of("Authorization", "Basic YTpi"));
+        assertThat(basic.statusCode()).isEqualTo(401);
+        assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+
+        HttpResponse<String> ok = call("GET", "/api/tasks", ADMIN, null);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Set-Cookie")).as("stateless").isEmpty();
+        assertThat(call("GET", "/actuator/health", "fleet_wrong", null).statusCode())
+                .as("health answers whatever token comes with it")
+                .isEqualTo(200);
+    }
+
+    private String viewerToken() throws Exception {
+        return JSON.readTree(call(
+                                "POST",
+                                "/api/tokens",
+                                ADMIN,
+                                "{\"name\":\"viewer-" + UUID.randomUUID() + "\",\"role\":\"viewer\"}")
+                        .body())
+                .path("token")
+                .asString();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.common.testing.FleetServices;
+import dev.xpfleet.orchestrator.support.ClusterLock;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -26,6 +27,9 @@ class AuditPartitionsIT {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    ClusterLock clusterLock;
 
     @Test
     void thisMonthAndTheNextTwoHavePartitionsAndRowsLandInThem() {
@@ -56,7 +60,7 @@ class AuditPartitionsIT {
                         .atStartOfDay()
                         .toInstant(ZoneOffset.UTC),
                 ZoneOffset.UTC);
-        AuditPartitions later = new AuditPartitions(jdbc, transactions, inFourMonths);
+        AuditPartitions later = new AuditPartitions(jdbc, transactions, clusterLock, inFourMonths);
 
         java.util.List<String> first = later.ensureAhead();
         java.util.List<String> second = later.ensureAhead();
@@ -64,5 +68,52 @@ class AuditPartitionsIT {
         assertThat(first).hasSize(3);
         assertThat(second).isEmpty();
         assertThat(Instant.now(inFourMonths)).isAfter(Instant.now());
+    }
+
+    @Test
+    void replicasRunningTheJobAtOnceCreateEachPartitionOnceAndNoneFails() throws Exception {
+        Clock inEightMonths = Clock.fixed(
+                YearMonth.now(ZoneOffset.UTC)
+                        .plusMonths(8)
+                        .atDay(2)
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC),
+                ZoneOffset.UTC);
+        int replicas = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(replicas);
+        java.util.List<java.util.concurrent.Future<java.util.List<String>>> rounds = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(replicas)) {
+            for (int i = 0; i < replicas; i++) {
+                AuditPartitions replica = new AuditPartitions(jdbc, transactions, clusterLock, inEightMonths);
+                rounds.add(threads.submit(() -> {
+                    start.await();
+                    return replica.ensureAhead();
+                }));
+            }
+        }
+        java.util.List<String> created = new java.util.ArrayList<>();
+        for (var round : rounds) {
+            created.addAll(round.get()); // a failed CREATE TABLE would throw here
+        }
+
+        assertThat(created).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void whileAnotherReplicaHoldsTheJobThisOneSkipsItsRound() {
+        Clock inTwelveMonths = Clock.fixed(
+                YearMonth.now(ZoneOffset.UTC)
+                        .plusMonths(12)
+                        .atDay(2)
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC),
+                ZoneOffset.UTC);
+        AuditPartitions replica = new AuditPartitions(jdbc, transactions, clusterLock, inTwelveMonths);
+        java.util.List<String> skipped = new java.util.ArrayList<>();
+
+        clusterLock.runExclusively("audit-partitions", () -> skipped.addAll(replica.ensureAhead()));
+
+        assertThat(skipped).isEmpty();
+        assertThat(replica.ensureAhead()).hasSize(3);
     }
 }

@@ -16,21 +16,15 @@ import dev.xpfleet.common.testing.ServiceJar;
 import dev.xpfleet.common.testing.TcpProxy;
 import dev.xpfleet.common.testing.TestRedis;
 import dev.xpfleet.orchestrator.webhook.WebhookClient;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.StreamMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -279,40 +273,7 @@ class OutboxFailureIT {
         assertEveryTaskInOrder(ids, AgentRole.DEV, perTask);
     }
 
-    /** Every task's messages are on the stream, in iteration order once redeliveries are dropped. */
     private void assertEveryTaskInOrder(List<UUID> ids, AgentRole role, int perTask) {
-        Map<UUID, List<Integer>> byTask = new LinkedHashMap<>();
-        Set<UUID> seen = new HashSet<>();
-        int duplicates = 0;
-        String stream = names.tasks(role);
-        String from = "-";
-        while (true) {
-            List<StreamMessage<String, String>> page =
-                    redis.commands().xrange(stream, Range.create(from, "+"), Limit.from(5_000));
-            for (StreamMessage<String, String> entry : page) {
-                if (entry.getId().equals(from)) {
-                    continue;
-                }
-                Envelope envelope = EnvelopeCodec.fromFields(entry.getBody());
-                if (!seen.add(envelope.eventId())) {
-                    duplicates++;
-                    continue;
-                }
-                byTask.computeIfAbsent(envelope.taskId(), k -> new ArrayList<>())
-                        .add(envelope.iteration());
-            }
-            if (page.size() < 5_000) {
-                break;
-            }
-            from = page.getLast().getId();
-        }
-        log.info("{} tasks checked on {}, {} redelivered duplicates dropped", ids.size(), stream, duplicates);
-        List<Integer> expected = new ArrayList<>();
-        for (int i = 1; i <= perTask; i++) {
-            expected.add(i);
-        }
-        for (UUID id : ids) {
-            assertThat(byTask.get(id)).as("task " + id).isEqualTo(expected);
-        }
+        PublishedOrder.assertEveryTaskInOrder(redis.commands(), names.tasks(role), ids, perTask);
     }
 }

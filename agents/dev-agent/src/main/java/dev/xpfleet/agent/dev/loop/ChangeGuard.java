@@ -4,6 +4,7 @@ import dev.xpfleet.agent.dev.loop.LoopOutcome.Phase;
 import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.agent.dev.tools.RefusedException;
 import dev.xpfleet.common.change.TestPaths;
+import dev.xpfleet.common.hash.Sha256;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceDiff;
 import dev.xpfleet.common.workspace.WorkspaceException;
@@ -12,10 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -230,19 +228,11 @@ public final class ChangeGuard {
             if (Files.size(path) > MAX_FILE_BYTES) {
                 return "(larger than 16 MB)";
             }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-                byte[] buffer = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
-                }
+                return Sha256.hex(in);
             }
-            return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
         }
     }
 }

@@ -1,9 +1,6 @@
 package dev.xpfleet.agent.review.findings;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.xpfleet.common.hash.Sha256;
 import java.util.Locale;
 
 /**
@@ -45,15 +42,6 @@ public final class Fingerprints {
     }
 
     private static String hash(String... parts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 20);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        return Sha256.hexOfParts(parts).substring(0, 20);
     }
 }

@@ -1,9 +1,7 @@
-package dev.xpfleet.orchestrator.api;
+package dev.xpfleet.orchestrator.auth;
 
+import dev.xpfleet.common.hash.Sha256;
 import dev.xpfleet.common.stream.UuidV7;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -51,16 +49,23 @@ public class ApiTokens {
         }
     }
 
-    /** Makes sure the configured bootstrap token works; replaces an older one with the same name. */
-    void ensureBootstrap(String token) {
-        jdbc.sql("DELETE FROM api_tokens WHERE name = 'bootstrap-admin' AND token_hash <> :hash")
+    /** Makes sure a configured token works with its role; replaces an older one with the same name. */
+    void ensureBootstrap(String name, ApiRole role, String token) {
+        jdbc.sql("DELETE FROM api_tokens WHERE name = :name AND (token_hash <> :hash OR role <> :role)")
+                .param("name", name)
                 .param("hash", hash(token))
+                .param("role", role.name())
                 .update();
         jdbc.sql("""
                         INSERT INTO api_tokens (id, name, role, token_hash, created_by)
-                        VALUES (:id, 'bootstrap-admin', 'ADMIN', :hash, 'configuration')
+                        VALUES (:id, :name, :role, :hash, 'configuration')
                         ON CONFLICT DO NOTHING
-                        """).param("id", UuidV7.next()).param("hash", hash(token)).update();
+                        """)
+                .param("id", UuidV7.next())
+                .param("name", name)
+                .param("role", role.name())
+                .param("hash", hash(token))
+                .update();
     }
 
     Optional<Caller> find(String token) {
@@ -71,11 +76,6 @@ public class ApiTokens {
     }
 
     static String hash(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        return Sha256.hex(token);
     }
 }

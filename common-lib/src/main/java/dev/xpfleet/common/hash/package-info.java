@@ -1,0 +1,2 @@
+/** Hashing shared by the fleet's services. */
+package dev.xpfleet.common.hash;

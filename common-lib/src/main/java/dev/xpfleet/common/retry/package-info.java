@@ -1,0 +1,2 @@
+/** How the fleet waits before trying again. */
+package dev.xpfleet.common.retry;

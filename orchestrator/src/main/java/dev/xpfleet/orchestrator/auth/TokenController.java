@@ -1,0 +1,37 @@
+package dev.xpfleet.orchestrator.auth;
+
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Creating API tokens (admin). */
+@RestController
+class TokenController {
+
+    private final ApiTokens tokens;
+
+    TokenController(ApiTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    record CreateToken(String name, String role) {}
+
+    @Operation(summary = "Create an API token with a role; the token is shown once (admin)")
+    @PostMapping("/api/tokens")
+    ResponseEntity<Map<String, Object>> createToken(
+            @AuthenticationPrincipal ApiTokens.Caller caller, @RequestBody CreateToken body) {
+        if (body.name() == null || !body.name().matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("name must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        ApiRole role = ApiRole.valueOf(String.valueOf(body.role()).toUpperCase(Locale.ROOT));
+        String token = tokens.create(body.name(), role, caller.name());
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(Map.of("name", body.name(), "role", role.name(), "token", token, "note", "shown once"));
+    }
+}
