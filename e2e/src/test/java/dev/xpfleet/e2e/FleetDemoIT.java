@@ -3,6 +3,8 @@ package dev.xpfleet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.StreamNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * on the local forge becomes a merged pull request (the models answer from the scripted recordings
  * in {@code deploy/local/demo/recordings}). Then the same with a process killed by SIGKILL (by its
  * pid) while the task runs: the replica holding the outbox relay, one that does not, and the
- * developer in the middle of its loop; each time the task ends merged, with one pull request and
+ * developer in the middle of its loop, the QA agent and the reviewer holding their steps; and with
+ * the fleet's Redis restarted mid-task. Each time the task ends merged, with one pull request and
  * one result per step. The fleet runs under its own home and ports, and is stopped at the end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -149,6 +152,86 @@ class FleetDemoIT {
         assertOneOfEverything(finished.output());
     }
 
+    @Test
+    @Order(4)
+    void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
+        // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
+        // starts a new one under the same consumer name, which takes the step back at once. A step
+        // can end between the poll and the kill: then the round is tried again, up to three times.
+        for (AgentRole role : List.of(AgentRole.QA, AgentRole.REVIEW)) {
+            String service = role == AgentRole.QA ? "qa-agent" : "review-agent";
+            String stage = role == AgentRole.QA ? "TESTING" : "REVIEWING";
+            boolean heldAtTheKill = false;
+            for (int round = 1; round <= 3 && !heldAtTheKill; round++) {
+                Process demo = startDemoScript();
+                await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+                String task = find(TASK, Files.readString(logs.get(demo)));
+                await(service + "'s step delivered to it")
+                        .atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> pendingOf(role) >= 1
+                                || !List.of("DEVELOPING", "TESTING", "REVIEWING")
+                                        .contains(get("/api/tasks/" + task)
+                                                .path("task")
+                                                .path("state")
+                                                .asString()));
+                kill(service);
+                heldAtTheKill = pendingOf(role) >= 1
+                        && stage.equals(get("/api/tasks/" + task)
+                                .path("task")
+                                .path("state")
+                                .asString());
+                log.info("{} killed in round {}, holding its step: {}", service, round, heldAtTheKill);
+                Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
+                assertThat(up.exit()).as(up.output()).isZero();
+                Run finished = finish(demo, Duration.ofMinutes(5));
+                assertThat(finished.exit())
+                        .as(service + " killed: " + finished.output())
+                        .isZero();
+                assertThat(finished.output()).contains("MERGED");
+                assertOneOfEverything(finished.output());
+            }
+            assertThat(heldAtTheKill)
+                    .as(service + " was killed holding its step in one of three rounds")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
+        Process demo = startDemoScript();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        long pid = pid("redis");
+        ProcessHandle redis =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the fleet's Redis is not running"));
+        new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor(); // a restart, by its pid
+        redis.onExit().get(30, TimeUnit.SECONDS);
+        Thread.sleep(3_000); // every service notices it is gone
+        Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
+        assertThat(up.exit()).as(up.output()).isZero();
+        assertThat(up.output()).contains("appendonly yes");
+
+        Run finished = finish(demo, Duration.ofMinutes(5));
+        assertThat(finished.exit()).as("Redis restarted: " + finished.output()).isZero();
+        assertThat(finished.output()).contains("MERGED");
+        assertOneOfEverything(finished.output());
+    }
+
+    /** Entries of the role's stream delivered to a consumer and not acknowledged. */
+    private long pendingOf(AgentRole role) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisPort);
+        try (var connection = client.connect()) {
+            StreamNames names = new StreamNames("fleet:");
+            return connection
+                    .sync()
+                    .xpending(names.tasks(role), names.group(role))
+                    .getCount();
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** One pull request, merged, and one completed result per step of the one iteration. */
     private void assertOneOfEverything(String output) throws Exception {
         String task = find(TASK, output);
@@ -193,9 +276,13 @@ class FleetDemoIT {
         throw new AssertionError("no replica holds the outbox relay: " + seen);
     }
 
-    private void kill(String service) throws Exception {
-        long pid = Long.parseLong(
+    private long pid(String service) throws IOException {
+        return Long.parseLong(
                 Files.readString(home.resolve("run/" + service + ".pid")).strip());
+    }
+
+    private void kill(String service) throws Exception {
+        long pid = pid(service);
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(service + " is not running"));
         new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
         handle.onExit().get(30, TimeUnit.SECONDS);

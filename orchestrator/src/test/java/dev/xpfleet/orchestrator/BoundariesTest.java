@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The boundaries docs/architecture.md writes down, enforced: feature packages without cycles,
- * authentication and support knowing no feature, the task state changed only through the task
- * package, and common-lib never reaching into the orchestrator. (The agents cannot: the build bans a
+ * authentication and support knowing no feature, no feature using the REST API's classes, and
+ * common-lib never reaching into the orchestrator. (The task state is changed only in the task
+ * package because {@code TaskRepository.transition} is package-private: the compiler enforces that.) (The agents cannot: the build bans a
  * dependency on the orchestrator in every other module.)
  */
 class BoundariesTest {

@@ -135,6 +135,45 @@ class ReplicasIT {
     }
 
     @Test
+    void aLabelAndARunCommandForOneIssueRacingOnTwoReplicasMakeOneTask() throws Exception {
+        List<Integer> ports = new ArrayList<>(List.of(port));
+        ports.addAll(startReplicas("c"));
+        for (int round = 0; round < 5; round++) {
+            ObjectNode labeled = WebhookClient.issue("issues.labeled", "agent", "OWNER");
+            ObjectNode comment = WebhookClient.comment("/agent run", "OWNER");
+            comment.set("repository", labeled.path("repository").deepCopy());
+            comment.set("issue", labeled.path("issue").deepCopy());
+            ((ObjectNode) comment.path("comment")).put("body", "/agent run").put("author_association", "OWNER");
+            CyclicBarrier together = new CyclicBarrier(2);
+            Future<HttpResponse<String>> label;
+            Future<HttpResponse<String>> run;
+            try (ExecutorService senders = Executors.newFixedThreadPool(2)) {
+                label = senders.submit(() -> {
+                    together.await();
+                    return new WebhookClient(ports.get(0))
+                            .send("issues", UUID.randomUUID().toString(), labeled);
+                });
+                run = senders.submit(() -> {
+                    together.await();
+                    return new WebhookClient(ports.get(1))
+                            .send("issue_comment", UUID.randomUUID().toString(), comment);
+                });
+            }
+            List<String> answers = List.of(label.get().body(), run.get().body());
+            assertThat(answers)
+                    .filteredOn(a -> a.contains("TASK_CREATED"))
+                    .as(answers.toString())
+                    .hasSize(1);
+            assertThat(answers)
+                    .filteredOn(a -> !a.contains("TASK_CREATED"))
+                    .allMatch(a -> a.contains("ALREADY_ACTIVE") || a.contains("already has an active task"));
+            int issue = labeled.path("issue").path("number").asInt();
+            assertThat(count("SELECT count(*) FROM tasks WHERE issue_number = " + issue))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void threeRelayProcessesPublishEveryRowInOrderWhenTheActiveOneIsKilled() throws Exception {
         relay.stop(); // only the packaged replicas relay
         List<Integer> ports = startReplicas("r1", "r2", "r3");

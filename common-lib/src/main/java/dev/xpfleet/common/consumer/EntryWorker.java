@@ -135,6 +135,10 @@ final class EntryWorker implements EntryProcessor {
                         envelope.taskId(),
                         delivery,
                         Redelivery.describe(e));
+                if (delivery >= props.maxDeliveries()) {
+                    delivery++; // the limit is reached: dead-letter now, without another pause
+                    continue;
+                }
                 if (!redelivery.retry(entry.getId(), delivery)) {
                     return;
                 }

@@ -18,6 +18,16 @@ public interface EnvelopeSink {
     void apply(Envelope envelope) throws Exception;
 
     /**
+     * Whether a failure is the sink's own trouble (its database unreachable, a connection lost)
+     * rather than the envelope's: such a failure is retried until it passes, with pauses up to
+     * {@code retry-backoff-max}, and never counts as a delivery, so an outage does not dead-letter
+     * every envelope in flight.
+     */
+    default boolean isTransient(Exception failure) {
+        return false;
+    }
+
+    /**
      * Told after a readable envelope went to the dead-letter stream (it failed every delivery), so
      * its task can show it. Must not throw; a failure here changes nothing in the stream.
      */

@@ -4,11 +4,9 @@ import dev.xpfleet.common.retry.Backoff;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessage;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -39,25 +37,39 @@ final class Redelivery {
     }
 
     /**
-     * Waits before the attempt after delivery {@code delivery}, then claims the entry again.
+     * Waits before the attempt after delivery {@code delivery}, then claims the entry again, counting
+     * the delivery; only while it is still this consumer's (another may have reclaimed it while this
+     * one could not reach Redis: then it is left to that one).
      *
      * @return false when the runtime is stopping or the entry is no longer this consumer's
      */
     boolean retry(String id, long delivery) {
-        Duration pause = backoff.after(delivery);
+        if (!pause(delivery)) {
+            return false;
+        }
+        Long claimed = redis.eval(
+                StreamScripts.RETRY_CLAIM,
+                ScriptOutputType.INTEGER,
+                new String[] {stream},
+                consumer.getGroup(),
+                consumer.getName(),
+                id);
+        return claimed != null && claimed == 1;
+    }
+
+    /**
+     * The pause after the {@code failures}-th failure in a row.
+     *
+     * @return false when the runtime is stopping
+     */
+    boolean pause(long failures) {
         try {
-            Thread.sleep(pause);
+            Thread.sleep(backoff.after(failures));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        if (!running.getAsBoolean()) {
-            return false;
-        }
-        // XCLAIM without JUSTID counts the next delivery.
-        List<StreamMessage<String, String>> claimed =
-                redis.xclaim(stream, consumer, XClaimArgs.Builder.minIdleTime(0), id);
-        return !claimed.isEmpty();
+        return running.getAsBoolean();
     }
 
     long deliveries(String id) {

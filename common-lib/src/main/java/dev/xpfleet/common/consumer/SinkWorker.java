@@ -91,6 +91,7 @@ final class SinkWorker implements EntryProcessor {
             long firstDelivery,
             TraceContinuation.Traced traced) {
         long delivery = firstDelivery;
+        long outages = 0;
         String lastError = null;
         while (true) {
             if (delivery > props.maxDeliveries()) {
@@ -112,8 +113,22 @@ final class SinkWorker implements EntryProcessor {
                 return;
             } catch (Exception e) {
                 traced.error(e);
-                lastError = Redelivery.describe(e);
                 metrics.retried.increment();
+                if (sink.isTransient(e)) {
+                    // The sink's outage, not the envelope's fault: wait it out, count no delivery.
+                    log.warn(
+                            "Applying {} {} (task {}) waits for the sink: {}",
+                            envelope.type(),
+                            envelope.eventId(),
+                            envelope.taskId(),
+                            Redelivery.describe(e));
+                    if (!redelivery.pause(++outages)) {
+                        return;
+                    }
+                    continue;
+                }
+                outages = 0;
+                lastError = Redelivery.describe(e);
                 log.warn(
                         "Applying {} {} (task {}), delivery {}, failed: {}",
                         envelope.type(),
@@ -121,6 +136,10 @@ final class SinkWorker implements EntryProcessor {
                         envelope.taskId(),
                         delivery,
                         lastError);
+                if (delivery >= props.maxDeliveries()) {
+                    delivery++; // the limit is reached: dead-letter now, without another pause
+                    continue;
+                }
                 if (!redelivery.retry(entry.getId(), delivery)) {
                     return;
                 }

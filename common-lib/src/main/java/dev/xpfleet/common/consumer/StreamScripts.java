@@ -49,6 +49,20 @@ final class StreamScripts {
             """;
 
     /**
+     * A retry's claim: XCLAIM (counting the delivery) only when this consumer still owns the entry,
+     * never taking it back from one that reclaimed it meanwhile. KEYS: stream. ARGV: group,
+     * consumer, entry id. Returns 1 when claimed, 0 when the entry is another's or gone.
+     */
+    static final String RETRY_CLAIM = """
+            local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+            if p[1] and p[1][2] == ARGV[2] then
+              redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+
+    /**
      * Heartbeat: re-claims (JUSTID, no delivery counted) only the entries this consumer still owns,
      * so a consumer that stalled past the reclaim threshold never takes work back from the one that
      * reclaimed it. KEYS: task stream. ARGV: group, consumer, entry ids. Returns the ids it lost.

@@ -8,16 +8,13 @@ import java.time.Duration;
  * counter gives the same pause as one kept in a loop. Every retry of the fleet pauses this way.
  *
  * @param first the pause after the first failure
- * @param max the longest pause (unbounded when null)
+ * @param max the longest pause (unbounded when null); below {@code first}, every pause is {@code max}
  */
 public record Backoff(Duration first, Duration max) {
 
     public Backoff {
         if (first == null || first.isNegative()) {
             throw new IllegalArgumentException("a backoff needs a first pause >= 0");
-        }
-        if (max != null && max.compareTo(first) < 0) {
-            throw new IllegalArgumentException("a backoff's max pause must be at least its first");
         }
     }
 

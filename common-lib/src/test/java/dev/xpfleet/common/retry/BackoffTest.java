@@ -21,9 +21,11 @@ class BackoffTest {
     }
 
     @Test
-    void refusesAMaxBelowTheFirstPause() {
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class);
+    void aMaxBelowTheFirstPauseCapsEveryPauseAsBefore() {
+        assertThat(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).after(1))
+                .isEqualTo(Duration.ofSeconds(1));
         assertThat(new Backoff(Duration.ofSeconds(1), null).after(11)).isEqualTo(Duration.ofSeconds(1024));
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(-1), null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

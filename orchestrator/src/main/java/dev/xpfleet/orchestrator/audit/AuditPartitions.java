@@ -80,7 +80,7 @@ public class AuditPartitions implements ApplicationRunner {
             }
             LocalDate from = m.atDay(1);
             LocalDate to = m.plusMonths(1).atDay(1);
-            jdbc.sql("CREATE TABLE %s PARTITION OF audit_trail FOR VALUES FROM ('%s') TO ('%s')"
+            jdbc.sql("CREATE TABLE IF NOT EXISTS %s PARTITION OF audit_trail FOR VALUES FROM ('%s') TO ('%s')"
                             .formatted(name, from, to))
                     .update();
             created.add(name);

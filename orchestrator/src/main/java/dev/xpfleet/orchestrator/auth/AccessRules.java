@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -19,9 +20,13 @@ final class AccessRules {
 
     record Rule(HttpMethod method, String pattern, ApiRole role, RequestMatcher matcher) {}
 
+    /** A GET rule covers HEAD too, as HTTP expects of any GET resource. */
     private static Rule rule(HttpMethod method, String pattern, ApiRole role) {
-        return new Rule(
-                method, pattern, role, PathPatternRequestMatcher.withDefaults().matcher(method, pattern));
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        RequestMatcher matcher = HttpMethod.GET.equals(method)
+                ? new OrRequestMatcher(paths.matcher(HttpMethod.GET, pattern), paths.matcher(HttpMethod.HEAD, pattern))
+                : paths.matcher(method, pattern);
+        return new Rule(method, pattern, role, matcher);
     }
 
     static final List<Rule> RULES = List.of(

@@ -7,7 +7,6 @@ import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MalformedEnvelopeException;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.orchestrator.support.BackgroundLoop;
-import dev.xpfleet.orchestrator.support.ClusterLock;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -46,7 +45,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class OutboxRelay extends BackgroundLoop {
 
     /** "fleetobx" as a number: the advisory lock every relay competes for. */
-    static final long LOCK_KEY = ClusterLock.key("outbox-relay");
+    static final long LOCK_KEY = 0x666C6565746F6278L;
 
     /** Notified by a trigger when outbox rows are inserted (V7__outbox_notify.sql). */
     static final String CHANNEL = "fleet_outbox";

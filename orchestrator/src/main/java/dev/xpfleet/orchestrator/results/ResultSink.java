@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Where the results stream ends: each result applied in one transaction by {@link ResultApplier}.
@@ -60,6 +63,14 @@ final class ResultSink implements EnvelopeSink {
                 }
             }
         }
+    }
+
+    /** The database unreachable or a connection lost: the result waits, it is not at fault. */
+    @Override
+    public boolean isTransient(Exception failure) {
+        return failure instanceof DataAccessResourceFailureException
+                || failure instanceof CannotCreateTransactionException
+                || failure instanceof TransientDataAccessResourceException;
     }
 
     @Override

@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * How a replica consumes the results stream (the common consumer runtime's settings, with defaults
  * for short database work instead of long agent steps).
  *
- * @param instanceId consumer name in the results group; default host name and pid
+ * @param instanceId consumer name in the results group; default host name and pid (unique per
+ *     replica, also in containers where every pid is 1)
  * @param concurrency results applied at once by one replica
  * @param readBlock how long one XREADGROUP waits
  * @param heartbeatInterval how often results being applied are re-claimed
@@ -37,13 +38,6 @@ public record ResultsProperties(
         @DefaultValue("200ms") Duration retryBackoff,
         @DefaultValue("10s") Duration retryBackoffMax,
         @DefaultValue("10s") Duration shutdownGrace) {
-
-    public ResultsProperties {
-        if (instanceId == null || instanceId.isBlank()) {
-            instanceId = "orchestrator-"
-                    + java.lang.management.ManagementFactory.getRuntimeMXBean().getPid();
-        }
-    }
 
     @AssertTrue(message = "fleet.results.reclaim-idle must be at least 3 x fleet.results.heartbeat-interval")
     public boolean isReclaimIdleAboveHeartbeat() {

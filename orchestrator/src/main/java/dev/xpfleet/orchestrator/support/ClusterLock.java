@@ -25,13 +25,24 @@ public class ClusterLock {
     /** @return false when another replica holds the lock (the job did not run) */
     public boolean runExclusively(String name, Runnable job) {
         long key = key(name);
+        // Until every replica runs this version, also the key replicas of the version before took
+        // (a 32-bit String.hashCode): during a rolling upgrade an old and a new replica still
+        // exclude each other. Remove with the release after.
+        long legacyKey = ("xp-fleet:" + name).hashCode();
         try (Connection connection = dataSource.getConnection()) {
             if (!call(connection, "SELECT pg_try_advisory_lock(?)", key)) {
                 return false;
             }
             try {
-                job.run();
-                return true;
+                if (!call(connection, "SELECT pg_try_advisory_lock(?)", legacyKey)) {
+                    return false;
+                }
+                try {
+                    job.run();
+                    return true;
+                } finally {
+                    call(connection, "SELECT pg_advisory_unlock(?)", legacyKey);
+                }
             } finally {
                 call(connection, "SELECT pg_advisory_unlock(?)", key);
             }

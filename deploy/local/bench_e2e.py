@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""fleet bench e2e [--tasks N]: N issues opened at once on the running fleet, each followed to its end.
+
+Called by `deploy/local/fleet bench e2e` once the fleet is up. Puts the demo's sample repository on
+the local forge N times under fresh names, opens the demo issue on each at once, and follows every
+task to its end. Then it checks that nothing was lost or done twice (every task merged, one pull
+request each, one completed result per step) and prints what it cost: issue-to-merge latency,
+time per stage, CPU and peak memory per service, and the raw ceiling of the same machine measured
+in the same run (the sample's own tests run directly with pytest, the one piece of real work each
+task must do several times). Exit code 0 only when every task merged exactly once.
+Standard library only; the models answer from the demo's scripted recordings unless FLEET_MODEL_*
+is set.
+"""
+import concurrent.futures
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import demo  # noqa: E402  (reads the same FLEET_DEMO_* settings)
+
+TIMEOUT = int(os.environ.get("FLEET_BENCH_TIMEOUT", "1800"))
+STAGES = [("DEVELOPING", "TESTING", "dev"), ("TESTING", "REVIEWING", "qa"),
+          ("REVIEWING", "APPROVED", "review"), ("APPROVED", "MERGED", "pull request and merge")]
+
+
+def parse_args(argv):
+    tasks = 50
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--tasks" and i + 1 < len(argv):
+            tasks = int(argv[i + 1])
+            i += 2
+        else:
+            sys.exit(f"bench e2e: unknown argument {argv[i]!r} (usage: fleet bench e2e [--tasks N])")
+    if not 1 <= tasks <= 500:
+        sys.exit("bench e2e: --tasks must be between 1 and 500")
+    return tasks
+
+
+def open_task(index, stamp):
+    name = f"{stamp}-{index:03d}"
+    repository = "bench/calc-" + name
+    source = demo.source_repository(name)
+    demo.call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})
+    opened = demo.call("POST", f"/api/forge/local/repositories/{repository}/issues",
+                       {"title": demo.TITLE, "body": demo.BODY, "labels": ["agent"]})
+    if opened.get("outcome") != "TASK_CREATED":
+        sys.exit(f"bench e2e: issue {index} did not start a task: {opened}")
+    return {"repository": repository, "task": opened["task"], "opened": time.time()}
+
+
+def processes():
+    """The fleet's processes from their pid files: name -> pid."""
+    run = os.path.join(demo.HOME, "run")
+    found = {}
+    for entry in sorted(os.listdir(run)) if os.path.isdir(run) else []:
+        if entry.endswith(".pid"):
+            try:
+                with open(os.path.join(run, entry)) as f:
+                    pid = int(f.read().strip())
+                os.kill(pid, 0)
+                found[entry[:-4]] = pid
+            except (ValueError, OSError):
+                pass
+    return found
+
+
+def cpu_seconds(pid):
+    """User + system CPU of the process and its waited-for children (the QA sandbox's runs)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
+def memory_kib(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def raw_ceiling(runs=5):
+    """The sample's tests run directly with pytest, as the fleet's agents run them in the sandbox."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        work = tempfile.mkdtemp(prefix="bench-e2e-raw-")
+        try:
+            shutil.copytree(os.path.join(demo.ROOT, "deploy/local/demo/repository"), work, dirs_exist_ok=True)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.time()
+            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=work,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            walls.append(time.time() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def check(entry):
+    """Nothing lost or done twice: merged, one pull request, one completed result per step."""
+    problems = []
+    if entry["state"] != "MERGED":
+        problems.append(f"ended {entry['state']}")
+    pulls = demo.call("GET", f"/api/forge/local/repositories/{entry['repository']}/pulls")
+    if len(pulls) != 1 or pulls[0].get("state") != "MERGED":
+        problems.append(f"{len(pulls)} pull requests ({[p.get('state') for p in pulls]})")
+    steps = {}
+    for result in demo.call("GET", f"/api/tasks/{entry['task']}/results"):
+        if result.get("outcome") == "COMPLETED":
+            key = f"{result.get('step')}#{result.get('iteration')}"
+            steps[key] = steps.get(key, 0) + 1
+    twice = {k: v for k, v in steps.items() if v > 1}
+    if twice:
+        problems.append(f"steps completed more than once: {twice}")
+    return problems
+
+
+def main():
+    count = parse_args(sys.argv[1:])
+    cores = os.cpu_count()
+    print(f"bench e2e: {count} issues opened at once on {count} repositories, {cores} cores", flush=True)
+    raw_wall, raw_cpu = raw_ceiling()
+    print(f"  raw ceiling, same run: the sample's tests with pytest alone take {raw_wall:.2f} s wall, "
+          f"{raw_cpu:.2f} s CPU (median of 5)", flush=True)
+
+    procs = processes()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in procs.items()}
+    stamp = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(2).hex()
+    started = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(count, 16)) as pool:
+        entries = list(pool.map(lambda i: open_task(i, stamp), range(count)))
+    print(f"  {count} issues opened in {time.time() - started:.1f} s", flush=True)
+
+    pending = {e["task"]: e for e in entries}
+    peak_rss = {}
+    while pending and time.time() - started < TIMEOUT:
+        for task_id, entry in list(pending.items()):
+            task = demo.call("GET", f"/api/tasks/{task_id}")["task"]
+            if task["state"] in demo.ENDS:
+                entry.update(state=task["state"], ended=time.time(), stages=task.get("stageEnteredAt") or {},
+                             iterations=task["iteration"])
+                del pending[task_id]
+        for name, pid in procs.items():
+            rss = memory_kib(pid, "VmRSS")
+            if rss is not None:
+                peak_rss[name] = max(peak_rss.get(name, 0), rss)
+        done = count - len(pending)
+        print(f"  [{time.time() - started:6.1f}s] {done}/{count} ended", flush=True)
+        if pending:
+            time.sleep(2)
+    total = time.time() - started
+    cpu_after = {name: cpu_seconds(pid) for name, pid in procs.items()}
+
+    failures = [f"task {task_id} ({e['repository']}) did not end within {TIMEOUT}s"
+                for task_id, e in pending.items()]
+    ended = [e for e in entries if "ended" in e]
+    for entry in ended:
+        failures += [f"task {entry['task']} ({entry['repository']}): {p}" for p in check(entry)]
+    merged = [e for e in ended if e["state"] == "MERGED"]
+
+    print(f"  ended: {len(ended)} of {count}; merged: {len(merged)}; lost or doubled: {len(failures)}")
+    if merged:
+        latency = [e["ended"] - e["opened"] for e in merged]
+        print(f"  issue to merge: p50 {percentile(latency, 50):.1f} s, p95 {percentile(latency, 95):.1f} s, "
+              f"max {max(latency):.1f} s; all {count} in {total:.1f} s = {len(merged) / total * 60:.1f} "
+              f"merged per minute")
+        print(f"  iterations per task: median {statistics.median(e['iterations'] for e in merged)}")
+        for start, end, label in STAGES:
+            spans = []
+            for e in merged:
+                a, b = e["stages"].get(start), e["stages"].get(end)
+                if a and b:
+                    spans.append(parse_instant(b) - parse_instant(a))
+            if spans:
+                print(f"  stage {label:<22} p50 {percentile(spans, 50):6.1f} s   p95 {percentile(spans, 95):6.1f} s")
+        fleet_cpu = sum((cpu_after[n] or 0) - (cpu_before[n] or 0) for n in procs
+                        if cpu_before.get(n) is not None and cpu_after.get(n) is not None)
+        per_task = fleet_cpu / len(merged)
+        print(f"  CPU per merged task, all fleet processes: {per_task:.2f} s = {per_task / raw_cpu:.1f} x one raw "
+              f"pytest run ({raw_cpu:.2f} s); wall p50 = {percentile(latency, 50) / raw_wall:.0f} x one raw run")
+        for name in sorted(procs):
+            if cpu_before.get(name) is None or cpu_after.get(name) is None:
+                continue
+            used = cpu_after[name] - cpu_before[name]
+            hwm = memory_kib(procs[name], "VmHWM")
+            print(f"    {name:<18} CPU {used:7.1f} s ({used / len(merged):5.2f} s per task)   "
+                  f"RSS peak while running {peak_rss.get(name, 0) / 1024:6.0f} MiB   since start "
+                  f"{(hwm or 0) / 1024:6.0f} MiB")
+    for failure in failures[:20]:
+        print("  FAILED: " + failure)
+    return 0 if not failures and len(merged) == count else 1
+
+
+def parse_instant(text):
+    """ISO-8601 from the API (UTC, 'Z') to epoch seconds, without third-party parsers."""
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
