@@ -38,7 +38,8 @@ import tools.jackson.databind.JsonNode;
  * pid) while the task runs: the replica holding the outbox relay, one that does not, and the
  * developer in the middle of its loop, the QA agent and the reviewer holding their steps; and with
  * the fleet's Redis restarted mid-task. Each time the task ends merged, with one pull request and
- * one result per step. The fleet runs under its own home and ports, and is stopped at the end.
+ * one result per step. Last, fifty issues at once ({@code fleet bench e2e}): fifty merged pull
+ * requests, none lost, none doubled. The fleet runs under its own home and ports, and is stopped at the end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -216,6 +217,16 @@ class FleetDemoIT {
         assertThat(finished.exit()).as("Redis restarted: " + finished.output()).isZero();
         assertThat(finished.output()).contains("MERGED");
         assertOneOfEverything(finished.output());
+    }
+
+    @Test
+    @Order(6)
+    void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
+        Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
+
+        log.info("fleet bench e2e --tasks 50:\n{}", bench.output());
+        assertThat(bench.exit()).as(bench.output()).isZero();
+        assertThat(bench.output()).contains("ended: 50 of 50; merged: 50; lost or doubled: 0");
     }
 
     /** Entries of the role's stream delivered to a consumer and not acknowledged. */

@@ -53,13 +53,7 @@ class AuditPartitionsIT {
 
     @Test
     void runningAgainOrLaterOnlyAddsWhatIsMissing() {
-        Clock inFourMonths = Clock.fixed(
-                YearMonth.now(ZoneOffset.UTC)
-                        .plusMonths(4)
-                        .atDay(2)
-                        .atStartOfDay()
-                        .toInstant(ZoneOffset.UTC),
-                ZoneOffset.UTC);
+        Clock inFourMonths = monthsAhead(4);
         AuditPartitions later = new AuditPartitions(jdbc, transactions, clusterLock, inFourMonths);
 
         java.util.List<String> first = later.ensureAhead();
@@ -72,13 +66,7 @@ class AuditPartitionsIT {
 
     @Test
     void replicasRunningTheJobAtOnceCreateEachPartitionOnceAndNoneFails() throws Exception {
-        Clock inEightMonths = Clock.fixed(
-                YearMonth.now(ZoneOffset.UTC)
-                        .plusMonths(8)
-                        .atDay(2)
-                        .atStartOfDay()
-                        .toInstant(ZoneOffset.UTC),
-                ZoneOffset.UTC);
+        Clock inEightMonths = monthsAhead(8);
         int replicas = 4;
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(replicas);
         java.util.List<java.util.concurrent.Future<java.util.List<String>>> rounds = new java.util.ArrayList<>();
@@ -101,13 +89,7 @@ class AuditPartitionsIT {
 
     @Test
     void whileAnotherReplicaHoldsTheJobThisOneSkipsItsRound() {
-        Clock inTwelveMonths = Clock.fixed(
-                YearMonth.now(ZoneOffset.UTC)
-                        .plusMonths(12)
-                        .atDay(2)
-                        .atStartOfDay()
-                        .toInstant(ZoneOffset.UTC),
-                ZoneOffset.UTC);
+        Clock inTwelveMonths = monthsAhead(12);
         AuditPartitions replica = new AuditPartitions(jdbc, transactions, clusterLock, inTwelveMonths);
         java.util.List<String> skipped = new java.util.ArrayList<>();
 
@@ -115,5 +97,16 @@ class AuditPartitionsIT {
 
         assertThat(skipped).isEmpty();
         assertThat(replica.ensureAhead()).hasSize(3);
+    }
+
+    /** A clock on the second day of the month that many months from now. */
+    private static Clock monthsAhead(int months) {
+        return Clock.fixed(
+                YearMonth.now(ZoneOffset.UTC)
+                        .plusMonths(months)
+                        .atDay(2)
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC),
+                ZoneOffset.UTC);
     }
 }
