@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.StreamNames;
+import io.lettuce.core.models.stream.PendingMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,6 +76,9 @@ class FleetDemoIT {
 
     @AfterAll
     void down() throws Exception {
+        if (redisClient != null) {
+            redisClient.shutdown();
+        }
         if (home != null) {
             run(List.of("bash", "deploy/local/fleet", "down"), Duration.ofMinutes(3));
             dropDatabase();
@@ -157,11 +161,11 @@ class FleetDemoIT {
     @Order(4)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
-        // starts a new one under the same consumer name, which takes the step back at once. A step
-        // can end between the poll and the kill: then the round is tried again, up to three times.
+        // starts a new one under the same consumer name, which takes the step back at once (not after
+        // fleet.consumer.reclaim-idle, 60 s, when any consumer could). A step can end between the
+        // poll and the kill: then the round is tried again, up to three times.
         for (AgentRole role : List.of(AgentRole.QA, AgentRole.REVIEW)) {
             String service = role == AgentRole.QA ? "qa-agent" : "review-agent";
-            String stage = role == AgentRole.QA ? "TESTING" : "REVIEWING";
             boolean heldAtTheKill = false;
             for (int round = 1; round <= 3 && !heldAtTheKill; round++) {
                 Process demo = startDemoScript();
@@ -169,22 +173,34 @@ class FleetDemoIT {
                 String task = find(TASK, Files.readString(logs.get(demo)));
                 await(service + "'s step delivered to it")
                         .atMost(Duration.ofSeconds(90))
-                        .pollInterval(Duration.ofMillis(50))
-                        .until(() -> pendingOf(role) >= 1
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> !pending(role).isEmpty()
                                 || !List.of("DEVELOPING", "TESTING", "REVIEWING")
                                         .contains(get("/api/tasks/" + task)
                                                 .path("task")
                                                 .path("state")
                                                 .asString()));
                 kill(service);
-                heldAtTheKill = pendingOf(role) >= 1
-                        && stage.equals(get("/api/tasks/" + task)
-                                .path("task")
-                                .path("state")
-                                .asString());
+                long killedAt = System.nanoTime();
+                List<PendingMessage> held = pending(role);
+                heldAtTheKill =
+                        held.size() == 1 && held.getFirst().getConsumer().equals(service);
                 log.info("{} killed in round {}, holding its step: {}", service, round, heldAtTheKill);
                 Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
                 assertThat(up.exit()).as(up.output()).isZero();
+                if (heldAtTheKill) {
+                    String entry = held.getFirst().getId();
+                    await("the new " + service + " takes the step back (or has finished it)")
+                            .atMost(Duration.ofSeconds(15))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> pending(role).stream()
+                                    .allMatch(p -> p.getId().equals(entry)
+                                            && p.getConsumer().equals(service)
+                                            && p.getRedeliveryCount() >= 2));
+                    assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                            .as("taken back before fleet.consumer.reclaim-idle (60 s) let any consumer take it over")
+                            .isLessThan(Duration.ofSeconds(58));
+                }
                 Run finished = finish(demo, Duration.ofMinutes(5));
                 assertThat(finished.exit())
                         .as(service + " killed: " + finished.output())
@@ -203,6 +219,9 @@ class FleetDemoIT {
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        assertThat(redis().configGet("appendonly"))
+                .as("the fleet's Redis persists its streams")
+                .containsEntry("appendonly", "yes");
         long pid = pid("redis");
         ProcessHandle redis =
                 ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the fleet's Redis is not running"));
@@ -229,19 +248,27 @@ class FleetDemoIT {
         assertThat(bench.output()).contains("ended: 50 of 50; merged: 50; lost or doubled: 0");
     }
 
-    /** Entries of the role's stream delivered to a consumer and not acknowledged. */
-    private long pendingOf(AgentRole role) {
-        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisPort);
-        try (var connection = client.connect()) {
-            StreamNames names = new StreamNames("fleet:");
-            return connection
-                    .sync()
-                    .xpending(names.tasks(role), names.group(role))
-                    .getCount();
-        } finally {
-            client.shutdown();
-        }
+    /** Entries of the role's stream delivered to a consumer and not acknowledged, with their owner. */
+    private List<PendingMessage> pending(AgentRole role) {
+        StreamNames names = new StreamNames("fleet:");
+        return redis().xpending(
+                        names.tasks(role),
+                        names.group(role),
+                        io.lettuce.core.Range.unbounded(),
+                        io.lettuce.core.Limit.from(10));
     }
+
+    /** One connection to the fleet's Redis for the whole class (reconnecting after its restart). */
+    private io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
+        if (redisConnection == null) {
+            redisClient = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisPort);
+            redisConnection = redisClient.connect();
+        }
+        return redisConnection.sync();
+    }
+
+    private io.lettuce.core.RedisClient redisClient;
+    private io.lettuce.core.api.StatefulRedisConnection<String, String> redisConnection;
 
     /** One pull request, merged, and one completed result per step of the one iteration. */
     private void assertOneOfEverything(String output) throws Exception {

@@ -21,6 +21,9 @@ final class SinkWorker implements EntryProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
 
+    /** How long a sink's outage may hold an entry before its failures count as deliveries again. */
+    static final Duration MAX_OUTAGE = Duration.ofMinutes(10);
+
     private final RedisCommands<String, String> redis;
     private final StreamConsumer.Subscription subscription;
     private final Consumer<String> consumer;
@@ -92,6 +95,7 @@ final class SinkWorker implements EntryProcessor {
             TraceContinuation.Traced traced) {
         long delivery = firstDelivery;
         long outages = 0;
+        long outageStarted = 0;
         String lastError = null;
         while (true) {
             if (delivery > props.maxDeliveries()) {
@@ -114,7 +118,10 @@ final class SinkWorker implements EntryProcessor {
             } catch (Exception e) {
                 traced.error(e);
                 metrics.retried.increment();
-                if (sink.isTransient(e)) {
+                if (outages == 0) {
+                    outageStarted = System.nanoTime();
+                }
+                if (sink.isTransient(e) && System.nanoTime() - outageStarted < MAX_OUTAGE.toNanos()) {
                     // The sink's outage, not the envelope's fault: wait it out, count no delivery.
                     log.warn(
                             "Applying {} {} (task {}) waits for the sink: {}",

@@ -51,13 +51,13 @@ final class StreamScripts {
     /**
      * A retry's claim: XCLAIM (counting the delivery) only when this consumer still owns the entry,
      * never taking it back from one that reclaimed it meanwhile. KEYS: stream. ARGV: group,
-     * consumer, entry id. Returns 1 when claimed, 0 when the entry is another's or gone.
+     * consumer, entry id. Returns 1 when claimed, 0 when the entry is another's or gone (trimmed).
      */
     static final String RETRY_CLAIM = """
             local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
             if p[1] and p[1][2] == ARGV[2] then
-              redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3])
-              return 1
+              local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3])
+              if #claimed > 0 then return 1 end
             end
             return 0
             """;

@@ -27,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AuditPartitions implements ApplicationRunner {
 
     static final int MONTHS_AHEAD = 2;
+    private static final long LEGACY_LOCK_KEY = 0x666C656574617564L; // "fleetaud"
     private static final Logger log = LoggerFactory.getLogger(AuditPartitions.class);
 
     private final JdbcClient jdbc;
@@ -67,6 +68,14 @@ public class AuditPartitions implements ApplicationRunner {
     }
 
     private void createMissing(List<String> created) {
+        // Until every replica runs this version: the lock replicas of the version before took, so
+        // an old and a new replica never create partitions at once. Remove with the release after.
+        if (!jdbc.sql("SELECT pg_try_advisory_xact_lock(:key)")
+                .param("key", LEGACY_LOCK_KEY)
+                .query(Boolean.class)
+                .single()) {
+            return;
+        }
         YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
         for (int i = 0; i <= MONTHS_AHEAD; i++) {
             YearMonth m = month.plusMonths(i);
@@ -83,8 +92,10 @@ public class AuditPartitions implements ApplicationRunner {
             jdbc.sql("CREATE TABLE IF NOT EXISTS %s PARTITION OF audit_trail FOR VALUES FROM ('%s') TO ('%s')"
                             .formatted(name, from, to))
                     .update();
-            created.add(name);
-            log.info("Created audit partition {}", name);
+            if (exists(name)) {
+                created.add(name);
+                log.info("Created audit partition {}", name);
+            }
         }
     }
 

@@ -6,11 +6,12 @@ import dev.xpfleet.orchestrator.task.TaskChangeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
@@ -65,12 +66,27 @@ final class ResultSink implements EnvelopeSink {
         }
     }
 
-    /** The database unreachable or a connection lost: the result waits, it is not at fault. */
+    /**
+     * The database unreachable or a connection lost: the result waits, it is not at fault. Only
+     * what says so: no connection from the pool or no transaction could begin, a transient
+     * connection error, or PostgreSQL's SQLSTATE class 08 (connection), 57P01-57P03 (shut down,
+     * starting) or 53300 (too many connections). Anything else, a limit a result's own data hits
+     * included, counts as a delivery.
+     */
     @Override
     public boolean isTransient(Exception failure) {
-        return failure instanceof DataAccessResourceFailureException
-                || failure instanceof CannotCreateTransactionException
-                || failure instanceof TransientDataAccessResourceException;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CannotCreateTransactionException
+                    || cause instanceof CannotGetJdbcConnectionException
+                    || cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("08") || state.matches("57P0[123]") || state.equals("53300");
+            }
+        }
+        return false;
     }
 
     @Override
