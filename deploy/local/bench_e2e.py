@@ -225,9 +225,11 @@ def main():
         measured = [n for n in jvms if cpu_before.get(n) is not None and cpu_after.get(n) is not None]
         own = sum(cpu_after[n][0] - cpu_before[n][0] for n in measured)
         children = sum(cpu_after[n][1] - cpu_before[n][1] for n in measured)
+        rest = busy - own - children
         print(f"  CPU per merged task: whole machine {busy / len(merged):.2f} s = {busy / len(merged) / raw_cpu:.1f} x one raw "
-              f"pytest run ({raw_cpu:.2f} s); the fleet's JVMs {own / len(merged):.2f} s, the test runs they started "
-              f"(sandboxed) {children / len(merged):.2f} s; the rest is git, the database, the object store and others")
+              f"pytest run ({raw_cpu:.2f} s): the fleet's JVMs {own / len(merged):.2f} s, child processes reaped by "
+              f"them {children / len(merged):.2f} s, the rest {rest / len(merged):.2f} s (the sandboxed test runs, which "
+              f"the sandbox reaps itself, git, PostgreSQL, Redis, the object store)")
         for name in sorted(procs):
             if cpu_before.get(name) is None or cpu_after.get(name) is None:
                 continue
