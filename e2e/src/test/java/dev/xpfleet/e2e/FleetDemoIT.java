@@ -227,7 +227,10 @@ class FleetDemoIT {
                 ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the fleet's Redis is not running"));
         new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor(); // a restart, by its pid
         redis.onExit().get(30, TimeUnit.SECONDS);
-        Thread.sleep(3_000); // every service notices it is gone
+        await("the replicas notice Redis is gone")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> readiness(1) != 200);
         Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
         assertThat(up.exit()).as(up.output()).isZero();
         assertThat(up.output()).contains("appendonly yes");
@@ -246,6 +249,16 @@ class FleetDemoIT {
         log.info("fleet bench e2e --tasks 50:\n{}", bench.output());
         assertThat(bench.exit()).as(bench.output()).isZero();
         assertThat(bench.output()).contains("ended: 50 of 50; merged: 50; lost or doubled: 0");
+    }
+
+    /** The readiness status code of orchestrator replica {@code n}, straight, not through the proxy. */
+    private int readiness(int n) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + (PORT_BASE + 10 + n) + "/actuator/health/readiness"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** Entries of the role's stream delivered to a consumer and not acknowledged, with their owner. */
