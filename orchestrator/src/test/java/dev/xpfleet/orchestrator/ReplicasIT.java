@@ -166,10 +166,15 @@ class ReplicasIT {
                     .hasSize(1);
             assertThat(answers)
                     .filteredOn(a -> !a.contains("TASK_CREATED"))
-                    .allMatch(a -> a.contains("ALREADY_ACTIVE") || a.contains("already has an active task"));
+                    .as("the loser is told about the winner's task, not refused with a conflict")
+                    .allMatch(a -> a.contains("ALREADY_ACTIVE"));
             int issue = labeled.path("issue").path("number").asInt();
             assertThat(count("SELECT count(*) FROM tasks WHERE issue_number = " + issue))
                     .isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM webhook_deliveries d JOIN tasks t ON t.id = d.task_id"
+                            + " WHERE t.issue_number = " + issue))
+                    .as("both deliveries recorded, with the one task")
+                    .isEqualTo(2);
         }
     }
 

@@ -25,6 +25,11 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (e instanceof TokensUnavailableException) {
+            response.setHeader("Retry-After", "5");
+            write(request, response, HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable", e.getMessage());
+            return;
+        }
         response.setHeader("WWW-Authenticate", "Bearer");
         write(request, response, HttpStatus.UNAUTHORIZED, "authentication_error", "a valid bearer token is required");
     }

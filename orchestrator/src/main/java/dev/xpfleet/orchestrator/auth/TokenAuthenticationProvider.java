@@ -1,5 +1,7 @@
 package dev.xpfleet.orchestrator.auth;
 
+import dev.xpfleet.orchestrator.support.DatabaseOutage;
+import java.util.Optional;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
@@ -16,8 +18,17 @@ final class TokenAuthenticationProvider implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         String token = ((TokenAuthentication) authentication).token();
-        return tokens.find(token)
-                .map(TokenAuthentication::authenticated)
+        Optional<ApiTokens.Caller> caller;
+        try {
+            caller = tokens.find(token);
+        } catch (RuntimeException e) {
+            if (DatabaseOutage.causes(e)) {
+                // Not the caller's fault: answered 503, not 401 (ProblemResponses).
+                throw new TokensUnavailableException(e);
+            }
+            throw e;
+        }
+        return caller.map(TokenAuthentication::authenticated)
                 .orElseThrow(() -> new BadCredentialsException("a valid bearer token is required"));
     }
 

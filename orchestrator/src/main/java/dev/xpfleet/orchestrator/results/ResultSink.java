@@ -2,17 +2,14 @@ package dev.xpfleet.orchestrator.results;
 
 import dev.xpfleet.common.consumer.EnvelopeSink;
 import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.orchestrator.support.DatabaseOutage;
 import dev.xpfleet.orchestrator.task.TaskChangeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Where the results stream ends: each result applied in one transaction by {@link ResultApplier}.
@@ -66,27 +63,10 @@ final class ResultSink implements EnvelopeSink {
         }
     }
 
-    /**
-     * The database unreachable or a connection lost: the result waits, it is not at fault. Only
-     * what says so: no connection from the pool or no transaction could begin, a transient
-     * connection error, or PostgreSQL's SQLSTATE class 08 (connection), 57P01-57P03 (shut down,
-     * starting) or 53300 (too many connections). Anything else, a limit a result's own data hits
-     * included, counts as a delivery.
-     */
+    /** The database unreachable or a connection lost ({@link DatabaseOutage}): the result waits, it is not at fault. */
     @Override
     public boolean isTransient(Exception failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CannotCreateTransactionException
-                    || cause instanceof CannotGetJdbcConnectionException
-                    || cause instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                return state.startsWith("08") || state.matches("57P0[123]") || state.equals("53300");
-            }
-        }
-        return false;
+        return DatabaseOutage.causes(failure);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.task;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What is needed to record a task.
@@ -20,11 +21,13 @@ public record NewTask(
     /** Iterations a task gets when its creator names none (the seed's max_iters). */
     public static final int DEFAULT_MAX_ITERS = 3;
 
+    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}");
+
     public NewTask {
         Objects.requireNonNull(mode, "mode");
         // GitHub's shapes: owner of letters, digits and '-', name of letters, digits, '_', '.', '-'.
         if (repository == null
-                || !repository.matches("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}")
+                || !REPOSITORY.matcher(repository).matches()
                 || repository.endsWith("/.")
                 || repository.endsWith("/..")) {
             throw new IllegalArgumentException("repository must look like owner/name, not '" + repository + "'");

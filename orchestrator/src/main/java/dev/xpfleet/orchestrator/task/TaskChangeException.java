@@ -34,7 +34,7 @@ public abstract sealed class TaskChangeException extends RuntimeException {
     public static final class ActiveTaskExists extends TaskChangeException {
         private static final long serialVersionUID = 1L;
 
-        ActiveTaskExists(String repository, Integer issue) {
+        public ActiveTaskExists(String repository, Integer issue) {
             super("%s#%d already has an active task".formatted(repository, issue));
         }
     }

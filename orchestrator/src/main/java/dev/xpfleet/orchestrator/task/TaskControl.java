@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.task;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,13 +34,26 @@ public class TaskControl {
      */
     @Transactional
     public Task create(NewTask request, boolean keepMaxIters, Map<String, ?> detail) {
-        Task created = tasks.create(request);
-        if (keepMaxIters) {
-            tasks.keepMaxIters(created.id());
-        }
-        Task queued = tasks.transition(created, TaskState.QUEUED);
-        audit.record(queued.id(), request.createdBy(), "task.created", detail);
-        return flow.start(queued);
+        return createUnlessActive(request, keepMaxIters, detail)
+                .orElseThrow(
+                        () -> new TaskChangeException.ActiveTaskExists(request.repository(), request.issueNumber()));
+    }
+
+    /**
+     * As {@link #create}, but an issue's active task is an answer, not an error: nothing is written
+     * and the transaction stays usable. The task is recorded already in its first working state
+     * (one statement, the same transition table), then audited and handed to its first agent.
+     *
+     * @return the started task, or empty when the issue has an active task
+     */
+    @Transactional
+    public Optional<Task> createUnlessActive(NewTask request, boolean keepMaxIters, Map<String, ?> detail) {
+        Optional<Task> started = tasks.createStarted(request, keepMaxIters, flow.firstState(request.mode()));
+        started.ifPresent(task -> {
+            audit.record(task.id(), request.createdBy(), "task.created", detail);
+            flow.dispatch(task);
+        });
+        return started;
     }
 
     /** @throws TaskChangeException.IllegalTransition when the task is done or cancelled already */

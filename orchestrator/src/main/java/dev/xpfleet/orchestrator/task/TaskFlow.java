@@ -37,12 +37,23 @@ public class TaskFlow {
 
     /** A queued task goes to its first agent: the developer, or the pair coordinator. */
     public Task start(Task queued) {
-        if (queued.mode() == TaskMode.PAIR) {
-            Task pairing = tasks.transition(queued, TaskState.PAIRING);
-            send(AgentRole.PAIR, MessageTypes.PAIR_START, pairing, issuePayload(pairing));
-            return pairing;
+        Task started = tasks.transition(queued, firstState(queued.mode()));
+        dispatch(started);
+        return started;
+    }
+
+    /** The state a queued task of this mode moves to first. */
+    TaskState firstState(TaskMode mode) {
+        return mode == TaskMode.PAIR ? TaskState.PAIRING : TaskState.DEVELOPING;
+    }
+
+    /** Writes the first agent's message for a task already in its {@link #firstState}. */
+    void dispatch(Task started) {
+        if (started.mode() == TaskMode.PAIR) {
+            send(AgentRole.PAIR, MessageTypes.PAIR_START, started, issuePayload(started));
+        } else {
+            sendDevelop(started, null);
         }
-        return develop(queued, null);
     }
 
     /**
@@ -175,12 +186,16 @@ public class TaskFlow {
 
     private Task develop(Task task, JsonNode feedback) {
         Task developing = tasks.transition(task, TaskState.DEVELOPING);
+        sendDevelop(developing, feedback);
+        return developing;
+    }
+
+    private void sendDevelop(Task developing, JsonNode feedback) {
         ObjectNode payload = issuePayload(developing);
         if (feedback != null) {
             payload.set("feedback", feedback);
         }
         send(AgentRole.DEV, MessageTypes.DEV_IMPLEMENT, developing, payload);
-        return developing;
     }
 
     /**

@@ -32,6 +32,23 @@ public class TaskRepository {
             RETURNING *
             """;
 
+    /**
+     * A task recorded as already queued and in its first working state, in one statement: the
+     * stage map holds all three stages, the version counts both moves. An issue's active task makes
+     * it a no-op (the partial unique index, as a conflict target, is the active-task check).
+     */
+    private static final String INSERT_STARTED = """
+            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, iteration, version, max_iters,
+                               max_iters_explicit, created_by, stage_entered_at)
+            VALUES (:id, :repository, :issue, :title, :body, :state, :mode, :iteration, 2, :maxIters,
+                    :explicit, :createdBy,
+                    jsonb_build_object('RECEIVED', now(), 'QUEUED', now(), CAST(:state AS text), now()))
+            ON CONFLICT (repository, issue_number)
+               WHERE issue_number IS NOT NULL AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED')
+               DO NOTHING
+            RETURNING *
+            """;
+
     private static final String TRANSITION = """
             UPDATE tasks
                SET state = :to,
@@ -68,6 +85,38 @@ public class TaskRepository {
         }
     }
 
+    /**
+     * Records a new task as received, queued and moved on to {@code first}, as {@link #create} and
+     * two {@link #transition}s would, checked against the same table, in one round trip.
+     *
+     * @param keepMaxIters the creator set max_iters: a repository's {@code max-iters} does not replace it
+     * @return the task, or empty when its issue has an active task
+     * @throws TaskChangeException.IllegalTransition when the table does not lead from QUEUED to {@code first}
+     */
+    Optional<Task> createStarted(NewTask task, boolean keepMaxIters, TaskState first) {
+        UUID id = UuidV7.next();
+        if (!TaskState.RECEIVED.canMoveTo(TaskState.QUEUED)) {
+            throw new TaskChangeException.IllegalTransition(id, TaskState.RECEIVED, TaskState.QUEUED);
+        }
+        if (!TaskState.QUEUED.canMoveTo(first)) {
+            throw new TaskChangeException.IllegalTransition(id, TaskState.QUEUED, first);
+        }
+        return jdbc.sql(INSERT_STARTED)
+                .param("id", id)
+                .param("repository", task.repository())
+                .param("issue", task.issueNumber())
+                .param("title", task.title())
+                .param("body", task.body())
+                .param("state", first.name())
+                .param("mode", task.mode().name())
+                .param("iteration", first.startsIteration() ? 1 : 0)
+                .param("maxIters", task.maxIters())
+                .param("explicit", keepMaxIters)
+                .param("createdBy", task.createdBy())
+                .query(TaskRepository::mapStarted)
+                .optional();
+    }
+
     public Optional<Task> find(UUID id) {
         return jdbc.sql("SELECT * FROM tasks WHERE id = :id")
                 .param("id", id)
@@ -98,13 +147,6 @@ public class TaskRepository {
                 .param("issue", issueNumber)
                 .query(TaskRepository::map)
                 .optional();
-    }
-
-    /** Marks the task's max_iters as its own (set by its creator): a repository's setting does not replace it. */
-    void keepMaxIters(UUID id) {
-        jdbc.sql("UPDATE tasks SET max_iters_explicit = true WHERE id = :id")
-                .param("id", id)
-                .update();
     }
 
     /**
@@ -154,6 +196,19 @@ public class TaskRepository {
     }
 
     private static Task map(ResultSet rs, int row) throws SQLException {
+        return map(rs, stages(rs.getString("stage_entered_at")));
+    }
+
+    /**
+     * A row {@link #INSERT_STARTED} wrote: each of its stages was entered at now(), the
+     * transaction's time, which is also its created_at; no need to parse the map back.
+     */
+    private static Task mapStarted(ResultSet rs, int row) throws SQLException {
+        Instant at = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+        return map(rs, Map.of("RECEIVED", at, "QUEUED", at, rs.getString("state"), at));
+    }
+
+    private static Task map(ResultSet rs, Map<String, Instant> stages) throws SQLException {
         return new Task(
                 rs.getObject("id", UUID.class),
                 rs.getString("repository"),
@@ -168,7 +223,7 @@ public class TaskRepository {
                 rs.getString("created_by"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                stages(rs.getString("stage_entered_at")));
+                stages);
     }
 
     private static Map<String, Instant> stages(String json) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -99,6 +100,8 @@ class WebhookController {
                 event,
                 result.outcome(),
                 ResponseEntity.status("DUPLICATE".equals(result.outcome()) ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                        // Set, not negotiated: the answer is always JSON, and negotiation per delivery costs.
+                        .contentType(MediaType.APPLICATION_JSON)
                         .body(answer));
     }
 
@@ -124,8 +127,13 @@ class WebhookController {
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
         if (status == HttpStatus.CONTENT_TOO_LARGE) {
             // The body was not read: this connection cannot carry another request.
-            return ResponseEntity.status(status).header("Connection", "close").body(Map.of("error", message));
+            return ResponseEntity.status(status)
+                    .header("Connection", "close")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("error", message));
         }
-        return ResponseEntity.status(status).body(Map.of("error", message));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", message));
     }
 }

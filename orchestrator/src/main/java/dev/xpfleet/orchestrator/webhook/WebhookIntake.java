@@ -4,6 +4,7 @@ import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.StatusRequested;
 import dev.xpfleet.orchestrator.task.Task;
+import dev.xpfleet.orchestrator.task.TaskChangeException;
 import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
@@ -165,24 +166,30 @@ class WebhookIntake {
         };
     }
 
+    /**
+     * Starts a task unless the issue has one: the insert is the active-task check, so the usual
+     * case costs no extra read and two deliveries racing for one issue make one task.
+     */
     private IntakeResult start(Delivery d, JsonNode issue, TaskMode mode) {
         int number = issue.path("number").asInt();
-        Optional<Task> active = tasks.findActive(d.repository(), number);
-        if (active.isPresent()) {
-            return new IntakeResult("ALREADY_ACTIVE", active.get().id(), "the issue has an active task");
-        }
-        Task started = control.create(
-                new NewTask(
-                        d.repository(),
-                        number,
-                        Optional.ofNullable(Delivery.text(issue, "title")).orElse("(no title)"),
-                        Delivery.text(issue, "body"),
-                        mode,
-                        props.defaultMaxIters(),
-                        d.sender()),
-                false,
-                Map.of("delivery", d.id(), "mode", mode.name()));
-        return new IntakeResult("TASK_CREATED", started.id(), mode + " task started: " + started.state());
+        return control.createUnlessActive(
+                        new NewTask(
+                                d.repository(),
+                                number,
+                                Optional.ofNullable(Delivery.text(issue, "title"))
+                                        .orElse("(no title)"),
+                                Delivery.text(issue, "body"),
+                                mode,
+                                props.defaultMaxIters(),
+                                d.sender()),
+                        false,
+                        Map.of("delivery", d.id(), "mode", mode.name()))
+                .map(started ->
+                        new IntakeResult("TASK_CREATED", started.id(), mode + " task started: " + started.state()))
+                .orElseGet(() -> tasks.findActive(d.repository(), number)
+                        .map(active -> new IntakeResult("ALREADY_ACTIVE", active.id(), "the issue has an active task"))
+                        // It ended between the insert and this read: the sender may redeliver.
+                        .orElseThrow(() -> new TaskChangeException.ActiveTaskExists(d.repository(), number)));
     }
 
     private IntakeResult change(Delivery d, Task task, TaskState to, String outcome) {

@@ -16,7 +16,7 @@ public final class IntakeRelayBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int LAG_RATE = Integer.getInteger("bench.lag-rate", 1000);
-    private static final int WARMUP = Integer.getInteger("bench.warmup-seconds", 15);
+    private static final int WARMUP = Integer.getInteger("bench.warmup-seconds", 45);
     private static final int DRAIN_ROWS = Integer.getInteger("bench.drain-rows", 50_000);
 
     private IntakeRelayBenchmark() {}
@@ -29,11 +29,13 @@ public final class IntakeRelayBenchmark {
             RawCeilings raw = new RawCeilings(services);
             List<Double> tps = new ArrayList<>();
             List<Double> intakeTps = new ArrayList<>();
+            List<Double> beforeTps = new ArrayList<>();
             List<Double> xadd1 = new ArrayList<>();
             List<Double> xadd16 = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 tps.add(raw.pgbenchTps(CLIENTS, SECONDS / 2 + 1));
                 intakeTps.add(raw.intakeStatementsTps(CLIENTS, SECONDS / 2 + 1));
+                beforeTps.add(raw.intakeStatementsBeforeTps(CLIENTS, SECONDS / 2 + 1));
                 xadd1.add(raw.xaddRate(1, 50_000));
                 xadd16.add(raw.xaddRate(CLIENTS, 200_000));
             }
@@ -50,18 +52,31 @@ public final class IntakeRelayBenchmark {
                     intakeStatements,
                     intakeStatements / rawTps,
                     intakeTps.stream().map(v -> Math.round(v)).toList());
+            double before = Stats.median(beforeTps);
+            System.out.printf(
+                    "PostgreSQL alone running the statements intake sent before 2026-12-02 (issue 13's reference): %.0f tx/s"
+                            + " = %.2f x raw (rounds %s)%n",
+                    before,
+                    before / rawTps,
+                    beforeTps.stream().map(v -> Math.round(v)).toList());
             System.out.printf(
                     "raw redis-benchmark XADD MAXLEN~: 1 client %.0f/s, %d clients %.0f/s%n",
                     rawXadd1, CLIENTS, Stats.median(xadd16));
             for (String replicas : System.getProperty("bench.replicas", "1,3").split(",")) {
-                measure(services, jar, Integer.parseInt(replicas.strip()), rawTps, intakeStatements, rawXadd1);
+                measure(services, jar, Integer.parseInt(replicas.strip()), rawTps, intakeStatements, before, rawXadd1);
             }
         }
         System.exit(0);
     }
 
     private static void measure(
-            IsolatedServices services, Path jar, int count, double rawTps, double intakeStatements, double rawXadd)
+            IsolatedServices services,
+            Path jar,
+            int count,
+            double rawTps,
+            double intakeStatements,
+            double before,
+            double rawXadd)
             throws Exception {
         try (Replicas replicas = Replicas.start(count, services, jar)) {
             IntakeLoad intake = new IntakeLoad(replicas.ports());
@@ -82,7 +97,7 @@ public final class IntakeRelayBenchmark {
             double rate = Stats.median(rates);
             System.out.printf(
                     "[%d replica%s] intake, %d concurrent signed deliveries: %.0f/s = %.2f x raw, %.2f x PostgreSQL alone"
-                            + " running its statements (rounds %s),"
+                            + " running its statements, %.2f x the reference ceiling (rounds %s),"
                             + " p50 %.1f ms, p99 %.1f ms, errors %d%n",
                     count,
                     count == 1 ? "" : "s",
@@ -90,6 +105,7 @@ public final class IntakeRelayBenchmark {
                     rate,
                     rate / rawTps,
                     rate / intakeStatements,
+                    rate / before,
                     rates.stream().map(v -> Math.round(v)).toList(),
                     Stats.ms(last.p50Nanos()),
                     Stats.ms(last.p99Nanos()),

@@ -29,23 +29,41 @@ final class RawCeilings {
 
     /**
      * What one intake of an {@code issues.labeled} delivery asks of PostgreSQL, statement by
-     * statement as WebhookIntake, TaskRepository, AuditTrail, TaskFlow and Outbox send them (keep
-     * it in step with them): the delivery row, the active-task check, the task, two transitions,
-     * the audit row, the outbox row (written as published, as above) and the delivery's outcome.
-     * Run by pgbench's C client, it is the intake rate a free orchestrator and a free sender would
-     * reach on this database: the ceiling for intake itself.
+     * statement as WebhookIntake, TaskRepository.createStarted, AuditTrail and Outbox send them
+     * (keep it in step with them): the delivery row, the task already in its first working state
+     * (its insert is the active-task check), the audit row, the outbox row (written as published,
+     * as above) and the delivery's outcome. Run by pgbench's C client, it is the intake rate a free
+     * orchestrator and a free sender would reach on this database: the ceiling for intake itself.
      */
     private static final String INTAKE_STATEMENTS = """
             \\set n random(1, 2000000000)
+            \\set r random(1, 2000000000)
             BEGIN;
-            INSERT INTO webhook_deliveries (delivery_id, event, action, repository, sender, outcome) VALUES ('pgbench-' || :n || '-' || :client_id, 'issues', 'labeled', 'bench/pgbench', 'octocat', 'RECEIVED') ON CONFLICT (delivery_id) DO NOTHING;
-            SELECT * FROM tasks WHERE repository = 'bench/pgbench' AND issue_number = :n AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED');
-            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, max_iters, created_by, stage_entered_at) VALUES (md5(:n || '-' || :client_id)::uuid, 'bench/pgbench', :n, 'Spelling error in the README file', repeat('It looks like you accidently spelled commit with two ts. ', 8), 'RECEIVED', 'LINEAR', 5, 'octocat', jsonb_build_object('RECEIVED', now())) RETURNING *;
-            UPDATE tasks SET state = 'QUEUED', version = version + 1, updated_at = now(), iteration = iteration + 0, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('QUEUED' AS text), now()) WHERE id = md5(:n || '-' || :client_id)::uuid AND version = 0 AND state = 'RECEIVED' RETURNING *;
-            INSERT INTO audit_trail (task_id, actor, action, detail) VALUES (md5(:n || '-' || :client_id)::uuid, 'octocat', 'task.created', CAST('{"delivery":"d","mode":"LINEAR"}' AS jsonb));
-            UPDATE tasks SET state = 'DEVELOPING', version = version + 1, updated_at = now(), iteration = iteration + 1, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('DEVELOPING' AS text), now()) WHERE id = md5(:n || '-' || :client_id)::uuid AND version = 1 AND state = 'QUEUED' RETURNING *;
-            INSERT INTO outbox_events (task_id, event_id, role, type, envelope, status) VALUES (md5(:n || '-' || :client_id)::uuid, gen_random_uuid(), 'dev', 'dev.implement', repeat('{"issue":"text"}', 60), 'PUBLISHED');
-            UPDATE webhook_deliveries SET outcome = 'TASK_CREATED', detail = 'LINEAR task started: DEVELOPING', task_id = md5(:n || '-' || :client_id)::uuid WHERE delivery_id = 'pgbench-' || :n || '-' || :client_id;
+            INSERT INTO webhook_deliveries (delivery_id, event, action, repository, sender, outcome) VALUES ('pgbench-' || :n || '-' || :r, 'issues', 'labeled', 'bench/pgbench' || :r, 'octocat', 'RECEIVED') ON CONFLICT (delivery_id) DO NOTHING;
+            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, iteration, version, max_iters, max_iters_explicit, created_by, stage_entered_at) VALUES (md5(:n || '-' || :r)::uuid, 'bench/pgbench' || :r, :n, 'Spelling error in the README file', repeat('It looks like you accidently spelled commit with two ts. ', 8), 'DEVELOPING', 'LINEAR', 1, 2, 5, false, 'octocat', jsonb_build_object('RECEIVED', now(), 'QUEUED', now(), CAST('DEVELOPING' AS text), now())) ON CONFLICT (repository, issue_number) WHERE issue_number IS NOT NULL AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED') DO NOTHING RETURNING *;
+            INSERT INTO audit_trail (task_id, actor, action, detail) VALUES (md5(:n || '-' || :r)::uuid, 'octocat', 'task.created', CAST('{"delivery":"d","mode":"LINEAR"}' AS jsonb));
+            INSERT INTO outbox_events (task_id, event_id, role, type, envelope, status) VALUES (md5(:n || '-' || :r)::uuid, gen_random_uuid(), 'dev', 'dev.implement', repeat('{"issue":"text"}', 60), 'PUBLISHED');
+            UPDATE webhook_deliveries SET outcome = 'TASK_CREATED', detail = 'LINEAR task started: DEVELOPING', task_id = md5(:n || '-' || :r)::uuid WHERE delivery_id = 'pgbench-' || :n || '-' || :r;
+            COMMIT;
+            """;
+
+    /**
+     * The statements intake sent until 2026-12-02 (issue 13's reference ceiling): the same rows,
+     * with an active-task read before the task's insert and the task written as received, then
+     * moved to QUEUED and to DEVELOPING by two checked updates.
+     */
+    private static final String INTAKE_STATEMENTS_BEFORE = """
+            \\set n random(1, 2000000000)
+            \\set r random(1, 2000000000)
+            BEGIN;
+            INSERT INTO webhook_deliveries (delivery_id, event, action, repository, sender, outcome) VALUES ('pgbench-b' || :n || '-' || :r, 'issues', 'labeled', 'bench/pgbench' || :r, 'octocat', 'RECEIVED') ON CONFLICT (delivery_id) DO NOTHING;
+            SELECT * FROM tasks WHERE repository = 'bench/pgbench-b' || :r AND issue_number = :n AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED');
+            INSERT INTO tasks (id, repository, issue_number, title, body, state, mode, max_iters, created_by, stage_entered_at) VALUES (md5('b' || :n || '-' || :r)::uuid, 'bench/pgbench-b' || :r, :n, 'Spelling error in the README file', repeat('It looks like you accidently spelled commit with two ts. ', 8), 'RECEIVED', 'LINEAR', 5, 'octocat', jsonb_build_object('RECEIVED', now())) RETURNING *;
+            UPDATE tasks SET state = 'QUEUED', version = version + 1, updated_at = now(), iteration = iteration + 0, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('QUEUED' AS text), now()) WHERE id = md5('b' || :n || '-' || :r)::uuid AND version = 0 AND state = 'RECEIVED' RETURNING *;
+            INSERT INTO audit_trail (task_id, actor, action, detail) VALUES (md5('b' || :n || '-' || :r)::uuid, 'octocat', 'task.created', CAST('{"delivery":"d","mode":"LINEAR"}' AS jsonb));
+            UPDATE tasks SET state = 'DEVELOPING', version = version + 1, updated_at = now(), iteration = iteration + 1, stage_entered_at = stage_entered_at || jsonb_build_object(CAST('DEVELOPING' AS text), now()) WHERE id = md5('b' || :n || '-' || :r)::uuid AND version = 1 AND state = 'QUEUED' RETURNING *;
+            INSERT INTO outbox_events (task_id, event_id, role, type, envelope, status) VALUES (md5('b' || :n || '-' || :r)::uuid, gen_random_uuid(), 'dev', 'dev.implement', repeat('{"issue":"text"}', 60), 'PUBLISHED');
+            UPDATE webhook_deliveries SET outcome = 'TASK_CREATED', detail = 'LINEAR task started: DEVELOPING', task_id = md5('b' || :n || '-' || :r)::uuid WHERE delivery_id = 'pgbench-b' || :n || '-' || :r;
             COMMIT;
             """;
 
@@ -70,6 +88,11 @@ final class RawCeilings {
     /** pgbench transactions per second for {@link #INTAKE_STATEMENTS}. */
     double intakeStatementsTps(int clients, int seconds) throws IOException, InterruptedException {
         return pgbench(INTAKE_STATEMENTS, clients, seconds);
+    }
+
+    /** pgbench transactions per second for {@link #INTAKE_STATEMENTS_BEFORE}. */
+    double intakeStatementsBeforeTps(int clients, int seconds) throws IOException, InterruptedException {
+        return pgbench(INTAKE_STATEMENTS_BEFORE, clients, seconds);
     }
 
     private double pgbench(String transaction, int clients, int seconds) throws IOException, InterruptedException {

@@ -11,15 +11,13 @@ import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
+import dev.xpfleet.orchestrator.support.DatabaseSessions;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskControl;
 import dev.xpfleet.orchestrator.task.TaskMode;
 import dev.xpfleet.orchestrator.task.TaskRepository;
 import dev.xpfleet.orchestrator.task.TaskState;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,7 +68,7 @@ class ResultsDatabaseOutageIT {
         String database = dataSource.getUrl().substring(dataSource.getUrl().lastIndexOf('/') + 1);
         try (TestRedis redis = new TestRedis(services)) {
             StreamNames names = redis.names();
-            setConnections(database, false);
+            DatabaseSessions.allow(dataSource, database, false);
             try {
                 redis.commands().xadd(names.results(), EnvelopeCodec.toFields(result(task)));
                 // Checked all through the outage, not once at its end.
@@ -80,7 +78,7 @@ class ResultsDatabaseOutageIT {
                         .pollInterval(Duration.ofMillis(250))
                         .until(() -> redis.commands().xlen(names.prefix() + "dlq:results") == 0);
             } finally {
-                setConnections(database, true);
+                DatabaseSessions.allow(dataSource, database, true);
             }
             await().atMost(Duration.ofSeconds(30))
                     .ignoreExceptions()
@@ -102,19 +100,5 @@ class ResultsDatabaseOutageIT {
                         "test",
                         output)
                 .toEnvelope(input);
-    }
-
-    /** Refuses (or allows) new sessions to the test's database and ends the open ones. */
-    private void setConnections(String database, boolean allowed) throws Exception {
-        String admin = dataSource.getUrl().substring(0, dataSource.getUrl().lastIndexOf('/') + 1) + "postgres";
-        try (Connection connection =
-                        DriverManager.getConnection(admin, dataSource.getUsername(), dataSource.getPassword());
-                Statement sql = connection.createStatement()) {
-            sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS " + allowed);
-            if (!allowed) {
-                sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database
-                        + "' AND pid <> pg_backend_pid()");
-            }
-        }
     }
 }

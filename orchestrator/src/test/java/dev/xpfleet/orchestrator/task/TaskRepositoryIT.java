@@ -36,6 +36,50 @@ class TaskRepositoryIT {
     }
 
     @Test
+    void aStartedTaskIsWhatCreateAndTwoTransitionsMakeInOneStatement() {
+        int issue = nextIssue();
+        Task walked = tasks.transition(
+                tasks.transition(tasks.create(issueTask(issue)), TaskState.QUEUED), TaskState.DEVELOPING);
+        tasks.transition(walked, TaskState.CANCELLED);
+
+        Task started = tasks.createStarted(issueTask(issue), false, TaskState.DEVELOPING)
+                .orElseThrow();
+
+        assertThat(started.state()).isEqualTo(walked.state());
+        assertThat(started.version()).isEqualTo(walked.version()).isEqualTo(2);
+        assertThat(started.iteration()).isEqualTo(walked.iteration()).isEqualTo(1);
+        assertThat(started.stageEnteredAt())
+                .containsOnlyKeys(walked.stageEnteredAt().keySet());
+        assertThat(started.stageEnteredAt().keySet()).containsExactlyInAnyOrder("RECEIVED", "QUEUED", "DEVELOPING");
+        assertThat(tasks.find(started.id())).hasValue(started);
+        assertThat(tasks.repositoryMaxIters(started, 7).maxIters())
+                .as("not kept: a repository's max-iters applies")
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aStartedTaskIsNothingWhileTheIssueHasAnActiveTask() {
+        int issue = nextIssue();
+        Task active =
+                tasks.createStarted(issueTask(issue), true, TaskState.PAIRING).orElseThrow();
+        assertThat(active.iteration()).isEqualTo(1);
+        assertThat(tasks.repositoryMaxIters(active, 7))
+                .as("kept: its creator's max_iters stays")
+                .isEqualTo(active);
+
+        assertThat(tasks.createStarted(issueTask(issue), false, TaskState.DEVELOPING))
+                .isEmpty();
+        assertThat(tasks.findActive("octo/repo", issue)).hasValue(active);
+
+        tasks.transition(active, TaskState.FAILED);
+        assertThat(tasks.createStarted(issueTask(issue), false, TaskState.DEVELOPING))
+                .isPresent();
+        assertThatThrownBy(() -> tasks.createStarted(issueTask(nextIssue()), false, TaskState.TESTING))
+                .isInstanceOf(TaskChangeException.IllegalTransition.class)
+                .hasMessageContaining("from QUEUED to TESTING");
+    }
+
+    @Test
     void anIllegalTransitionNamesBothStatesAndChangesNothing() {
         Task task = tasks.create(issueTask(nextIssue()));
 
