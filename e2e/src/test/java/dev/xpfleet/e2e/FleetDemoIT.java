@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
  * in {@code deploy/local/demo/recordings}). Then the same with a process killed by SIGKILL (by its
  * pid) while the task runs: the replica holding the outbox relay, one that does not, and the
  * developer in the middle of its loop, the QA agent and the reviewer holding their steps; and with
- * the fleet's Redis restarted mid-task. Each time the task ends merged, with one pull request and
+ * the fleet's Redis, then the machine's PostgreSQL (by pg_ctlcluster, fast mode), restarted mid-task. Each time the task ends merged, with one pull request and
  * one result per step. Last, fifty issues at once ({@code fleet bench e2e}): fifty merged pull
  * requests, none lost, none doubled. The fleet runs under its own home and ports, and is stopped at the end.
  */
@@ -243,6 +243,37 @@ class FleetDemoIT {
 
     @Test
     @Order(6)
+    void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
+        String[] cluster = postgresCluster();
+        Process demo = startDemoScript();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        String task = find(TASK, Files.readString(logs.get(demo)));
+        await("the developer's first turn paid")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/api/tasks/" + task)
+                                .path("usage")
+                                .path("gateway")
+                                .path("calls")
+                                .asInt()
+                        >= 1);
+        java.time.OffsetDateTime started = postmasterStarted();
+        // A fast shutdown, as a restart for maintenance does: every session is ended at once.
+        Run restart = run(
+                List.of("pg_ctlcluster", "--mode", "fast", cluster[0], cluster[1], "restart"), Duration.ofMinutes(2));
+        assertThat(restart.exit()).as(restart.output()).isZero();
+        assertThat(postmasterStarted()).as("PostgreSQL restarted").isAfter(started);
+
+        Run finished = finish(demo, Duration.ofMinutes(5));
+        assertThat(finished.exit())
+                .as("PostgreSQL restarted: " + finished.output())
+                .isZero();
+        assertThat(finished.output()).contains("MERGED");
+        assertOneOfEverything(finished.output());
+    }
+
+    @Test
+    @Order(7)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 
@@ -399,6 +430,22 @@ class FleetDemoIT {
     }
 
     private void dropDatabase() throws IOException {
+        try (java.sql.Connection db = postgres();
+                java.sql.Statement sql = db.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + database);
+        } catch (java.sql.SQLException e) {
+            log.warn("Could not drop {}: {}", database, e.getMessage());
+        }
+    }
+
+    /** The fleet's PostgreSQL server, as its services.env names it (database postgres). */
+    private java.sql.Connection postgres() throws IOException, java.sql.SQLException {
+        Map<String, String> env = servicesEnv();
+        String url = "jdbc:postgresql://" + env.get("FLEET_PG_HOST") + ":" + env.get("FLEET_PG_PORT") + "/postgres";
+        return java.sql.DriverManager.getConnection(url, env.get("FLEET_PG_USER"), env.get("FLEET_PG_PASSWORD"));
+    }
+
+    private Map<String, String> servicesEnv() throws IOException {
         Map<String, String> env = new HashMap<>();
         for (String line : Files.readAllLines(home.resolve("services.env"))) {
             int eq = line.indexOf('=');
@@ -406,14 +453,34 @@ class FleetDemoIT {
                 env.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        String url = "jdbc:postgresql://" + env.get("FLEET_PG_HOST") + ":" + env.get("FLEET_PG_PORT") + "/postgres";
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
-                        url, env.get("FLEET_PG_USER"), env.get("FLEET_PG_PASSWORD"));
-                java.sql.Statement sql = db.createStatement()) {
-            sql.execute("DROP DATABASE IF EXISTS " + database);
-        } catch (java.sql.SQLException e) {
-            log.warn("Could not drop {}: {}", database, e.getMessage());
+        return env;
+    }
+
+    private java.time.OffsetDateTime postmasterStarted() throws Exception {
+        try (java.sql.Connection db = postgres();
+                java.sql.ResultSet rs = db.createStatement().executeQuery("SELECT pg_postmaster_start_time()")) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class);
         }
+    }
+
+    /**
+     * The version and name of the machine's PostgreSQL cluster the fleet uses (Debian's
+     * pg_lsclusters, matched by port): the one this test restarts.
+     */
+    private String[] postgresCluster() throws Exception {
+        String port = servicesEnv().get("FLEET_PG_PORT");
+        Run clusters = run(List.of("pg_lsclusters", "--no-header"), Duration.ofSeconds(30));
+        assertThat(clusters.exit())
+                .as("restarting PostgreSQL needs its cluster on this machine (pg_lsclusters): " + clusters.output())
+                .isZero();
+        for (String line : clusters.output().lines().toList()) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length >= 4 && fields[2].equals(port) && fields[3].equals("online")) {
+                return new String[] {fields[0], fields[1]};
+            }
+        }
+        throw new AssertionError("no online PostgreSQL cluster on port " + port + " in:\n" + clusters.output());
     }
 
     private JsonNode get(String path) throws Exception {
