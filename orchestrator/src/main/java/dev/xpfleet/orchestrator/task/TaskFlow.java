@@ -5,6 +5,7 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.outbox.Outbox;
 import java.util.List;
@@ -47,10 +48,17 @@ public class TaskFlow {
         return mode == TaskMode.PAIR ? TaskState.PAIRING : TaskState.DEVELOPING;
     }
 
-    /** Writes the first agent's message for a task already in its {@link #firstState}. */
+    /**
+     * Writes the first agent's message for a task already in its {@link #firstState}. A pair task
+     * starts a new pair session: its id travels in the envelope, and every result of the session
+     * carries it back (agent_logs.session_id).
+     */
     void dispatch(Task started) {
         if (started.mode() == TaskMode.PAIR) {
-            send(AgentRole.PAIR, MessageTypes.PAIR_START, started, issuePayload(started));
+            outbox.enqueue(
+                    AgentRole.PAIR,
+                    Envelope.create(MessageTypes.PAIR_START, started.id(), started.iteration(), issuePayload(started))
+                            .withSessionId(UuidV7.next()));
         } else {
             sendDevelop(started, null);
         }

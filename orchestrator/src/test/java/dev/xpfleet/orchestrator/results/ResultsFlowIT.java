@@ -107,6 +107,48 @@ class ResultsFlowIT {
     }
 
     @Test
+    void aPairTaskStartsASessionWhoseIdItsResultsCarryBack() {
+        Task task = control.create(
+                new NewTask(
+                        "octo/repo",
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                        "Pair on it",
+                        "body",
+                        TaskMode.PAIR,
+                        3,
+                        "octocat"),
+                false,
+                Map.of());
+        assertThat(task.state()).isEqualTo(TaskState.PAIRING);
+        Envelope start = EnvelopeCodec.fromJson(
+                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type")
+                        .param("t", task.id())
+                        .param("type", MessageTypes.PAIR_START)
+                        .query(String.class)
+                        .single());
+        assertThat(start.sessionId()).as("the session's id, from the start").isNotNull();
+
+        ObjectNode out = EnvelopeCodec.mapper().createObjectNode().put("decision", "ACCEPT");
+        send(new AgentResult(
+                        "pair",
+                        start.eventId(),
+                        MessageTypes.PAIR_START,
+                        AgentResult.Outcome.COMPLETED,
+                        "accepted",
+                        1,
+                        "test",
+                        out)
+                .toEnvelope(start));
+        awaitState(task, TaskState.APPROVED);
+
+        assertThat(jdbc.sql("select session_id from agent_logs where task_id = :t")
+                        .param("t", task.id())
+                        .query(java.util.UUID.class)
+                        .single())
+                .isEqualTo(start.sessionId());
+    }
+
+    @Test
     void aResultDeliveredTwiceIsAppliedOnce() {
         Task task = started(3);
         Envelope result = result(task, "dev", MessageTypes.DEV_IMPLEMENT, AgentResult.Outcome.COMPLETED, Map.of());
