@@ -289,9 +289,23 @@ provision_sandbox() {
   fi
 }
 
+# promtool checks the Prometheus configuration and alert rules (deploy/prometheus) in the tests.
+# Debian's package also brings a Prometheus server, which is not started here.
+provision_promtool() {
+  if command -v promtool >/dev/null 2>&1; then
+    say promtool "$(promtool --version 2>&1 | head -1) present"
+  elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
+    say promtool "installing prometheus (for promtool)"
+    apt_install prometheus
+  else
+    say promtool "warning: promtool missing and no root to install it; the alert rules tests will fail"
+  fi
+}
+
 require_jdk
 provision_postgres
 provision_redis
 provision_s3
 provision_sandbox
+provision_promtool
 write_env

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** What an operator's Prometheus sees after real deliveries went through. */
 @SpringBootTest(
@@ -27,10 +29,14 @@ class MetricsIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcClient jdbc;
+
     @Test
     void deliveriesTasksAndTheOutboxAreExported() throws Exception {
         WebhookClient webhooks = new WebhookClient(port);
-        webhooks.send("issues", UUID.randomUUID().toString(), WebhookClient.issue("issues.labeled", "agent", "OWNER"));
+        var labeled = WebhookClient.issue("issues.labeled", "agent", "OWNER");
+        webhooks.send("issues", UUID.randomUUID().toString(), labeled);
         webhooks.send("issues", UUID.randomUUID().toString(), WebhookClient.issue("issues.opened", "agent", "NONE"));
         webhooks.post("issues", "x", "{}".getBytes(StandardCharsets.UTF_8), "sha256=00");
 
@@ -49,6 +55,35 @@ class MetricsIT {
                     .contains("fleet_outbox_lag_seconds_count 1")
                     .contains("fleet_results_lag_seconds_count 0")
                     .contains("fleet_consumer_dead_lettered_total{role=\"orchestrator\"} 0.0");
+        });
+        theAlertsGaugesShowATaskLongInItsStateAndABudgetNearlySpent(
+                labeled.path("issue").path("number").asInt());
+    }
+
+    /** The gauges the alerts read (deploy/prometheus): a task long in its state, a budget nearly spent. */
+    private void theAlertsGaugesShowATaskLongInItsStateAndABudgetNearlySpent(int issue) throws Exception {
+        // As if it had entered DEVELOPING two hours ago.
+        jdbc.sql("""
+                        UPDATE tasks SET stage_entered_at = stage_entered_at
+                               || jsonb_build_object('DEVELOPING', now() - interval '2 hours')
+                         WHERE issue_number = :n
+                        """).param("n", issue).update();
+        String month =
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().substring(0, 7);
+        jdbc.sql("""
+                        INSERT INTO token_budgets (scope, scope_key, limit_tokens, used_tokens, reserved_tokens)
+                        VALUES ('GLOBAL_MONTH', :m, 1000, 900, 50)
+                        ON CONFLICT (scope, scope_key) DO UPDATE SET limit_tokens = 1000, used_tokens = 900,
+                                                                     reserved_tokens = 50
+                        """).param("m", month).update();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = scrape();
+            assertThat(metrics)
+                    .containsPattern("fleet_tasks_oldest_age_seconds\\{state=\"DEVELOPING\"} 7[0-9]{3}\\.0")
+                    .contains("fleet_tasks_oldest_age_seconds{state=\"TESTING\"} 0.0")
+                    .doesNotContain("fleet_tasks_oldest_age_seconds{state=\"MERGED\"}")
+                    .contains("fleet_budget_use_ratio{scope=\"global_month\"} 0.95");
         });
     }
 

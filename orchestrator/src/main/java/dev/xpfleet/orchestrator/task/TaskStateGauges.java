@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code fleet.tasks{state}}: how many tasks are in each state, one gauge per state (zero
- * included, so a dashboard sees a state empty out). Counted on a schedule, not per scrape.
+ * included, so a dashboard sees a state empty out); and {@code fleet.tasks.oldest.age{state}} for
+ * each state a task passes through: how long the task that has waited longest in it has been there
+ * (0 when none), for the "stuck in a stage" alert. Counted on a schedule, not per scrape.
  */
 @Component
 class TaskStateGauges {
@@ -23,6 +25,7 @@ class TaskStateGauges {
 
     private final JdbcClient jdbc;
     private final Map<TaskState, AtomicLong> counts = new EnumMap<>(TaskState.class);
+    private final Map<TaskState, AtomicLong> oldest = new EnumMap<>(TaskState.class);
 
     TaskStateGauges(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -33,6 +36,15 @@ class TaskStateGauges {
                     .description("tasks by state")
                     .tag("state", state.name())
                     .register(meters);
+            if (!state.isTerminal()) {
+                AtomicLong age = new AtomicLong();
+                oldest.put(state, age);
+                Gauge.builder("fleet.tasks.oldest.age", age, AtomicLong::get)
+                        .description("how long the task longest in this state has been in it")
+                        .baseUnit("seconds")
+                        .tag("state", state.name())
+                        .register(meters);
+            }
         }
     }
 
@@ -40,10 +52,22 @@ class TaskStateGauges {
     void refresh() {
         try {
             Map<TaskState, Long> fresh = new EnumMap<>(TaskState.class);
-            jdbc.sql("SELECT state, count(*) AS n FROM tasks GROUP BY state")
-                    .query((rs, i) -> fresh.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n")))
+            Map<TaskState, Long> ages = new EnumMap<>(TaskState.class);
+            jdbc.sql("""
+                            SELECT state, count(*) AS n,
+                                   coalesce(extract(epoch FROM now()
+                                       - min(CAST(stage_entered_at ->> state AS timestamptz))
+                                           FILTER (WHERE state NOT IN ('MERGED', 'FAILED', 'CANCELLED'))), 0) AS oldest
+                              FROM tasks GROUP BY state
+                            """)
+                    .query((rs, i) -> {
+                        TaskState state = TaskState.valueOf(rs.getString("state"));
+                        ages.put(state, (long) rs.getDouble("oldest"));
+                        return fresh.put(state, rs.getLong("n"));
+                    })
                     .list();
             counts.forEach((state, count) -> count.set(fresh.getOrDefault(state, 0L)));
+            oldest.forEach((state, age) -> age.set(ages.getOrDefault(state, 0L)));
         } catch (DataAccessException e) {
             log.warn("Could not count tasks by state for metrics: {}", e.getMessage());
         }
