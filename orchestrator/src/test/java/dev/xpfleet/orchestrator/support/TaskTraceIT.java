@@ -20,12 +20,15 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One trace per task: the webhook delivery starts it, the first step's message carries it, an
  * agent's result continues it (as the consumer runtime does), and the orchestrator applies the
- * result in a span of that trace and writes the next step's message in it too.
+ * result in a span of that trace and writes the next step's message in it too. The spans are also
+ * exported over OTLP/HTTP, as to Jaeger: a receiver gets them, and they form one tree.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @FleetServices(database = true)
@@ -37,6 +40,21 @@ class TaskTraceIT {
         InMemorySpanExporter spans() {
             return InMemorySpanExporter.create();
         }
+    }
+
+    static final OtlpReceiver OTLP;
+
+    static {
+        try {
+            OTLP = OtlpReceiver.start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void otlp(DynamicPropertyRegistry registry) {
+        registry.add("management.opentelemetry.tracing.export.otlp.endpoint", OTLP::tracesEndpoint);
     }
 
     @LocalServerPort
@@ -106,6 +124,27 @@ class TaskTraceIT {
                     assertThat(s.getName()).isEqualTo("orchestrator agent.result");
                     assertThat(verify.traceparent()).isEqualTo("00-" + traceId + "-" + s.getSpanId() + "-01");
                 });
+
+        // Exported over OTLP: the webhook's span is the one root; every other span's parent is a
+        // span of the trace (the agent's own, from its process, included).
+        await("the task's spans exported over OTLP")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(OTLP.spans())
+                        .filteredOn(s -> s.traceId().equals(traceId))
+                        .anySatisfy(s -> assertThat(s.name()).isEqualTo("orchestrator agent.result")));
+        java.util.List<OtlpReceiver.Received> exported =
+                OTLP.spans().stream().filter(s -> s.traceId().equals(traceId)).toList();
+        java.util.Set<String> ids = new java.util.HashSet<>(java.util.List.of(agentSpan));
+        exported.forEach(s -> ids.add(s.spanId()));
+        assertThat(exported).allSatisfy(s -> assertThat(s.service()).isEqualTo("orchestrator"));
+        assertThat(exported)
+                .filteredOn(s -> s.parentSpanId().isEmpty())
+                .singleElement()
+                .satisfies(root -> assertThat(root.kind()).isEqualTo("SPAN_KIND_SERVER"));
+        assertThat(exported)
+                .filteredOn(s -> !s.parentSpanId().isEmpty())
+                .as("every parent is in the trace")
+                .allSatisfy(s -> assertThat(ids).contains(s.parentSpanId()));
     }
 
     private Envelope message(UUID task, String type) {
