@@ -290,7 +290,8 @@ provision_sandbox() {
 }
 
 # promtool checks the Prometheus configuration and alert rules (deploy/prometheus) in the tests.
-# Debian's package also brings a Prometheus server, which is not started here.
+# Debian's package also brings a Prometheus server: the fleet does not use it (where systemd runs,
+# the package starts it on its own).
 provision_promtool() {
   if command -v promtool >/dev/null 2>&1; then
     say promtool "$(promtool --version 2>&1 | head -1) present"

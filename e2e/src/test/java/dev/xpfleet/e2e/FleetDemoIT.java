@@ -56,6 +56,7 @@ class FleetDemoIT {
     private String token;
     private final String database = "it_demo_" + Long.toHexString(System.nanoTime());
     private int redisPort;
+    private String demoRepository;
 
     @BeforeAll
     void home() throws IOException {
@@ -102,6 +103,7 @@ class FleetDemoIT {
                 .findFirst()
                 .orElseThrow();
         assertOneOfEverything(demo.output());
+        demoRepository = find(REPOSITORY, demo.output());
         Run status = run(List.of("bash", "deploy/local/fleet", "status"), Duration.ofMinutes(1));
         for (int n = 1; n <= 3; n++) {
             assertThat(status.output()).containsPattern("orchestrator-" + n + " +[0-9]+ .* UP +UP");
@@ -110,6 +112,31 @@ class FleetDemoIT {
 
     @Test
     @Order(2)
+    void aPairIssueIsLockedAndFencedByTheCoordinatorAndEndsWithItsReason() throws Exception {
+        HttpResponse<String> opened = post(
+                "/api/forge/local/repositories/" + demoRepository + "/issues",
+                "{\"title\": \"Pair on divide\", \"body\": \"Add divide(a, b).\", \"labels\": [\"agent:pair\"]}");
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(201);
+        String task = FleetProcesses.JSON.readTree(opened.body()).path("task").asString();
+        assertThat(task).as(opened.body()).isNotBlank();
+
+        JsonNode ended = await("the pair task ends")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> get("/api/tasks/" + task),
+                        t -> !"PAIRING".equals(t.path("task").path("state").asString()));
+        assertThat(ended.path("task").path("state").asString()).isEqualTo("FAILED");
+        JsonNode timeline = get("/api/tasks/" + task + "/timeline");
+        assertThat(timeline.toString())
+                .as("the coordinator took the session's fencing token, and its result was accepted with it")
+                .contains("pair.fenced")
+                .contains("not built yet")
+                .doesNotContain("pair.write_refused");
+    }
+
+    @Test
+    @Order(3)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
         for (boolean holdsTheRelay : List.of(true, false)) {
             String holder = relayHolder();
@@ -132,7 +159,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -158,7 +185,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
         // starts a new one under the same consumer name, which takes the step back at once (not after
@@ -215,7 +242,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -242,7 +269,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         String[] cluster = postgresCluster();
         Process demo = startDemoScript();
@@ -273,7 +300,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 
@@ -481,6 +508,16 @@ class FleetDemoIT {
             }
         }
         throw new AssertionError("no online PostgreSQL cluster on port " + port + " in:\n" + clusters.output());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT_BASE + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode get(String path) throws Exception {

@@ -12,6 +12,11 @@ public record StreamNames(String prefix) {
         return prefix + "tasks:" + role.key();
     }
 
+    /** The lock a pair coordinator holds while it runs a task's session. */
+    public String pairLock(java.util.UUID task) {
+        return prefix + "pair:lock:" + task;
+    }
+
     /** Results of every role, read by the orchestrator. */
     public String results() {
         return prefix + "results";

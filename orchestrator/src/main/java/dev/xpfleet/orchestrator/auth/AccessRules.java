@@ -39,6 +39,7 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/context/search", ApiRole.VIEWER),
             rule(HttpMethod.POST, "/api/context/index", ApiRole.AGENT),
             rule(HttpMethod.GET, "/api/forge/clone-credentials", ApiRole.AGENT),
+            rule(HttpMethod.POST, "/api/pair/sessions/*/fence", ApiRole.AGENT),
             rule(HttpMethod.POST, "/api/forge/local/repositories", ApiRole.OPERATOR),
             rule(HttpMethod.POST, "/api/forge/local/repositories/*/*/issues", ApiRole.OPERATOR),
             rule(HttpMethod.GET, "/api/forge/local/repositories/*/*/pulls", ApiRole.VIEWER),

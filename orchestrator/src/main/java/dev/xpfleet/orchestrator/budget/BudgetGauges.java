@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * {@code fleet.budget.use.ratio{scope}}: the share of its limit (used plus reserved tokens) of the
  * fullest current budget of each scope: this month's global budget, the fullest repository budget
- * of today, the fullest budget of an active task. One series per scope, for the "budget near its
+ * of today, the fullest budget of a task still at work (queued, developing, testing, reviewing,
+ * changes requested, pairing: a task done with its work and waiting for its merge spends nothing
+ * more). One series per scope, for the "budget near its
  * limit" alert (which task it is, {@code GET /api/tasks/{id}} shows with its budget). Refreshed on
  * a schedule, not per scrape.
  */
@@ -53,10 +55,14 @@ class BudgetGauges {
                               FROM token_budgets
                              WHERE (scope = 'GLOBAL_MONTH' AND scope_key = :month)
                                 OR (scope = 'REPOSITORY_DAY' AND scope_key LIKE :day)
-                                OR (scope = 'TASK' AND scope_key IN (
-                                       SELECT CAST(id AS text) FROM tasks
-                                        WHERE state NOT IN ('MERGED', 'FAILED', 'CANCELLED')))
                              GROUP BY scope
+                            UNION ALL
+                            SELECT 'TASK',
+                                   max(CAST(b.used_tokens + b.reserved_tokens AS float8) / greatest(b.limit_tokens, 1))
+                              FROM tasks t
+                              JOIN token_budgets b ON b.scope = 'TASK' AND b.scope_key = CAST(t.id AS text)
+                             WHERE t.state IN ('QUEUED', 'DEVELOPING', 'TESTING', 'REVIEWING', 'CHANGES_REQUESTED',
+                                               'PAIRING')
                             """)
                     .param("month", day.substring(0, 7))
                     .param("day", "%@" + day)

@@ -54,12 +54,16 @@ public class Outbox {
                                 """).param("id", id).update() == 1;
     }
 
-    /** Rows not yet published, and the age of the oldest in seconds (0 when none). */
+    /**
+     * Rows not yet published (blocked ones included), blocked rows, and the age in seconds of the
+     * oldest row waiting for the relay (blocked rows excluded: they wait for an operator; 0 when none).
+     */
     public Backlog backlog() {
         return jdbc.sql("""
                         SELECT count(*) AS pending,
                                count(*) FILTER (WHERE status = 'BLOCKED') AS blocked,
-                               coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest_seconds
+                               coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'PENDING')), 0)
+                                   AS oldest_seconds
                           FROM outbox_events WHERE status <> 'PUBLISHED'
                         """).query(Backlog.class).single();
     }

@@ -31,7 +31,7 @@ class OutboxGauges {
                 .description("outbox rows that failed too often and wait for an operator")
                 .register(meters);
         Gauge.builder("fleet.outbox.oldest.age", last, b -> b.get().oldestSeconds())
-                .description("age of the oldest unpublished outbox row")
+                .description("age of the oldest outbox row waiting for the relay (blocked rows excluded)")
                 .baseUnit("seconds")
                 .register(meters);
     }

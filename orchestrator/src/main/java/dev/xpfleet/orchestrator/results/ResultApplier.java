@@ -1,8 +1,10 @@
 package dev.xpfleet.orchestrator.results;
 
 import dev.xpfleet.common.stream.AgentResult;
+import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.pair.PairSessions;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskRepository;
@@ -22,12 +24,14 @@ class ResultApplier {
     private final TaskRepository tasks;
     private final TaskFlow flow;
     private final AuditTrail audit;
+    private final PairSessions pairSessions;
 
-    ResultApplier(JdbcClient jdbc, TaskRepository tasks, TaskFlow flow, AuditTrail audit) {
+    ResultApplier(JdbcClient jdbc, TaskRepository tasks, TaskFlow flow, AuditTrail audit, PairSessions pairSessions) {
         this.jdbc = jdbc;
         this.tasks = tasks;
         this.flow = flow;
         this.audit = audit;
+        this.pairSessions = pairSessions;
     }
 
     /** @return false when the result had been applied before */
@@ -42,6 +46,9 @@ class ResultApplier {
             return false;
         }
         AgentResult result = AgentResult.fromEnvelope(envelope);
+        if (!fenced(envelope, result)) {
+            return true;
+        }
         log(envelope, result);
         Optional<Task> task = tasks.find(envelope.taskId());
         if (task.isEmpty()) {
@@ -50,6 +57,29 @@ class ResultApplier {
         }
         flow.onResult(task.get(), envelope, result);
         return true;
+    }
+
+    /**
+     * A pair session's result counts only with the session's current fencing token: one from a
+     * coordinator that lost its lock (an older token), or with none, is refused and audited.
+     */
+    private boolean fenced(Envelope envelope, AgentResult result) {
+        if (!AgentRole.PAIR.key().equals(result.role())) {
+            return true;
+        }
+        JsonNode fence = result.output().path("fence");
+        Optional<Long> current =
+                envelope.sessionId() == null ? Optional.empty() : pairSessions.current(envelope.sessionId());
+        if (current.isPresent() && fence.isIntegralNumber() && fence.asLong() == current.get()) {
+            return true;
+        }
+        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("event", envelope.eventId().toString());
+        detail.put("session", String.valueOf(envelope.sessionId()));
+        detail.put("fence", fence.isIntegralNumber() ? fence.asLong() : null);
+        detail.put("current", current.orElse(null));
+        audit.record(envelope.taskId(), result.role(), "pair.write_refused", detail);
+        return false;
     }
 
     /** The task shows that one of its results could not be read or applied. */

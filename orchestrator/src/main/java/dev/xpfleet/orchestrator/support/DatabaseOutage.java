@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a database that is unreachable, restarting or has dropped the connection from every other
@@ -19,6 +20,12 @@ public final class DatabaseOutage {
     /** True when {@code failure} or one of its causes is the database being away. */
     public static boolean causes(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            // A rollback that failed after a step failed: the step's failure says what happened.
+            if (cause instanceof TransactionSystemException rollback
+                    && rollback.getApplicationException() != null
+                    && causes(rollback.getApplicationException())) {
+                return true;
+            }
             if (cause instanceof CannotCreateTransactionException
                     || cause instanceof CannotGetJdbcConnectionException
                     || cause instanceof SQLTransientConnectionException) {

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -15,26 +13,33 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * A request that met the database away (restarting, unreachable) is answered 503 with a
- * Retry-After, as problem details (OpenAI's error shape on /v1), not 500: nothing was written, the
- * caller may ask again, and clients (the agents, the demo, a proxy) wait instead of giving up. Any
- * other database failure is passed on untouched.
+ * Retry-After, as problem details (OpenAI's error shape on /v1), not 500: its transaction did not
+ * commit, the caller may ask again, and clients (the agents, the demo, a proxy) wait instead of
+ * giving up. A connection lost at the commit itself is not one of these: whether the commit
+ * happened is unknown, so it stays a 500 and is not offered for a retry. Any other database failure
+ * is passed on untouched.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
 class DatabaseOutageAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutageAdvice.class);
     static final String RETRY_AFTER_SECONDS = "5";
 
+    /** The commit (not the work before it) failed: a rollback after a failed step carries that step. */
+    private static boolean atCommit(RuntimeException e) {
+        return e instanceof TransactionSystemException failed && failed.getApplicationException() == null;
+    }
+
     @ExceptionHandler({DataAccessException.class, TransactionException.class})
     ResponseEntity<Object> outage(RuntimeException e, HttpServletRequest request) {
-        if (!DatabaseOutage.causes(e)) {
-            throw e; // not an outage: handled as it would be without this advice
+        if (!DatabaseOutage.causes(e) || atCommit(e)) {
+            throw e; // not an outage, or one whose outcome is unknown: handled as without this advice
         }
         log.warn(
                 "{} {}: database unavailable ({}); answered 503",

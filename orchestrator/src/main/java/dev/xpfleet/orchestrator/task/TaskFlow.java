@@ -8,10 +8,12 @@ import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.outbox.Outbox;
+import dev.xpfleet.orchestrator.pair.PairSessions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,12 +30,15 @@ public class TaskFlow {
     private final Outbox outbox;
     private final AuditTrail audit;
     private final StepOutputs outputs;
+    private final PairSessions pairSessions;
 
-    public TaskFlow(TaskRepository tasks, Outbox outbox, AuditTrail audit, StepOutputs outputs) {
+    public TaskFlow(
+            TaskRepository tasks, Outbox outbox, AuditTrail audit, StepOutputs outputs, PairSessions pairSessions) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.audit = audit;
         this.outputs = outputs;
+        this.pairSessions = pairSessions;
     }
 
     /** A queued task goes to its first agent: the developer, or the pair coordinator. */
@@ -55,10 +60,12 @@ public class TaskFlow {
      */
     void dispatch(Task started) {
         if (started.mode() == TaskMode.PAIR) {
+            UUID session = UuidV7.next();
+            pairSessions.open(session, started.id());
             outbox.enqueue(
                     AgentRole.PAIR,
                     Envelope.create(MessageTypes.PAIR_START, started.id(), started.iteration(), issuePayload(started))
-                            .withSessionId(UuidV7.next()));
+                            .withSessionId(session));
         } else {
             sendDevelop(started, null);
         }

@@ -172,6 +172,15 @@ class WebhookIntake {
      */
     private IntakeResult start(Delivery d, JsonNode issue, TaskMode mode) {
         int number = issue.path("number").asInt();
+        // Empty only when the active task ended between the insert and the read: the issue is
+        // free again, so once more.
+        return startOnce(d, issue, mode, number)
+                .or(() -> startOnce(d, issue, mode, number))
+                .orElseThrow(() -> new TaskChangeException.ActiveTaskExists(d.repository(), number));
+    }
+
+    /** The task started, or the issue's active one; empty when neither was there to be had. */
+    private Optional<IntakeResult> startOnce(Delivery d, JsonNode issue, TaskMode mode, int number) {
         return control.createUnlessActive(
                         new NewTask(
                                 d.repository(),
@@ -186,10 +195,9 @@ class WebhookIntake {
                         Map.of("delivery", d.id(), "mode", mode.name()))
                 .map(started ->
                         new IntakeResult("TASK_CREATED", started.id(), mode + " task started: " + started.state()))
-                .orElseGet(() -> tasks.findActive(d.repository(), number)
-                        .map(active -> new IntakeResult("ALREADY_ACTIVE", active.id(), "the issue has an active task"))
-                        // It ended between the insert and this read: the sender may redeliver.
-                        .orElseThrow(() -> new TaskChangeException.ActiveTaskExists(d.repository(), number)));
+                .or(() -> tasks.findActive(d.repository(), number)
+                        .map(active ->
+                                new IntakeResult("ALREADY_ACTIVE", active.id(), "the issue has an active task")));
     }
 
     private IntakeResult change(Delivery d, Task task, TaskState to, String outcome) {

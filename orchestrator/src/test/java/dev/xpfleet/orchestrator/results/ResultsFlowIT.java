@@ -11,6 +11,7 @@ import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
+import dev.xpfleet.orchestrator.pair.PairSessions;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskControl;
@@ -45,6 +46,9 @@ class ResultsFlowIT {
 
     @Autowired
     TaskControl control;
+
+    @Autowired
+    PairSessions pairSessions;
 
     @Autowired
     TransactionTemplate transactions;
@@ -107,7 +111,7 @@ class ResultsFlowIT {
     }
 
     @Test
-    void aPairTaskStartsASessionWhoseIdItsResultsCarryBack() {
+    void aPairSessionsResultsCountOnlyWithItsCurrentFencingToken() {
         Task task = control.create(
                 new NewTask(
                         "octo/repo",
@@ -128,18 +132,27 @@ class ResultsFlowIT {
                         .single());
         assertThat(start.sessionId()).as("the session's id, from the start").isNotNull();
 
-        ObjectNode out = EnvelopeCodec.mapper().createObjectNode().put("decision", "ACCEPT");
-        send(new AgentResult(
-                        "pair",
-                        start.eventId(),
-                        MessageTypes.PAIR_START,
-                        AgentResult.Outcome.COMPLETED,
-                        "accepted",
-                        1,
-                        "test",
-                        out)
-                .toEnvelope(start));
+        long stale = pairSessions.next(start.sessionId()).orElseThrow().fence();
+        long current = pairSessions.next(start.sessionId()).orElseThrow().fence();
+        assertThat(current).as("each lock taken supersedes the tokens before").isEqualTo(stale + 1);
+
+        // A coordinator that lost the lock (older token), and one with none: refused and audited.
+        send(pairResult(start, "ACCEPT", stale));
+        send(pairResult(start, "ACCEPT", null));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql(
+                                        "select count(*) from audit_trail where task_id = :t and action = 'pair.write_refused'")
+                                .param("t", task.id())
+                                .query(Long.class)
+                                .single()
+                        == 2);
+        assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.PAIRING);
+
+        send(pairResult(start, "ACCEPT", current));
         awaitState(task, TaskState.APPROVED);
+        assertThat(pairSessions.next(start.sessionId()))
+                .as("no token once the task left PAIRING")
+                .isEmpty();
 
         assertThat(jdbc.sql("select session_id from agent_logs where task_id = :t")
                         .param("t", task.id())
@@ -496,6 +509,26 @@ class ResultsFlowIT {
                         inputType,
                         outcome,
                         outcome.name().toLowerCase(),
+                        1,
+                        "test",
+                        out)
+                .toEnvelope(input);
+    }
+
+    private static Envelope pairResult(Envelope start, String decision, Long fence) {
+        ObjectNode out = EnvelopeCodec.mapper().createObjectNode().put("decision", decision);
+        if (fence != null) {
+            out.put("fence", fence);
+        }
+        // Each its own input event: the result's id derives from it, and one result is applied once.
+        Envelope input = Envelope.create(MessageTypes.PAIR_START, start.taskId(), start.iteration(), null)
+                .withSessionId(start.sessionId());
+        return new AgentResult(
+                        "pair",
+                        input.eventId(),
+                        MessageTypes.PAIR_START,
+                        AgentResult.Outcome.COMPLETED,
+                        "decided",
                         1,
                         "test",
                         out)

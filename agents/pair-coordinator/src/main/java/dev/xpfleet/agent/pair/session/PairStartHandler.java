@@ -1,0 +1,78 @@
+package dev.xpfleet.agent.pair.session;
+
+import dev.xpfleet.agent.pair.lock.PairLock;
+import dev.xpfleet.common.consumer.HandlerContext;
+import dev.xpfleet.common.consumer.HandlerResult;
+import dev.xpfleet.common.consumer.MessageHandler;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MessageTypes;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code pair.start}: takes the session's lock, then its fencing token from the orchestrator, and
+ * reports with that token (the orchestrator refuses a session's result without the current one).
+ * The driver/navigator loop itself is not built yet (issue 18): the session is reported FAILED
+ * with that reason, fenced, and the lock released. A lock held by another coordinator is tried
+ * again later (the entry is redelivered); a session that is over is reported without a token.
+ */
+public class PairStartHandler implements MessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PairStartHandler.class);
+    static final String NOT_BUILT =
+            "pair sessions: the driver/navigator loop is not built yet (issue 18); the session was locked and fenced";
+
+    private final PairLock lock;
+    private final FenceClient fences;
+
+    /** @param fences null when {@code fleet.pair.orchestrator-url} is not set */
+    public PairStartHandler(PairLock lock, FenceClient fences) {
+        this.lock = lock;
+        this.fences = fences;
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(MessageTypes.PAIR_START);
+    }
+
+    @Override
+    public HandlerResult handle(Envelope envelope, HandlerContext context) throws Exception {
+        UUID session = envelope.sessionId();
+        if (session == null) {
+            return HandlerResult.failed("pair.start carries no session id");
+        }
+        if (fences == null) {
+            return HandlerResult.failed("fleet.pair.orchestrator-url is not set: no fencing token can be had");
+        }
+        String owner = context.consumer() + ":" + UUID.randomUUID();
+        PairLock.Held held = lock.acquire(envelope.taskId(), owner)
+                .orElseThrow(() -> new IllegalStateException("the session of task " + envelope.taskId()
+                        + " is locked by " + lock.holder(envelope.taskId()).orElse("(expired meanwhile)")
+                        + "; tried again later"));
+        try {
+            long fence;
+            try {
+                fence = fences.next(session);
+            } catch (FenceClient.SessionOver over) {
+                log.info(
+                        "Task {}: pair session {} is over ({}), nothing to do",
+                        envelope.taskId(),
+                        session,
+                        over.getMessage());
+                return HandlerResult.failed("the session is over: " + over.getMessage());
+            }
+            log.info("Task {}: pair session {} locked with fencing token {}", envelope.taskId(), session, fence);
+            ObjectNode output = EnvelopeCodec.mapper().createObjectNode();
+            output.put("session", session.toString());
+            output.put("fence", fence);
+            return new HandlerResult.Failed(NOT_BUILT, output);
+        } finally {
+            lock.release(held);
+        }
+    }
+}

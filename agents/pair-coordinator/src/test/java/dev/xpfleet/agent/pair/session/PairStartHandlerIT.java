@@ -1,0 +1,175 @@
+package dev.xpfleet.agent.pair.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.xpfleet.agent.pair.lock.PairLock;
+import dev.xpfleet.common.consumer.HandlerContext;
+import dev.xpfleet.common.consumer.HandlerResult;
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.MessageTypes;
+import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.common.stream.StreamProperties;
+import dev.xpfleet.common.testing.FleetServices;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The session's lock in real Redis and the fencing token from an orchestrator (a stub answering
+ * as the real endpoint does): exclusive, renewed and released only by its owner, taken over once
+ * it expired; the handler reports with the token and gives the lock back.
+ */
+@SpringBootTest
+@FleetServices
+class PairStartHandlerIT {
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    StreamProperties streams;
+
+    @Autowired
+    PairLock lock;
+
+    private HttpServer orchestrator;
+    private final AtomicInteger fences = new AtomicInteger();
+    private final AtomicReference<Integer> status = new AtomicReference<>(200);
+
+    @BeforeEach
+    void orchestrator() throws Exception {
+        orchestrator = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        orchestrator.createContext("/api/pair/sessions/", exchange -> {
+            int code = status.get();
+            byte[] body = (code == 200
+                            ? "{\"fence\": " + fences.incrementAndGet() + "}"
+                            : "{\"detail\": \"the session is over: its task is CANCELLED\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            boolean authorised =
+                    "Bearer agent-token".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(authorised ? code : 401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        orchestrator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        orchestrator.stop(0);
+    }
+
+    @Test
+    void theLockIsOneOwnersAndPassesOnOnlyWhenFreedOrExpired() throws Exception {
+        UUID task = UUID.randomUUID();
+        PairLock.Held mine = lock.acquire(task, "a").orElseThrow();
+
+        assertThat(lock.acquire(task, "b")).as("held").isEmpty();
+        assertThat(lock.renew(mine)).isTrue();
+        assertThat(lock.renew(new PairLock.Held(mine.key(), "b")))
+                .as("not b's to renew")
+                .isFalse();
+        lock.release(new PairLock.Held(mine.key(), "b"));
+        assertThat(lock.holder(task)).as("not b's to release").hasValue("a");
+        lock.release(mine);
+        assertThat(lock.holder(task)).isEmpty();
+
+        PairLock shortLived = new PairLock(redis, new StreamNames(streams), Duration.ofMillis(300));
+        PairLock.Held paused = shortLived.acquire(task, "paused").orElseThrow();
+        // The owner "pauses" past its lock's life: the key expires.
+        await().atMost(Duration.ofSeconds(5)).until(() -> lock.holder(task).isEmpty());
+        PairLock.Held taker = shortLived.acquire(task, "taker").orElseThrow();
+        assertThat(shortLived.renew(paused))
+                .as("an expired owner cannot renew the new owner's lock")
+                .isFalse();
+        shortLived.release(paused);
+        assertThat(lock.holder(task)).hasValue("taker");
+        shortLived.release(taker);
+    }
+
+    @Test
+    void theHandlerReportsWithTheSessionsFencingTokenAndGivesTheLockBack() throws Exception {
+        PairStartHandler handler = handler();
+        Envelope start = start();
+
+        HandlerResult first = handler.handle(start, context());
+        HandlerResult second = handler.handle(start, context());
+
+        assertThat(first).isInstanceOfSatisfying(HandlerResult.Failed.class, f -> {
+            assertThat(f.reason()).isEqualTo(PairStartHandler.NOT_BUILT);
+            assertThat(f.output().path("fence").asLong()).isEqualTo(1);
+            assertThat(f.output().path("session").asString())
+                    .isEqualTo(start.sessionId().toString());
+        });
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class,
+                        f -> assertThat(f.output().path("fence").asLong())
+                                .as("each acquisition gets a newer token")
+                                .isEqualTo(2));
+        assertThat(lock.holder(start.taskId())).as("released").isEmpty();
+    }
+
+    @Test
+    void aSessionLockedElsewhereIsTriedAgainAndOneThatIsOverIsReportedWithoutAToken() throws Exception {
+        PairStartHandler handler = handler();
+        Envelope start = start();
+        PairLock.Held other =
+                lock.acquire(start.taskId(), "another-coordinator").orElseThrow();
+        try {
+            assertThatThrownBy(() -> handler.handle(start, context()))
+                    .hasMessageContaining("locked by another-coordinator");
+            assertThat(fences.get()).as("no token asked for").isZero();
+        } finally {
+            lock.release(other);
+        }
+
+        status.set(409);
+        HandlerResult over = handler.handle(start, context());
+        assertThat(over).isInstanceOfSatisfying(HandlerResult.Failed.class, f -> {
+            assertThat(f.reason()).contains("the session is over: its task is CANCELLED");
+            assertThat(f.output().has("fence")).isFalse();
+        });
+        assertThat(lock.holder(start.taskId())).isEmpty();
+
+        assertThat(new PairStartHandler(lock, null).handle(start, context()))
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class,
+                        f -> assertThat(f.reason()).contains("fleet.pair.orchestrator-url"));
+        assertThat(handler.handle(Envelope.create(MessageTypes.PAIR_START, UUID.randomUUID(), 1, null), context()))
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class, f -> assertThat(f.reason()).contains("no session id"));
+    }
+
+    private PairStartHandler handler() {
+        return new PairStartHandler(
+                lock,
+                new FenceClient(
+                        URI.create(
+                                "http://127.0.0.1:" + orchestrator.getAddress().getPort()),
+                        "agent-token"));
+    }
+
+    private static Envelope start() {
+        return Envelope.create(MessageTypes.PAIR_START, UUID.randomUUID(), 1, null)
+                .withSessionId(UUID.randomUUID());
+    }
+
+    private static HandlerContext context() {
+        return new HandlerContext("key", AgentRole.PAIR, "pair-coordinator-1", 1, null);
+    }
+}

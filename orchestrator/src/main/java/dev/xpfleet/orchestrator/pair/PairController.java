@@ -1,0 +1,56 @@
+package dev.xpfleet.orchestrator.pair;
+
+import dev.xpfleet.orchestrator.audit.AuditTrail;
+import dev.xpfleet.orchestrator.auth.ApiTokens;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/pair/sessions/{id}/fence} (agent role): a coordinator that has just taken a
+ * session's lock asks for its fencing token. 200 with the token; 404 for an unknown session; 409
+ * when the session's task is no longer pairing (the session is over: the coordinator stops).
+ */
+@RestController
+class PairController {
+
+    private final PairSessions sessions;
+    private final AuditTrail audit;
+
+    PairController(PairSessions sessions, AuditTrail audit) {
+        this.sessions = sessions;
+        this.audit = audit;
+    }
+
+    @PostMapping("/api/pair/sessions/{session}/fence")
+    @Transactional
+    ResponseEntity<Object> fence(@PathVariable UUID session, @AuthenticationPrincipal ApiTokens.Caller caller) {
+        return sessions.next(session)
+                .<ResponseEntity<Object>>map(fence -> {
+                    audit.record(
+                            fence.task(),
+                            caller.name(),
+                            "pair.fenced",
+                            Map.of("session", session.toString(), "fence", fence.fence()));
+                    return ResponseEntity.ok(Map.of("session", session, "task", fence.task(), "fence", fence.fence()));
+                })
+                .orElseGet(() -> {
+                    String path = "/api/pair/sessions/" + session + "/fence";
+                    ProblemDetail problem = sessions.taskState(session)
+                            .map(state -> ProblemDetail.forStatusAndDetail(
+                                    HttpStatus.CONFLICT, "the session is over: its task is " + state))
+                            .orElseGet(() -> ProblemDetail.forStatusAndDetail(
+                                    HttpStatus.NOT_FOUND, "no pair session " + session));
+                    problem.setInstance(URI.create(path));
+                    return ResponseEntity.status(problem.getStatus()).body(problem);
+                });
+    }
+}
