@@ -164,15 +164,7 @@ class FleetDemoIT {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
         String task = find(TASK, Files.readString(logs.get(demo)));
-        await("two of the developer's turns paid")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> get("/api/tasks/" + task)
-                                .path("usage")
-                                .path("gateway")
-                                .path("calls")
-                                .asInt()
-                        >= 2);
+        awaitTurnsPaid(task, 2);
         kill("dev-agent");
         assertThat(get("/api/tasks/" + task).path("task").path("state").asString())
                 .as("killed in the middle of its loop")
@@ -275,15 +267,7 @@ class FleetDemoIT {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
         String task = find(TASK, Files.readString(logs.get(demo)));
-        await("the developer's first turn paid")
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> get("/api/tasks/" + task)
-                                .path("usage")
-                                .path("gateway")
-                                .path("calls")
-                                .asInt()
-                        >= 1);
+        awaitTurnsPaid(task, 1);
         java.time.OffsetDateTime started = postmasterStarted();
         // A fast shutdown, as a restart for maintenance does: every session is ended at once.
         Run restart = run(
@@ -508,6 +492,19 @@ class FleetDemoIT {
             }
         }
         throw new AssertionError("no online PostgreSQL cluster on port " + port + " in:\n" + clusters.output());
+    }
+
+    /** Waits until the task's model calls through the gateway number at least {@code turns}. */
+    private void awaitTurnsPaid(String task, int turns) {
+        await(turns + " of the developer's turns paid")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/api/tasks/" + task)
+                                .path("usage")
+                                .path("gateway")
+                                .path("calls")
+                                .asInt()
+                        >= turns);
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
