@@ -18,6 +18,20 @@ public class AuditTrail {
         this.jdbc = jdbc;
     }
 
+    /** How many rows of this action the task has whose detail has {@code key} = {@code value}. */
+    public long count(UUID taskId, String action, String key, String value) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM audit_trail
+                         WHERE task_id = :task AND action = :action AND detail ->> :key = :value
+                        """)
+                .param("task", taskId)
+                .param("action", action)
+                .param("key", key)
+                .param("value", value)
+                .query(Long.class)
+                .single();
+    }
+
     /**
      * @param taskId the task concerned, or null
      * @param actor who did it (GitHub login, token name, or a service)

@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/pair/sessions/{id}/fence} (agent role): a coordinator that has just taken a
  * session's lock asks for its fencing token. 200 with the token; 404 for an unknown session; 409
- * when the session's task is no longer pairing (the session is over: the coordinator stops).
+ * when the session is over (its task is no longer pairing, or a newer session replaced it): the
+ * coordinator stops.
  */
 @RestController
 class PairController {
@@ -46,7 +47,9 @@ class PairController {
                     String path = "/api/pair/sessions/" + session + "/fence";
                     ProblemDetail problem = sessions.taskState(session)
                             .map(state -> ProblemDetail.forStatusAndDetail(
-                                    HttpStatus.CONFLICT, "the session is over: its task is " + state))
+                                    HttpStatus.CONFLICT,
+                                    "the session is over: its task is " + state
+                                            + ("PAIRING".equals(state) ? " in a newer session" : "")))
                             .orElseGet(() -> ProblemDetail.forStatusAndDetail(
                                     HttpStatus.NOT_FOUND, "no pair session " + session));
                     problem.setInstance(URI.create(path));

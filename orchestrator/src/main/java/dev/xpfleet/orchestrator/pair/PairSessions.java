@@ -24,20 +24,36 @@ public class PairSessions {
     }
 
     /**
-     * The next fencing token of a session whose task is still pairing (one more than any before,
-     * never reused), or empty when the session is unknown or its task has left PAIRING. Each call
-     * supersedes every token handed out before it.
+     * The next fencing token of a session whose task is still pairing and which is the task's latest
+     * session (one more than any before, never reused), or empty when the session is unknown,
+     * replaced by a newer one, or its task has left PAIRING. Each call supersedes every token handed
+     * out before it.
      */
     public Optional<Fence> next(UUID session) {
         return jdbc.sql("""
                         UPDATE pair_sessions p SET fence = p.fence + 1, fenced_at = now()
                           FROM tasks t
                          WHERE p.session_id = :s AND t.id = p.task_id AND t.state = 'PAIRING'
+                           AND p.session_id = (SELECT l.session_id FROM pair_sessions l WHERE l.task_id = p.task_id
+                                                ORDER BY l.created_at DESC, l.session_id DESC LIMIT 1)
                         RETURNING p.task_id, p.fence
                         """)
                 .param("s", session)
                 .query((rs, i) -> new Fence(session, rs.getObject("task_id", UUID.class), rs.getLong("fence")))
                 .optional();
+    }
+
+    /** Whether this is the task's newest session (a retry of a pair task opens a new one). */
+    public boolean isLatest(UUID session, UUID task) {
+        return jdbc.sql("""
+                        SELECT session_id FROM pair_sessions WHERE task_id = :t
+                         ORDER BY created_at DESC, session_id DESC LIMIT 1
+                        """)
+                .param("t", task)
+                .query(UUID.class)
+                .optional()
+                .filter(session::equals)
+                .isPresent();
     }
 
     /** The state of the session's task, or empty for an unknown session. */
@@ -47,9 +63,13 @@ public class PairSessions {
                         """).param("s", session).query(String.class).optional();
     }
 
-    /** The session's current token, or empty for an unknown session. */
-    public Optional<Long> current(UUID session) {
-        return jdbc.sql("SELECT fence FROM pair_sessions WHERE session_id = :s")
+    /**
+     * The session's current token, or empty for an unknown session. The row stays locked until the
+     * caller's transaction ends, so no newer token is handed out while a result checked against
+     * this one is applied.
+     */
+    public Optional<Long> lockCurrent(UUID session) {
+        return jdbc.sql("SELECT fence FROM pair_sessions WHERE session_id = :s FOR UPDATE")
                 .param("s", session)
                 .query(Long.class)
                 .optional();

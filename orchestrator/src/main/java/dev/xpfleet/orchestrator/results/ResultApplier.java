@@ -46,13 +46,19 @@ class ResultApplier {
             return false;
         }
         AgentResult result = AgentResult.fromEnvelope(envelope);
-        if (!fenced(envelope, result)) {
-            return true;
+        Optional<String> refused = refusal(envelope, result);
+        if (refused.isEmpty()) {
+            log(envelope, result);
         }
-        log(envelope, result);
         Optional<Task> task = tasks.find(envelope.taskId());
         if (task.isEmpty()) {
             audit.record(envelope.taskId(), result.role(), "result.unknown_task", Map.of("event", envelope.eventId()));
+            return true;
+        }
+        if (refused.isPresent()) {
+            if (envelope.sessionId() != null) {
+                flow.pairResultRefused(task.get(), envelope.sessionId(), refused.get());
+            }
             return true;
         }
         flow.onResult(task.get(), envelope, result);
@@ -61,25 +67,31 @@ class ResultApplier {
 
     /**
      * A pair session's result counts only with the session's current fencing token: one from a
-     * coordinator that lost its lock (an older token), or with none, is refused and audited.
+     * coordinator that lost its lock (an older token), or with none, is refused (audited
+     * {@code pair.write_refused}); the reason, or empty when it counts. The session's row stays
+     * locked to the end of this transaction, so no newer token is handed out meanwhile.
      */
-    private boolean fenced(Envelope envelope, AgentResult result) {
+    private Optional<String> refusal(Envelope envelope, AgentResult result) {
         if (!AgentRole.PAIR.key().equals(result.role())) {
-            return true;
+            return Optional.empty();
         }
         JsonNode fence = result.output().path("fence");
         Optional<Long> current =
-                envelope.sessionId() == null ? Optional.empty() : pairSessions.current(envelope.sessionId());
+                envelope.sessionId() == null ? Optional.empty() : pairSessions.lockCurrent(envelope.sessionId());
         if (current.isPresent() && fence.isIntegralNumber() && fence.asLong() == current.get()) {
-            return true;
+            return Optional.empty();
         }
+        String why = (fence.isIntegralNumber() ? "fencing token " + fence.asLong() : "no fencing token")
+                + (current.isPresent() ? ", current " + current.get() : ", no such session") + ": "
+                + result.outcome() + (result.reason() == null ? "" : " " + result.reason());
         Map<String, Object> detail = new java.util.LinkedHashMap<>();
         detail.put("event", envelope.eventId().toString());
         detail.put("session", String.valueOf(envelope.sessionId()));
         detail.put("fence", fence.isIntegralNumber() ? fence.asLong() : null);
         detail.put("current", current.orElse(null));
+        detail.put("why", why);
         audit.record(envelope.taskId(), result.role(), "pair.write_refused", detail);
-        return false;
+        return Optional.of(why);
     }
 
     /** The task shows that one of its results could not be read or applied. */

@@ -13,7 +13,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -31,9 +30,13 @@ class DatabaseOutageAdvice {
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutageAdvice.class);
     static final String RETRY_AFTER_SECONDS = "5";
 
-    /** The commit (not the work before it) failed: a rollback after a failed step carries that step. */
-    private static boolean atCommit(RuntimeException e) {
-        return e instanceof TransactionSystemException failed && failed.getApplicationException() == null;
+    /**
+     * The commit itself failed (not the work before it): Spring's transaction managers name the
+     * step "JDBC commit" whether they translate the SQLException (JdbcTransactionManager, Boot's
+     * default) or wrap it (DataSourceTransactionManager).
+     */
+    static boolean atCommit(RuntimeException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("JDBC commit");
     }
 
     @ExceptionHandler({DataAccessException.class, TransactionException.class})

@@ -71,6 +71,45 @@ public class TaskFlow {
         }
     }
 
+    /** Restarts a pair session gets before its task fails (each refused result costs one). */
+    static final int PAIR_RESTARTS = 3;
+
+    /**
+     * A result of the task's current pair session was refused (no current fencing token): the
+     * session's work may never be reported now (the entry it answered is done), so the task must
+     * not wait for it. While the task is pairing in that session, the session is started again
+     * ({@code pair.start}, same session, a new event: a coordinator takes the lock and a newer
+     * token), up to {@link #PAIR_RESTARTS} times; then the task fails with the reason.
+     */
+    public void pairResultRefused(Task task, UUID session, String why) {
+        if (task.state() != TaskState.PAIRING || !pairSessions.isLatest(session, task.id())) {
+            return; // the session is over: nothing waits for it
+        }
+        long restarts = audit.count(task.id(), "pair.restarted", "session", session.toString());
+        if (restarts >= PAIR_RESTARTS) {
+            tasks.transition(task, TaskState.FAILED);
+            audit.record(
+                    task.id(),
+                    "orchestrator",
+                    "task.failed",
+                    Map.of(
+                            "outcome",
+                            "PAIR_REFUSED",
+                            "reason",
+                            "pair session " + session + " restarted " + restarts + " times; last refused: " + why));
+            return;
+        }
+        audit.record(
+                task.id(),
+                "orchestrator",
+                "pair.restarted",
+                Map.of("session", session.toString(), "restart", restarts + 1, "why", why));
+        outbox.enqueue(
+                AgentRole.PAIR,
+                Envelope.create(MessageTypes.PAIR_START, task.id(), task.iteration(), issuePayload(task))
+                        .withSessionId(session));
+    }
+
     /**
      * Applies an agent's result to its task and hands the work on.
      *

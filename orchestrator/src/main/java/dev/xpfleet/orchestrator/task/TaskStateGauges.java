@@ -64,8 +64,9 @@ class TaskStateGauges {
             jdbc.sql("SELECT state, count(*) AS n FROM tasks GROUP BY state")
                     .query((rs, i) -> fresh.put(TaskState.valueOf(rs.getString("state")), rs.getLong("n")))
                     .list();
-            // Only the tasks in a state a task passes through (the index on state finds them),
-            // not the finished ones that make up most of the table.
+            // The ages read only the tasks in a state a task passes through (the index on state
+            // finds them), not the finished ones that make up most of the table; the counts above
+            // read every row.
             jdbc.sql("""
                             SELECT state,
                                    extract(epoch FROM now() - min(CAST(stage_entered_at ->> state AS timestamptz))) AS oldest

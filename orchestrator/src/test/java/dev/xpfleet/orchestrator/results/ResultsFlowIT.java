@@ -147,6 +147,9 @@ class ResultsFlowIT {
                                 .single()
                         == 2);
         assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.PAIRING);
+        assertThat(count(task, MessageTypes.PAIR_START))
+                .as("each refusal starts the session again, so nothing waits for the refused work")
+                .isEqualTo(3);
 
         send(pairResult(start, "ACCEPT", current));
         awaitState(task, TaskState.APPROVED);
@@ -159,6 +162,40 @@ class ResultsFlowIT {
                         .query(java.util.UUID.class)
                         .single())
                 .isEqualTo(start.sessionId());
+    }
+
+    @Test
+    void aPairSessionWhoseResultsKeepBeingRefusedFailsItsTaskAfterItsRestarts() {
+        Task task = control.create(
+                new NewTask(
+                        "octo/repo",
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                        "Pair on it",
+                        "body",
+                        TaskMode.PAIR,
+                        3,
+                        "octocat"),
+                false,
+                Map.of());
+        Envelope start = EnvelopeCodec.fromJson(
+                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type")
+                        .param("t", task.id())
+                        .param("type", MessageTypes.PAIR_START)
+                        .query(String.class)
+                        .single());
+
+        for (int i = 0; i <= 3; i++) { // a coordinator that never gets a token (no orchestrator URL)
+            send(pairResult(start, "ACCEPT", null));
+        }
+
+        awaitState(task, TaskState.FAILED);
+        assertThat(count(task, MessageTypes.PAIR_START)).isEqualTo(4);
+        assertThat(jdbc.sql("select detail->>'reason' from audit_trail where task_id = :t and action = 'task.failed'")
+                        .param("t", task.id())
+                        .query(String.class)
+                        .single())
+                .contains("restarted 3 times")
+                .contains("no fencing token");
     }
 
     @Test

@@ -46,7 +46,7 @@ public class FenceClient {
         String root = base.toString().endsWith("/") ? base.toString() : base + "/";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(root + "api/pair/sessions/" + session + "/fence"))
-                        .timeout(Duration.ofSeconds(30))
+                        .timeout(Duration.ofSeconds(10)) // well inside the lock's lifetime
                         .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),

@@ -7,8 +7,11 @@ import dev.xpfleet.common.consumer.MessageHandler;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,8 +20,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code pair.start}: takes the session's lock, then its fencing token from the orchestrator, and
  * reports with that token (the orchestrator refuses a session's result without the current one).
  * The driver/navigator loop itself is not built yet (issue 18): the session is reported FAILED
- * with that reason, fenced, and the lock released. A lock held by another coordinator is tried
- * again later (the entry is redelivered); a session that is over is reported without a token.
+ * with that reason, fenced, and the lock released. A lock held by another coordinator is waited
+ * for, then tried again later (the entry is redelivered); a session that is over is reported
+ * without a token. The orchestrator starts a session whose result it refused again, a few times,
+ * then fails the task: a refused result never leaves the task waiting.
  */
 public class PairStartHandler implements MessageHandler {
 
@@ -26,13 +31,41 @@ public class PairStartHandler implements MessageHandler {
     static final String NOT_BUILT =
             "pair sessions: the driver/navigator loop is not built yet (issue 18); the session was locked and fenced";
 
+    private static final Duration POLL = Duration.ofMillis(500);
+
     private final PairLock lock;
     private final FenceClient fences;
+    private final Duration lockWait;
 
-    /** @param fences null when {@code fleet.pair.orchestrator-url} is not set */
-    public PairStartHandler(PairLock lock, FenceClient fences) {
+    /**
+     * @param fences null when {@code fleet.pair.orchestrator-url} is not set
+     * @param lockWait how long to wait for a lock someone else holds (twice its lifetime)
+     */
+    public PairStartHandler(PairLock lock, FenceClient fences, Duration lockWait) {
         this.lock = lock;
         this.fences = fences;
+        this.lockWait = lockWait;
+    }
+
+    /**
+     * Takes the session's lock, waiting up to twice its lifetime for a holder that died (a
+     * coordinator restarted under the same consumer name takes its entry back at once, while the
+     * dead one's lock still lives); still held after that: tried again later (the entry is
+     * redelivered).
+     */
+    private PairLock.Held awaitLock(UUID task, String owner) throws InterruptedException {
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        while (true) {
+            Optional<PairLock.Held> held = lock.acquire(task, owner);
+            if (held.isPresent()) {
+                return held.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the session of task " + task + " is locked by "
+                        + lock.holder(task).orElse("(expired meanwhile)") + "; tried again later");
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+        }
     }
 
     @Override
@@ -50,10 +83,7 @@ public class PairStartHandler implements MessageHandler {
             return HandlerResult.failed("fleet.pair.orchestrator-url is not set: no fencing token can be had");
         }
         String owner = context.consumer() + ":" + UUID.randomUUID();
-        PairLock.Held held = lock.acquire(envelope.taskId(), owner)
-                .orElseThrow(() -> new IllegalStateException("the session of task " + envelope.taskId()
-                        + " is locked by " + lock.holder(envelope.taskId()).orElse("(expired meanwhile)")
-                        + "; tried again later"));
+        PairLock.Held held = awaitLock(envelope.taskId(), owner);
         try {
             long fence;
             try {

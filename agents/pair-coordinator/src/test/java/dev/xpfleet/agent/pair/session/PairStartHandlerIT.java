@@ -132,11 +132,19 @@ class PairStartHandlerIT {
                 lock.acquire(start.taskId(), "another-coordinator").orElseThrow();
         try {
             assertThatThrownBy(() -> handler.handle(start, context()))
+                    .as("still held after the wait: tried again later")
                     .hasMessageContaining("locked by another-coordinator");
             assertThat(fences.get()).as("no token asked for").isZero();
         } finally {
             lock.release(other);
         }
+        // A holder that goes away within the wait (its lock expires): the handler takes the lock.
+        PairLock dying = new PairLock(redis, new StreamNames(streams), Duration.ofMillis(700));
+        dying.acquire(start.taskId(), "dead-coordinator").orElseThrow();
+        assertThat(handler.handle(start, context()))
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class,
+                        f -> assertThat(f.output().path("fence").asLong()).isEqualTo(1));
 
         status.set(409);
         HandlerResult over = handler.handle(start, context());
@@ -146,7 +154,7 @@ class PairStartHandlerIT {
         });
         assertThat(lock.holder(start.taskId())).isEmpty();
 
-        assertThat(new PairStartHandler(lock, null).handle(start, context()))
+        assertThat(new PairStartHandler(lock, null, Duration.ofSeconds(1)).handle(start, context()))
                 .isInstanceOfSatisfying(
                         HandlerResult.Failed.class,
                         f -> assertThat(f.reason()).contains("fleet.pair.orchestrator-url"));
@@ -161,7 +169,8 @@ class PairStartHandlerIT {
                 new FenceClient(
                         URI.create(
                                 "http://127.0.0.1:" + orchestrator.getAddress().getPort()),
-                        "agent-token"));
+                        "agent-token"),
+                Duration.ofSeconds(2));
     }
 
     private static Envelope start() {
