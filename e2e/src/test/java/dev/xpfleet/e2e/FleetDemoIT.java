@@ -268,12 +268,19 @@ class FleetDemoIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
         String task = find(TASK, Files.readString(logs.get(demo)));
         awaitTurnsPaid(task, 1);
-        java.time.OffsetDateTime started = postmasterStarted();
-        // A fast shutdown, as a restart for maintenance does: every session is ended at once.
-        Run restart = run(
-                List.of("pg_ctlcluster", "--mode", "fast", cluster[0], cluster[1], "restart"), Duration.ofMinutes(2));
-        assertThat(restart.exit()).as(restart.output()).isZero();
-        assertThat(postmasterStarted()).as("PostgreSQL restarted").isAfter(started);
+        restartPostgres(cluster); // the developer at work: the gateway's calls, the relay, the status comment
+        String state = await("the developer's step applied")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(
+                        () -> get("/api/tasks/" + task)
+                                .path("task")
+                                .path("state")
+                                .asString(),
+                        st -> !st.equals("DEVELOPING"));
+        log.info("Second PostgreSQL restart with the task in {}", state);
+        restartPostgres(cluster); // QA or the reviewer at work: their results reach the results consumer
 
         Run finished = finish(demo, Duration.ofMinutes(5));
         assertThat(finished.exit())
@@ -465,6 +472,15 @@ class FleetDemoIT {
             }
         }
         return env;
+    }
+
+    /** A fast shutdown and start, as a restart for maintenance does: every session is ended at once. */
+    private void restartPostgres(String[] cluster) throws Exception {
+        java.time.OffsetDateTime started = postmasterStarted();
+        Run restart = run(
+                List.of("pg_ctlcluster", "--mode", "fast", cluster[0], cluster[1], "restart"), Duration.ofMinutes(2));
+        assertThat(restart.exit()).as(restart.output()).isZero();
+        assertThat(postmasterStarted()).as("PostgreSQL restarted").isAfter(started);
     }
 
     private java.time.OffsetDateTime postmasterStarted() throws Exception {

@@ -112,24 +112,9 @@ class ResultsFlowIT {
 
     @Test
     void aPairSessionsResultsCountOnlyWithItsCurrentFencingToken() {
-        Task task = control.create(
-                new NewTask(
-                        "octo/repo",
-                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
-                        "Pair on it",
-                        "body",
-                        TaskMode.PAIR,
-                        3,
-                        "octocat"),
-                false,
-                Map.of());
+        Task task = pairTask();
         assertThat(task.state()).isEqualTo(TaskState.PAIRING);
-        Envelope start = EnvelopeCodec.fromJson(
-                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type")
-                        .param("t", task.id())
-                        .param("type", MessageTypes.PAIR_START)
-                        .query(String.class)
-                        .single());
+        Envelope start = pairStart(task);
         assertThat(start.sessionId()).as("the session's id, from the start").isNotNull();
 
         long stale = pairSessions.next(start.sessionId()).orElseThrow().fence();
@@ -166,23 +151,8 @@ class ResultsFlowIT {
 
     @Test
     void aPairSessionWhoseResultsKeepBeingRefusedFailsItsTaskAfterItsRestarts() {
-        Task task = control.create(
-                new NewTask(
-                        "octo/repo",
-                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
-                        "Pair on it",
-                        "body",
-                        TaskMode.PAIR,
-                        3,
-                        "octocat"),
-                false,
-                Map.of());
-        Envelope start = EnvelopeCodec.fromJson(
-                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type")
-                        .param("t", task.id())
-                        .param("type", MessageTypes.PAIR_START)
-                        .query(String.class)
-                        .single());
+        Task task = pairTask();
+        Envelope start = pairStart(task);
 
         for (int i = 0; i <= 3; i++) { // a coordinator that never gets a token (no orchestrator URL)
             send(pairResult(start, "ACCEPT", null));
@@ -550,6 +520,30 @@ class ResultsFlowIT {
                         "test",
                         out)
                 .toEnvelope(input);
+    }
+
+    private Task pairTask() {
+        return control.create(
+                new NewTask(
+                        "octo/repo",
+                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
+                        "Pair on it",
+                        "body",
+                        TaskMode.PAIR,
+                        3,
+                        "octocat"),
+                false,
+                Map.of());
+    }
+
+    /** The task's first pair.start, as the orchestrator wrote it to the outbox. */
+    private Envelope pairStart(Task task) {
+        return EnvelopeCodec.fromJson(
+                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type order by id limit 1")
+                        .param("t", task.id())
+                        .param("type", MessageTypes.PAIR_START)
+                        .query(String.class)
+                        .single());
     }
 
     private static Envelope pairResult(Envelope start, String decision, Long fence) {
