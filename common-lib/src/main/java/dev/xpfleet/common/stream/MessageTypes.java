@@ -9,6 +9,13 @@ public final class MessageTypes {
     /** Pair coordinator: run a driver/navigator session for a task. Payload: the issue. */
     public static final String PAIR_START = "pair.start";
 
+    /**
+     * Pair coordinator: a turn of a pair session ended (the driver's proposal, QA's or the
+     * reviewer's navigation); the coordinator answers with what comes next. Payload: the issue, the
+     * turn's step and output, and the iteration before's navigation.
+     */
+    public static final String PAIR_TURN = "pair.turn";
+
     /** QA agent: build, test, lint, analyse and prove TDD for an iteration's snapshot. */
     public static final String QA_VERIFY = "qa.verify";
 

@@ -103,7 +103,41 @@ public class PullRequestStep {
         for (UUID id : waiting) {
             tasks.find(id).ifPresent(task -> advance(forge, task));
         }
+        pushPairIterations(forge);
     }
+
+    /**
+     * Each proposal of a pair session on its own branch {@code pair/<task>/iter<N>}, once, as soon
+     * as the driver made it (the accepted one is then the pull request's branch).
+     */
+    private void pushPairIterations(Forge forge) {
+        List<PairProposal> proposals = jdbc.sql("""
+                        SELECT DISTINCT l.task_id, l.iter FROM agent_logs l JOIN tasks t ON t.id = l.task_id
+                         WHERE t.mode = 'PAIR' AND t.state IN ('PAIRING', 'APPROVED', 'NEEDS_HUMAN')
+                           AND t.updated_at > now() - interval '1 hour'
+                           AND l.session_id IS NOT NULL AND l.input_type = 'dev.implement' AND l.outcome = 'COMPLETED'
+                           AND l.output->>'patch' IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM forge_pushes p WHERE p.task_id = l.task_id AND p.iteration = l.iter)
+                         LIMIT 20
+                        """)
+                .query((rs, i) -> new PairProposal(rs.getObject("task_id", UUID.class), rs.getInt("iter")))
+                .list();
+        for (PairProposal proposal : proposals) {
+            tasks.find(proposal.task()).ifPresent(task -> {
+                try {
+                    pushIteration(forge, task.atIteration(proposal.iteration()));
+                } catch (ForgeException | WorkspaceException | IllegalArgumentException e) {
+                    log.warn(
+                            "Task {}: iteration {}'s branch not pushed yet: {}",
+                            task.id(),
+                            proposal.iteration(),
+                            e.getMessage());
+                }
+            });
+        }
+    }
+
+    private record PairProposal(UUID task, int iteration) {}
 
     private void advance(Forge forge, Task task) {
         try {

@@ -1,5 +1,7 @@
 package dev.xpfleet.orchestrator.pair;
 
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,6 +23,39 @@ public class PairSessions {
                 .param("s", session)
                 .param("t", task)
                 .update();
+    }
+
+    /**
+     * The session now waits for the answer to {@code message} (sent to the coordinator or to an
+     * agent on its behalf); an answer to anything else is stale.
+     */
+    public void waitFor(UUID session, Envelope message) {
+        jdbc.sql("UPDATE pair_sessions SET waiting_on = :e, waiting_message = CAST(:m AS jsonb) WHERE session_id = :s")
+                .param("e", message.eventId())
+                .param("m", EnvelopeCodec.toJson(message))
+                .param("s", session)
+                .update();
+    }
+
+    /**
+     * Takes the answer to the message the session waits on: true (and the session waits on nothing
+     * until the next message) when {@code answered} is that message's event id, false for any other.
+     */
+    public boolean takeAnswer(UUID session, UUID answered) {
+        return jdbc.sql("""
+                        UPDATE pair_sessions SET waiting_on = NULL, waiting_message = NULL
+                         WHERE session_id = :s AND waiting_on = :e
+                        """).param("s", session).param("e", answered).update() == 1;
+    }
+
+    /** The message the session waits on an answer to, when it is the one with this event id. */
+    public Optional<Envelope> waitingOn(UUID session, UUID eventId) {
+        return jdbc.sql("SELECT waiting_message::text FROM pair_sessions WHERE session_id = :s AND waiting_on = :e")
+                .param("s", session)
+                .param("e", eventId)
+                .query(String.class)
+                .optional()
+                .map(EnvelopeCodec::fromJson);
     }
 
     /**

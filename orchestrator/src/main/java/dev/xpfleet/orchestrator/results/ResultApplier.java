@@ -57,7 +57,7 @@ class ResultApplier {
         }
         if (refused.isPresent()) {
             if (envelope.sessionId() != null) {
-                flow.pairResultRefused(task.get(), envelope.sessionId(), refused.get());
+                flow.pairResultRefused(task.get(), envelope.sessionId(), result.inputEventId(), refused.get());
             }
             return true;
         }

@@ -94,4 +94,45 @@ public class StepOutputs {
                           FROM agent_logs WHERE task_id = :task
                         """).param("task", task).query(Long.class).single();
     }
+
+    /** One iteration of a pair session: whether the driver proposed a change, and what each step said. */
+    public record SessionStep(int iteration, boolean proposed, String summary) {}
+
+    /** The iterations of a pair session in order, from its agents' results. */
+    public List<SessionStep> sessionSteps(UUID session) {
+        java.util.Map<Integer, StringBuilder> said = new java.util.TreeMap<>();
+        java.util.Set<Integer> proposed = new java.util.HashSet<>();
+        jdbc.sql("""
+                        SELECT iter, input_type, outcome, output->>'patch' IS NOT NULL AS proposed,
+                               COALESCE(output->>'verdict', output->>'decision', output->>'status', '') AS said
+                          FROM agent_logs WHERE session_id = :s AND role <> 'pair'
+                         ORDER BY iter, id
+                        """)
+                .param("s", session)
+                .query((rs, i) -> {
+                    int iter = rs.getInt("iter");
+                    String step = switch (rs.getString("input_type")) {
+                        case "dev.implement" -> "developer";
+                        case "qa.verify" -> "QA";
+                        case "review.diff" -> "review";
+                        default -> rs.getString("input_type");
+                    };
+                    String outcome = rs.getString("outcome");
+                    String what = "COMPLETED".equals(outcome) ? rs.getString("said") : outcome;
+                    StringBuilder line = said.computeIfAbsent(iter, k -> new StringBuilder());
+                    line.append(line.isEmpty() ? "" : ", ")
+                            .append(step)
+                            .append(' ')
+                            .append(what);
+                    if (rs.getBoolean("proposed")) {
+                        proposed.add(iter);
+                    }
+                    return iter;
+                })
+                .list();
+        return said.entrySet().stream()
+                .map(e -> new SessionStep(
+                        e.getKey(), proposed.contains(e.getKey()), e.getValue().toString()))
+                .toList();
+    }
 }

@@ -23,4 +23,27 @@ public record Task(
         String createdBy,
         Instant createdAt,
         Instant updatedAt,
-        Map<String, Instant> stageEnteredAt) {}
+        Map<String, Instant> stageEnteredAt) {
+
+    /**
+     * The same task as seen at an earlier iteration of its pair session: what names that
+     * iteration's branch and finds its outputs.
+     */
+    public Task atIteration(int n) {
+        return new Task(
+                id,
+                repository,
+                issueNumber,
+                title,
+                body,
+                state,
+                mode,
+                n,
+                maxIters,
+                version,
+                createdBy,
+                createdAt,
+                updatedAt,
+                stageEnteredAt);
+    }
+}

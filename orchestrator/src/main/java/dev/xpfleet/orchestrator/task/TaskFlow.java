@@ -5,10 +5,8 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
-import dev.xpfleet.common.stream.UuidV7;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.outbox.Outbox;
-import dev.xpfleet.orchestrator.pair.PairSessions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,15 +28,22 @@ public class TaskFlow {
     private final Outbox outbox;
     private final AuditTrail audit;
     private final StepOutputs outputs;
-    private final PairSessions pairSessions;
+    private final PairFlow pairFlow;
+    private final StepAudit stepAudit;
 
-    public TaskFlow(
-            TaskRepository tasks, Outbox outbox, AuditTrail audit, StepOutputs outputs, PairSessions pairSessions) {
+    TaskFlow(
+            TaskRepository tasks,
+            Outbox outbox,
+            AuditTrail audit,
+            StepOutputs outputs,
+            PairFlow pairFlow,
+            StepAudit stepAudit) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.audit = audit;
         this.outputs = outputs;
-        this.pairSessions = pairSessions;
+        this.pairFlow = pairFlow;
+        this.stepAudit = stepAudit;
     }
 
     /** A queued task goes to its first agent: the developer, or the pair coordinator. */
@@ -54,60 +59,23 @@ public class TaskFlow {
     }
 
     /**
-     * Writes the first agent's message for a task already in its {@link #firstState}. A pair task
-     * starts a new pair session: its id travels in the envelope, and every result of the session
-     * carries it back (agent_logs.session_id).
+     * Writes the first agent's message for a task already in its {@link #firstState}: the
+     * developer's, or a pair session's start (see {@link PairFlow}).
      */
     void dispatch(Task started) {
         if (started.mode() == TaskMode.PAIR) {
-            UUID session = UuidV7.next();
-            pairSessions.open(session, started.id());
-            outbox.enqueue(
-                    AgentRole.PAIR,
-                    Envelope.create(MessageTypes.PAIR_START, started.id(), started.iteration(), issuePayload(started))
-                            .withSessionId(session));
+            pairFlow.start(started);
         } else {
             sendDevelop(started, null);
         }
     }
 
-    /** Restarts a pair session gets before its task fails (each refused result costs one). */
-    static final int PAIR_RESTARTS = 3;
-
     /**
-     * A result of the task's current pair session was refused (no current fencing token): the
-     * session's work may never be reported now (the entry it answered is done), so the task must
-     * not wait for it. While the task is pairing in that session, the session is started again
-     * ({@code pair.start}, same session, a new event: a coordinator takes the lock and a newer
-     * token), up to {@link #PAIR_RESTARTS} times; then the task fails with the reason.
+     * A pair coordinator's answer was refused (no current fencing token): see {@link
+     * PairFlow#refused}.
      */
-    public void pairResultRefused(Task task, UUID session, String why) {
-        if (task.state() != TaskState.PAIRING || !pairSessions.isLatest(session, task.id())) {
-            return; // the session is over: nothing waits for it
-        }
-        long restarts = audit.count(task.id(), "pair.restarted", "session", session.toString());
-        if (restarts >= PAIR_RESTARTS) {
-            tasks.transition(task, TaskState.FAILED);
-            audit.record(
-                    task.id(),
-                    "orchestrator",
-                    "task.failed",
-                    Map.of(
-                            "outcome",
-                            "PAIR_REFUSED",
-                            "reason",
-                            "pair session " + session + " restarted " + restarts + " times; last refused: " + why));
-            return;
-        }
-        audit.record(
-                task.id(),
-                "orchestrator",
-                "pair.restarted",
-                Map.of("session", session.toString(), "restart", restarts + 1, "why", why));
-        outbox.enqueue(
-                AgentRole.PAIR,
-                Envelope.create(MessageTypes.PAIR_START, task.id(), task.iteration(), issuePayload(task))
-                        .withSessionId(session));
+    public void pairResultRefused(Task task, UUID session, UUID answered, String why) {
+        pairFlow.refused(task, session, answered, why);
     }
 
     /**
@@ -116,6 +84,9 @@ public class TaskFlow {
      * @return the task after the step, or the task unchanged when the result was stale
      */
     public Task onResult(Task task, Envelope envelope, AgentResult result) {
+        if (envelope.sessionId() != null && task.mode() == TaskMode.PAIR) {
+            return pairFlow.onResult(task, envelope, result);
+        }
         if (task.state().isTerminal() || envelope.iteration() != task.iteration()) {
             audit.record(
                     task.id(),
@@ -140,67 +111,17 @@ public class TaskFlow {
             return failed;
         }
         JsonNode output = result.output();
-        auditStep(task, result.role(), result.inputType(), output);
+        stepAudit.record(task, result.role(), result.inputType(), output);
         return switch (result.inputType()) {
             case MessageTypes.DEV_IMPLEMENT -> developed(task, output);
             case MessageTypes.QA_VERIFY ->
                 "PASSED".equals(output.path("verdict").asString("")) ? review(task, output) : qaFailed(task, output);
             case MessageTypes.REVIEW_DIFF -> reviewed(task, output);
-            case MessageTypes.PAIR_START ->
-                "ACCEPT".equals(output.path("decision").asString(""))
-                        ? approve(task)
-                        : needsHuman(task, "the navigator did not accept within max_iters");
             default -> {
                 audit.record(task.id(), result.role(), "result.unexpected", Map.of("inputType", result.inputType()));
                 yield task;
             }
         };
-    }
-
-    /**
-     * Each agent's step leaves a row with what it decided, before the task moves on: the
-     * developer's status and patch, QA's verdict and its first reason, the review's decision.
-     */
-    private void auditStep(Task task, String role, String inputType, JsonNode output) {
-        Map<String, Object> detail = new java.util.LinkedHashMap<>();
-        detail.put("iteration", task.iteration());
-        String action;
-        switch (inputType) {
-            case MessageTypes.DEV_IMPLEMENT -> {
-                action = "dev.completed";
-                detail.put("status", output.path("status").asString("DONE"));
-                detail.put("patchHash", output.path("patchHash").asString(""));
-            }
-            case MessageTypes.QA_VERIFY -> {
-                String verdict = output.path("verdict").asString("");
-                action = "PASSED".equals(verdict) ? "qa.passed" : "qa.failed";
-                detail.put("verdict", verdict);
-                detail.put("failToPass", output.path("failToPass").asInt(0));
-                detail.put("reason", shortened(firstText(output.path("reasons").path(0), output.path("summary"))));
-            }
-            case MessageTypes.REVIEW_DIFF -> {
-                action = "review.decided";
-                detail.put("decision", output.path("decision").asString(""));
-                detail.put("blocking", output.path("blocking").size());
-            }
-            default -> {
-                return;
-            }
-        }
-        audit.record(task.id(), role, action, detail);
-    }
-
-    private static String firstText(JsonNode... nodes) {
-        for (JsonNode node : nodes) {
-            if (node.isString() && !node.asString("").isBlank()) {
-                return node.asString("");
-            }
-        }
-        return "";
-    }
-
-    private static String shortened(String text) {
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
     /** The approved change is on the forge as a pull request. */
@@ -386,19 +307,29 @@ public class TaskFlow {
     private Task review(Task task, JsonNode qaOutput) {
         Task reviewing = tasks.transition(task, TaskState.REVIEWING);
         JsonNode dev = outputs.of(task.id(), MessageTypes.DEV_IMPLEMENT, task.iteration());
+        JsonNode earlier = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration(), null)
+                .path("history");
+        send(AgentRole.REVIEW, MessageTypes.REVIEW_DIFF, reviewing, reviewPayload(reviewing, dev, qaOutput, earlier));
+        return reviewing;
+    }
+
+    /**
+     * What the reviewer gets: the issue, the developer's patch and base, QA's output (with its
+     * report's key; missing when QA did not run) and the findings history of the previous review.
+     */
+    static ObjectNode reviewPayload(Task reviewing, JsonNode dev, JsonNode qaOutput, JsonNode earlierHistory) {
         ObjectNode payload = issuePayload(reviewing);
         payload.put("patch", dev.path("patch").asString(""));
         payload.put("patchHash", dev.path("patchHash").asString(""));
         payload.put("baseCommit", dev.path("baseCommit").asString(""));
         payload.set("qa", qaOutput);
         payload.set("previous", qaOutput);
-        JsonNode earlier = outputs.before(task.id(), MessageTypes.REVIEW_DIFF, task.iteration(), null)
-                .path("history");
         payload.set(
                 "earlierFindings",
-                earlier.isArray() ? earlier : EnvelopeCodec.mapper().createArrayNode());
-        send(AgentRole.REVIEW, MessageTypes.REVIEW_DIFF, reviewing, payload);
-        return reviewing;
+                earlierHistory.isArray()
+                        ? earlierHistory
+                        : EnvelopeCodec.mapper().createArrayNode());
+        return payload;
     }
 
     private Task approve(Task task) {
@@ -425,7 +356,7 @@ public class TaskFlow {
         outbox.enqueue(role, Envelope.create(type, task.id(), task.iteration(), payload));
     }
 
-    private static ObjectNode issuePayload(Task task) {
+    static ObjectNode issuePayload(Task task) {
         ObjectNode payload = EnvelopeCodec.mapper().createObjectNode();
         payload.put("repository", task.repository());
         payload.put("mode", task.mode().name());

@@ -195,6 +195,25 @@ public class TaskRepository {
         }
     }
 
+    /**
+     * A pairing task's session goes on to its next iteration (the state stays PAIRING), from the
+     * version the caller read.
+     *
+     * @throws TaskChangeException.StaleVersion when the task changed since {@code current} was read
+     */
+    Task nextPairIteration(Task current) {
+        return jdbc.sql("""
+                        UPDATE tasks SET iteration = iteration + 1, version = version + 1, updated_at = now()
+                         WHERE id = :id AND version = :version AND state = 'PAIRING'
+                        RETURNING *
+                        """)
+                .param("id", current.id())
+                .param("version", current.version())
+                .query(TaskRepository::map)
+                .optional()
+                .orElseThrow(() -> new TaskChangeException.StaleVersion(current.id(), current.version()));
+    }
+
     private static Task map(ResultSet rs, int row) throws SQLException {
         return map(rs, stages(rs.getString("stage_entered_at")));
     }

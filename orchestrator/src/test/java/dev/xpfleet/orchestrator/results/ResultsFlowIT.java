@@ -11,7 +11,6 @@ import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
 import dev.xpfleet.common.testing.TestRedis;
-import dev.xpfleet.orchestrator.pair.PairSessions;
 import dev.xpfleet.orchestrator.task.NewTask;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskControl;
@@ -46,9 +45,6 @@ class ResultsFlowIT {
 
     @Autowired
     TaskControl control;
-
-    @Autowired
-    PairSessions pairSessions;
 
     @Autowired
     TransactionTemplate transactions;
@@ -108,64 +104,6 @@ class ResultsFlowIT {
                         .query(String.class)
                         .list())
                 .containsExactly("dev.implement", "qa.verify", "dev.implement", "qa.verify", "review.diff");
-    }
-
-    @Test
-    void aPairSessionsResultsCountOnlyWithItsCurrentFencingToken() {
-        Task task = pairTask();
-        assertThat(task.state()).isEqualTo(TaskState.PAIRING);
-        Envelope start = pairStart(task);
-        assertThat(start.sessionId()).as("the session's id, from the start").isNotNull();
-
-        long stale = pairSessions.next(start.sessionId()).orElseThrow().fence();
-        long current = pairSessions.next(start.sessionId()).orElseThrow().fence();
-        assertThat(current).as("each lock taken supersedes the tokens before").isEqualTo(stale + 1);
-
-        // A coordinator that lost the lock (older token), and one with none: refused and audited.
-        send(pairResult(start, "ACCEPT", stale));
-        send(pairResult(start, "ACCEPT", null));
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> jdbc.sql(
-                                        "select count(*) from audit_trail where task_id = :t and action = 'pair.write_refused'")
-                                .param("t", task.id())
-                                .query(Long.class)
-                                .single()
-                        == 2);
-        assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo(TaskState.PAIRING);
-        assertThat(count(task, MessageTypes.PAIR_START))
-                .as("each refusal starts the session again, so nothing waits for the refused work")
-                .isEqualTo(3);
-
-        send(pairResult(start, "ACCEPT", current));
-        awaitState(task, TaskState.APPROVED);
-        assertThat(pairSessions.next(start.sessionId()))
-                .as("no token once the task left PAIRING")
-                .isEmpty();
-
-        assertThat(jdbc.sql("select session_id from agent_logs where task_id = :t")
-                        .param("t", task.id())
-                        .query(java.util.UUID.class)
-                        .single())
-                .isEqualTo(start.sessionId());
-    }
-
-    @Test
-    void aPairSessionWhoseResultsKeepBeingRefusedFailsItsTaskAfterItsRestarts() {
-        Task task = pairTask();
-        Envelope start = pairStart(task);
-
-        for (int i = 0; i <= 3; i++) { // a coordinator that never gets a token (no orchestrator URL)
-            send(pairResult(start, "ACCEPT", null));
-        }
-
-        awaitState(task, TaskState.FAILED);
-        assertThat(count(task, MessageTypes.PAIR_START)).isEqualTo(4);
-        assertThat(jdbc.sql("select detail->>'reason' from audit_trail where task_id = :t and action = 'task.failed'")
-                        .param("t", task.id())
-                        .query(String.class)
-                        .single())
-                .contains("restarted 3 times")
-                .contains("no fencing token");
     }
 
     @Test
@@ -516,50 +454,6 @@ class ResultsFlowIT {
                         inputType,
                         outcome,
                         outcome.name().toLowerCase(),
-                        1,
-                        "test",
-                        out)
-                .toEnvelope(input);
-    }
-
-    private Task pairTask() {
-        return control.create(
-                new NewTask(
-                        "octo/repo",
-                        ThreadLocalRandom.current().nextInt(1, 1_000_000),
-                        "Pair on it",
-                        "body",
-                        TaskMode.PAIR,
-                        3,
-                        "octocat"),
-                false,
-                Map.of());
-    }
-
-    /** The task's first pair.start, as the orchestrator wrote it to the outbox. */
-    private Envelope pairStart(Task task) {
-        return EnvelopeCodec.fromJson(
-                jdbc.sql("select envelope from outbox_events where task_id = :t and type = :type order by id limit 1")
-                        .param("t", task.id())
-                        .param("type", MessageTypes.PAIR_START)
-                        .query(String.class)
-                        .single());
-    }
-
-    private static Envelope pairResult(Envelope start, String decision, Long fence) {
-        ObjectNode out = EnvelopeCodec.mapper().createObjectNode().put("decision", decision);
-        if (fence != null) {
-            out.put("fence", fence);
-        }
-        // Each its own input event: the result's id derives from it, and one result is applied once.
-        Envelope input = Envelope.create(MessageTypes.PAIR_START, start.taskId(), start.iteration(), null)
-                .withSessionId(start.sessionId());
-        return new AgentResult(
-                        "pair",
-                        input.eventId(),
-                        MessageTypes.PAIR_START,
-                        AgentResult.Outcome.COMPLETED,
-                        "decided",
                         1,
                         "test",
                         out)

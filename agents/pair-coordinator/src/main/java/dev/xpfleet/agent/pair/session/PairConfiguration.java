@@ -21,17 +21,17 @@ class PairConfiguration {
     }
 
     @Bean
-    PairStartHandler pairStartHandler(PairLock lock, PairProperties props) {
+    PairTurnHandler pairTurnHandler(PairLock lock, PairProperties props) {
         if (props.orchestratorUrl() == null) {
             log.warn("fleet.pair.orchestrator-url is not set: pair sessions cannot be fenced; the orchestrator refuses"
                     + " their results and fails the tasks after its restarts");
-            return new PairStartHandler(lock, null, props.lockTtl().multipliedBy(2));
+            return new PairTurnHandler(lock, null, props.lockTtl().multipliedBy(2));
         }
         if (props.orchestratorToken() == null || props.orchestratorToken().isBlank()) {
             log.warn(
                     "fleet.pair.orchestrator-token is not set: the orchestrator will refuse the fencing token requests");
         }
-        return new PairStartHandler(
+        return new PairTurnHandler(
                 lock,
                 new FenceClient(props.orchestratorUrl(), props.orchestratorToken()),
                 props.lockTtl().multipliedBy(2));

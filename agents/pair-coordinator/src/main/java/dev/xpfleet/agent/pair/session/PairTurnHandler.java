@@ -1,6 +1,7 @@
 package dev.xpfleet.agent.pair.session;
 
 import dev.xpfleet.agent.pair.lock.PairLock;
+import dev.xpfleet.agent.pair.navigate.Turns;
 import dev.xpfleet.common.consumer.HandlerContext;
 import dev.xpfleet.common.consumer.HandlerResult;
 import dev.xpfleet.common.consumer.MessageHandler;
@@ -17,19 +18,17 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code pair.start}: takes the session's lock, then its fencing token from the orchestrator, and
- * reports with that token (the orchestrator refuses a session's result without the current one).
- * The driver/navigator loop itself is not built yet (issue 18): the session is reported FAILED
- * with that reason, fenced, and the lock released. A lock held by another coordinator is waited
- * for, then tried again later (the entry is redelivered); a session that is over is reported
- * without a token. The orchestrator starts a session whose result it refused again, a few times,
- * then fails the task: a refused result never leaves the task waiting.
+ * {@code pair.start} and {@code pair.turn}: a pair session's next turn, decided under the session's
+ * lock and reported with its fencing token (the orchestrator refuses a session's answer without
+ * the current one, so a coordinator that lost its lock cannot move the task). The decision itself
+ * is {@link Turns#decide}; the orchestrator carries it out (asks the driver or a navigator, opens
+ * the pull request of the accepted iteration, or parks the task with the session's summary). A
+ * lock held by another coordinator is waited for, then tried again later (the entry is
+ * redelivered); a session that is over is reported without a token.
  */
-public class PairStartHandler implements MessageHandler {
+public class PairTurnHandler implements MessageHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(PairStartHandler.class);
-    static final String NOT_BUILT =
-            "pair sessions: the driver/navigator loop is not built yet (issue 18); the session was locked and fenced";
+    private static final Logger log = LoggerFactory.getLogger(PairTurnHandler.class);
 
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -41,7 +40,7 @@ public class PairStartHandler implements MessageHandler {
      * @param fences null when {@code fleet.pair.orchestrator-url} is not set
      * @param lockWait how long to wait for a lock someone else holds (twice its lifetime)
      */
-    public PairStartHandler(PairLock lock, FenceClient fences, Duration lockWait) {
+    public PairTurnHandler(PairLock lock, FenceClient fences, Duration lockWait) {
         this.lock = lock;
         this.fences = fences;
         this.lockWait = lockWait;
@@ -70,14 +69,14 @@ public class PairStartHandler implements MessageHandler {
 
     @Override
     public Set<String> types() {
-        return Set.of(MessageTypes.PAIR_START);
+        return Set.of(MessageTypes.PAIR_START, MessageTypes.PAIR_TURN);
     }
 
     @Override
     public HandlerResult handle(Envelope envelope, HandlerContext context) throws Exception {
         UUID session = envelope.sessionId();
         if (session == null) {
-            return HandlerResult.failed("pair.start carries no session id");
+            return HandlerResult.failed(envelope.type() + " carries no session id");
         }
         if (fences == null) {
             return HandlerResult.failed("fleet.pair.orchestrator-url is not set: no fencing token can be had");
@@ -96,11 +95,25 @@ public class PairStartHandler implements MessageHandler {
                         over.getMessage());
                 return HandlerResult.failed("the session is over: " + over.getMessage());
             }
-            log.info("Task {}: pair session {} locked with fencing token {}", envelope.taskId(), session, fence);
+            Turns.Decision decision = Turns.decide(envelope.type(), envelope.payload());
+            log.info(
+                    "Task {}: pair session {} (fencing token {}) after {}: {} iteration {} ({})",
+                    envelope.taskId(),
+                    session,
+                    fence,
+                    envelope.type().equals(MessageTypes.PAIR_START)
+                            ? "its start"
+                            : envelope.payload().path("step").asString("?"),
+                    decision.action(),
+                    decision.iteration(),
+                    decision.reason());
             ObjectNode output = EnvelopeCodec.mapper().createObjectNode();
             output.put("session", session.toString());
             output.put("fence", fence);
-            return new HandlerResult.Failed(NOT_BUILT, output);
+            output.put("action", decision.action());
+            output.put("iteration", decision.iteration());
+            output.put("reason", decision.reason());
+            return HandlerResult.completed(output);
         } finally {
             lock.release(held);
         }

@@ -35,7 +35,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 @SpringBootTest
 @FleetServices
-class PairStartHandlerIT {
+class PairTurnHandlerIT {
 
     @Autowired
     StringRedisTemplate redis;
@@ -103,21 +103,24 @@ class PairStartHandlerIT {
 
     @Test
     void theHandlerReportsWithTheSessionsFencingTokenAndGivesTheLockBack() throws Exception {
-        PairStartHandler handler = handler();
+        PairTurnHandler handler = handler();
         Envelope start = start();
 
         HandlerResult first = handler.handle(start, context());
         HandlerResult second = handler.handle(start, context());
 
-        assertThat(first).isInstanceOfSatisfying(HandlerResult.Failed.class, f -> {
-            assertThat(f.reason()).isEqualTo(PairStartHandler.NOT_BUILT);
-            assertThat(f.output().path("fence").asLong()).isEqualTo(1);
-            assertThat(f.output().path("session").asString())
+        assertThat(first).isInstanceOfSatisfying(HandlerResult.Completed.class, c -> {
+            assertThat(c.output().path("fence").asLong()).isEqualTo(1);
+            assertThat(c.output().path("session").asString())
                     .isEqualTo(start.sessionId().toString());
+            assertThat(c.output().path("action").asString())
+                    .as("a session starts with the driver")
+                    .isEqualTo("drive");
+            assertThat(c.output().path("iteration").asInt()).isEqualTo(1);
         });
         assertThat(second)
                 .isInstanceOfSatisfying(
-                        HandlerResult.Failed.class,
+                        HandlerResult.Completed.class,
                         f -> assertThat(f.output().path("fence").asLong())
                                 .as("each acquisition gets a newer token")
                                 .isEqualTo(2));
@@ -126,7 +129,7 @@ class PairStartHandlerIT {
 
     @Test
     void aSessionLockedElsewhereIsTriedAgainAndOneThatIsOverIsReportedWithoutAToken() throws Exception {
-        PairStartHandler handler = handler();
+        PairTurnHandler handler = handler();
         Envelope start = start();
         PairLock.Held other =
                 lock.acquire(start.taskId(), "another-coordinator").orElseThrow();
@@ -143,8 +146,8 @@ class PairStartHandlerIT {
         dying.acquire(start.taskId(), "dead-coordinator").orElseThrow();
         assertThat(handler.handle(start, context()))
                 .isInstanceOfSatisfying(
-                        HandlerResult.Failed.class,
-                        f -> assertThat(f.output().path("fence").asLong()).isEqualTo(1));
+                        HandlerResult.Completed.class,
+                        c -> assertThat(c.output().path("fence").asLong()).isEqualTo(1));
 
         status.set(409);
         HandlerResult over = handler.handle(start, context());
@@ -154,7 +157,7 @@ class PairStartHandlerIT {
         });
         assertThat(lock.holder(start.taskId())).isEmpty();
 
-        assertThat(new PairStartHandler(lock, null, Duration.ofSeconds(1)).handle(start, context()))
+        assertThat(new PairTurnHandler(lock, null, Duration.ofSeconds(1)).handle(start, context()))
                 .isInstanceOfSatisfying(
                         HandlerResult.Failed.class,
                         f -> assertThat(f.reason()).contains("fleet.pair.orchestrator-url"));
@@ -163,8 +166,8 @@ class PairStartHandlerIT {
                         HandlerResult.Failed.class, f -> assertThat(f.reason()).contains("no session id"));
     }
 
-    private PairStartHandler handler() {
-        return new PairStartHandler(
+    private PairTurnHandler handler() {
+        return new PairTurnHandler(
                 lock,
                 new FenceClient(
                         URI.create(

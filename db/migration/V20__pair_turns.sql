@@ -1,0 +1,7 @@
+-- A pair session runs as turns: the orchestrator sends a message (to the coordinator, or to the
+-- driver or a navigator on the coordinator's behalf) and waits for its answer. waiting_on is the
+-- event id of that message and waiting_message the message itself: a session's result counts only
+-- when it answers the message the session waits on, so a step is applied once however often it is
+-- delivered, and a coordinator's answer refused for an old fencing token can be asked for again.
+ALTER TABLE pair_sessions ADD COLUMN waiting_on uuid;
+ALTER TABLE pair_sessions ADD COLUMN waiting_message jsonb;
