@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fleet demo / watch / tasks: an issue on the local forge becomes a merged pull request, followed live.
 
-`demo` is called by `deploy/local/fleet demo` once the fleet is up; `watch <task>` follows any
+`demo` is called by `deploy/local/fleet demo` once the fleet is up (`demo --pair`: the issue is
+labelled `agent:pair` and goes through a driver/navigator pair session); `watch <task>` follows any
 task the same way (`fleet watch`); `tasks` lists them (`fleet tasks`). Puts the sample repository in
 deploy/local/demo/repository on the local forge under a fresh name, opens an issue labelled
 `agent`, follows the task (stage, iteration, elapsed time, tokens against the budget, each agent's
@@ -24,6 +25,12 @@ TIMEOUT = int(os.environ.get("FLEET_DEMO_TIMEOUT", "600"))
 TITLE = "Add multiply to calc"
 BODY = ("calc.py can add but not multiply. Add multiply(a, b), which returns the product of a and b, "
         "with a test.")
+# The pair demo's issue: the recordings (deploy/local/demo/recordings/pair-*) have the driver miss
+# the zero divisor in its first proposal and the navigator send it back, so the session takes two
+# iterations.
+PAIR_TITLE = "Add divide to calc"
+PAIR_BODY = ("calc.py cannot divide. Add divide(a, b), which returns a divided by b, with tests. "
+             "Dividing by zero must raise a ValueError that says so.")
 TTY = sys.stdout.isatty()
 ENDS = {"MERGED", "FAILED", "CANCELLED", "NEEDS_HUMAN", "BLOCKED_BUDGET"}
 if os.environ.get("FLEET_AUTO_MERGE", "true") == "false":
@@ -116,6 +123,9 @@ def step_line(result):
                 f"{out.get('changedLinesCoverage', '?')}%, findings {out.get('findings', 0)}")
     if step == "review.diff":
         return f"review: {out.get('decision')}, {len(out.get('blocking', []))} blocking, {len(out.get('findings', []))} open finding(s)"
+    if step in ("pair.start", "pair.turn"):
+        return (f"pair coordinator (fencing token {out.get('fence')}): {out.get('action')} iteration "
+                f"{out.get('iteration')} ({out.get('reason')})")
     return f"{step}: {out}"
 
 
@@ -144,6 +154,12 @@ def summary(task, results, tokens, repository):
     print(f"Review: {review.get('decision')}: {review.get('summary', '')}")
     for f in review.get("findings", []):
         print(f"  suggestion {f.get('file')}:{f.get('line')}: {f.get('explanation')}")
+    if task.get("mode") == "PAIR":
+        branches = sorted({r["iteration"] for r in results
+                           if r["step"] == "dev.implement" and (r.get("output") or {}).get("patch")})
+        print(f"Pair session: {len(branches)} proposal(s) on "
+              + ", ".join(f"pair/{task['id']}/iter{n}" for n in branches)
+              + f"; the pull request is iteration {task['iteration']}'s")
     if task["state"] != "MERGED":
         return 0
     print(f"Merged after {task['iteration']} iteration(s), {tokens} model tokens. Clone it: "
@@ -183,11 +199,13 @@ def main():
     source = source_repository(stamp)
     call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})
     print(f"Repository {repository} on the local forge ({HOME}/forge/{repository}.git)")
+    pair = "--pair" in sys.argv[1:]
+    title, body, label = (PAIR_TITLE, PAIR_BODY, "agent:pair") if pair else (TITLE, BODY, "agent")
     opened = call("POST", f"/api/forge/local/repositories/{repository}/issues",
-                  {"title": TITLE, "body": BODY, "labels": ["agent"]})
+                  {"title": title, "body": body, "labels": [label]})
     if opened.get("outcome") != "TASK_CREATED":
         sys.exit(f"demo: the issue did not start a task: {opened}")
-    print(f"Issue #{(opened.get('issue') or {}).get('number', '?')} '{TITLE}' labelled agent: task {opened['task']}")
+    print(f"Issue #{(opened.get('issue') or {}).get('number', '?')} '{title}' labelled {label}: task {opened['task']}")
     task, results, tokens = follow(opened["task"], repository)
     return summary(task, results, tokens, repository)
 

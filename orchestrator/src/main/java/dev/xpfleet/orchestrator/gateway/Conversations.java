@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Recorded conversations, for agents whose later prompts hold output that changes from run to run
  * (test timings, temporary paths), so no recording of a whole request can match them again. A file
- * {@code <name>.conversation.json} holds {@code {"match": [...], "answers": [...]}}: it answers a
- * request whose first user message contains every {@code match} string, and the answer is the one
+ * {@code <name>.conversation.json} holds {@code {"match": [...], "unless": [...], "answers": [...]}}:
+ * it answers a request whose first user message contains every {@code match} string and none of
+ * the (optional) {@code unless} strings, and the answer is the one
  * for the request's turn (the number of assistant messages it already holds). An answer is a chat
  * completion object, or a plain string for scripted recordings (its usage is then estimated).
  */
@@ -50,7 +51,7 @@ final class Conversations {
                 unreadable = e; // one broken recording does not break the others
                 continue;
             }
-            if (!matches(recording.path("match"), first)) {
+            if (!matches(recording.path("match"), first) || containsAny(recording.path("unless"), first)) {
                 continue;
             }
             JsonNode answers = recording.path("answers");
@@ -117,6 +118,15 @@ final class Conversations {
             }
         }
         return true;
+    }
+
+    private static boolean containsAny(JsonNode unless, String firstUser) {
+        for (JsonNode part : unless) {
+            if (!part.asString("").isEmpty() && firstUser.contains(part.asString(""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstUser(JsonNode messages) {

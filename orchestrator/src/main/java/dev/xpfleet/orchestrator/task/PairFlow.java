@@ -39,6 +39,7 @@ class PairFlow {
     private final StepOutputs outputs;
     private final PairSessions sessions;
     private final StepAudit stepAudit;
+    private final RepositoryMaxIters maxIters;
 
     PairFlow(
             TaskRepository tasks,
@@ -46,13 +47,15 @@ class PairFlow {
             AuditTrail audit,
             StepOutputs outputs,
             PairSessions sessions,
-            StepAudit stepAudit) {
+            StepAudit stepAudit,
+            RepositoryMaxIters maxIters) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.audit = audit;
         this.outputs = outputs;
         this.sessions = sessions;
         this.stepAudit = stepAudit;
+        this.maxIters = maxIters;
     }
 
     /** A new session for a task that has just entered PAIRING: its start goes to the coordinator. */
@@ -135,7 +138,8 @@ class PairFlow {
     }
 
     /** The driver's proposal: stops the session when the developer stopped, else the coordinator's turn. */
-    private Task proposed(Task task, UUID session, JsonNode dev) {
+    private Task proposed(Task proposing, UUID session, JsonNode dev) {
+        Task task = maxIters.apply(proposing, dev);
         String status = dev.path("status").asString("DONE");
         return switch (status) {
             case "NEEDS_HUMAN" ->

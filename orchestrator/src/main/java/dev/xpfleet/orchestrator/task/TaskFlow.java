@@ -30,6 +30,7 @@ public class TaskFlow {
     private final StepOutputs outputs;
     private final PairFlow pairFlow;
     private final StepAudit stepAudit;
+    private final RepositoryMaxIters maxIters;
 
     TaskFlow(
             TaskRepository tasks,
@@ -37,13 +38,15 @@ public class TaskFlow {
             AuditTrail audit,
             StepOutputs outputs,
             PairFlow pairFlow,
-            StepAudit stepAudit) {
+            StepAudit stepAudit,
+            RepositoryMaxIters maxIters) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.audit = audit;
         this.outputs = outputs;
         this.pairFlow = pairFlow;
         this.stepAudit = stepAudit;
+        this.maxIters = maxIters;
     }
 
     /** A queued task goes to its first agent: the developer, or the pair coordinator. */
@@ -179,7 +182,7 @@ public class TaskFlow {
      * already.
      */
     private Task developed(Task developedTask, JsonNode devOutput) {
-        Task task = repositoryMaxIters(developedTask, devOutput);
+        Task task = maxIters.apply(developedTask, devOutput);
         String status = devOutput.path("status").asString("DONE");
         return switch (status) {
             case "NEEDS_HUMAN" ->
@@ -203,26 +206,6 @@ public class TaskFlow {
                                         + same.get(0) + "'s");
             }
         };
-    }
-
-    /**
-     * The repository's {@code max-iters} (from its base tree's {@code .fleet.yml}, as the developer
-     * read it) for a task whose creator set none.
-     */
-    private Task repositoryMaxIters(Task task, JsonNode devOutput) {
-        JsonNode wanted = devOutput.path("maxIters");
-        if (!wanted.isInt() || wanted.asInt() < 1 || wanted.asInt() > 50 || wanted.asInt() == task.maxIters()) {
-            return task;
-        }
-        Task changed = tasks.repositoryMaxIters(task, wanted.asInt());
-        if (changed != task) {
-            audit.record(
-                    task.id(),
-                    "orchestrator",
-                    "task.max_iters",
-                    Map.of("from", task.maxIters(), "to", changed.maxIters(), "source", ".fleet.yml"));
-        }
-        return changed;
     }
 
     /** QA failed: another iteration, unless the same tests fail as in the iteration before. */

@@ -536,9 +536,12 @@ class GatewayIT {
         Task task = developingTask();
         Files.writeString(
                 RECORDINGS.resolve("multiply.conversation.json"), """
-                {"match": ["Issue 4711", "multiply"],
+                {"match": ["Issue 4711", "multiply"], "unless": ["Feedback:"],
                  "answers": ["first: read calc.py", %s]}
                 """.formatted(completion("second: edit", 11, 3)));
+        Files.writeString(RECORDINGS.resolve("multiply-again.conversation.json"), """
+                {"match": ["Issue 4711", "multiply", "Feedback:"], "answers": ["again: fix the review's finding"]}
+                """);
         ObjectNode turn1 = request("Issue 4711: add multiply");
         ObjectNode turn2 = turn1.deepCopy();
         ((tools.jackson.databind.node.ArrayNode) turn2.path("messages"))
@@ -554,6 +557,7 @@ class GatewayIT {
         HttpResponse<String> second = chat(task, "review", turn2);
         HttpResponse<String> beyond = chat(task, "review", turn3);
         HttpResponse<String> unmatched = chat(task, "review", request("Issue 4711: add division"));
+        HttpResponse<String> again = chat(task, "review", request("Issue 4711: add multiply. Feedback: a test"));
 
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(first.body()).contains("first: read calc.py");
@@ -569,6 +573,9 @@ class GatewayIT {
         assertThat(beyond.statusCode()).isEqualTo(502);
         assertThat(beyond.body()).contains("replay_miss").contains("has 2 answers; turn 3");
         assertThat(unmatched.statusCode()).isEqualTo(502);
+        assertThat(again.body())
+                .as("the recording whose unless string the request holds is passed over")
+                .contains("again: fix the review's finding");
         UPSTREAM.verify(exactly(0), postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 

@@ -83,11 +83,13 @@ class DevImplementHandler implements MessageHandler {
             List<String> allowedPaths;
             List<String> untestedPaths;
             Integer maxIters;
+            String navigator;
             try {
                 tests = devRun.testCommand(repository, workspace);
                 allowedPaths = TestCommand.allowedPaths(workspace.dir());
                 untestedPaths = TestCommand.untestedPaths(workspace.dir());
                 maxIters = TestCommand.maxIters(workspace.dir());
+                navigator = TestCommand.pairNavigator(workspace.dir());
             } catch (IllegalArgumentException e) {
                 return HandlerResult.completed(
                         store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
@@ -113,6 +115,9 @@ class DevImplementHandler implements MessageHandler {
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
             if (maxIters != null) {
                 output.put("maxIters", maxIters); // the repository's max-iters, for the orchestrator
+            }
+            if (navigator != null) {
+                output.put("navigator", navigator); // who navigates the repository's pair sessions
             }
             if (outcome.status() == LoopOutcome.Status.DONE) {
                 String patchHash = workspace.diff().patchHash();

@@ -64,6 +64,21 @@ public record TestCommand(List<String> argv, List<String> reports, BuildPlan.Too
         throw new IllegalArgumentException(".fleet.yml max-iters must be a whole number from 1 to 50");
     }
 
+    /**
+     * The repository's navigator for pair sessions ({@code pair: navigator:} in its base tree's
+     * {@code .fleet.yml}: {@code both}, {@code qa} or {@code review}), or null when it sets none.
+     */
+    public static String pairNavigator(Path base) throws IOException {
+        Object value = FleetYml.section(FleetYml.read(base), "pair").get("navigator");
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String s && List.of("both", "qa", "review").contains(s)) {
+            return s;
+        }
+        throw new IllegalArgumentException(".fleet.yml pair.navigator must be both, qa or review, got '" + value + "'");
+    }
+
     private static List<String> devList(Path base, String key) throws IOException {
         return FleetYml.strings(FleetYml.section(FleetYml.read(base), "dev"), key, "dev", List.of());
     }

@@ -60,4 +60,14 @@ class TestCommandTest {
         assertThatThrownBy(() -> TestCommand.maxIters(base))
                 .hasMessage(".fleet.yml max-iters must be a whole number from 1 to 50");
     }
+
+    @Test
+    void theRepositorysPairNavigatorIsReadAndChecked() throws Exception {
+        assertThat(TestCommand.pairNavigator(base)).isNull();
+        Files.writeString(base.resolve(".fleet.yml"), "pair:\n  navigator: qa\n");
+        assertThat(TestCommand.pairNavigator(base)).isEqualTo("qa");
+        Files.writeString(base.resolve(".fleet.yml"), "pair:\n  navigator: everyone\n");
+        assertThatThrownBy(() -> TestCommand.pairNavigator(base))
+                .hasMessage(".fleet.yml pair.navigator must be both, qa or review, got 'everyone'");
+    }
 }
