@@ -139,7 +139,7 @@ def summary(task, results, tokens, repository):
             print(f"  {row.get('what')}: {row.get('detail')}")
         return 1
     pulls = call("GET", f"/api/forge/local/repositories/{repository}/pulls")
-    mine = [p for p in pulls if p.get("headBranch", "").endswith(task["id"])] or pulls
+    mine = [p for p in pulls if task["id"] in p.get("headBranch", "")] or pulls
     pr = call("GET", f"/api/forge/local/repositories/{repository}/pulls/{mine[-1]['number']}")
     added = sum(1 for l in pr["diff"].splitlines() if l.startswith("+") and not l.startswith("+++"))
     removed = sum(1 for l in pr["diff"].splitlines() if l.startswith("-") and not l.startswith("---"))

@@ -112,31 +112,137 @@ class FleetDemoIT {
 
     @Test
     @Order(2)
-    void aPairIssueIsLockedAndFencedByTheCoordinatorAndEndsWithItsReason() throws Exception {
-        HttpResponse<String> opened = post(
-                "/api/forge/local/repositories/" + demoRepository + "/issues",
-                "{\"title\": \"Pair on divide\", \"body\": \"Add divide(a, b).\", \"labels\": [\"agent:pair\"]}");
-        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(201);
-        String task = FleetProcesses.JSON.readTree(opened.body()).path("task").asString();
-        assertThat(task).as(opened.body()).isNotBlank();
-
-        JsonNode ended = await("the pair task ends")
+    void aPairIssueTakesTwoIterationsToAMergedPullRequestEvenWithItsCoordinatorKilledHoldingATurn() throws Exception {
+        Process demo = startDemoScript("--pair");
+        await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        String task = find(TASK, Files.readString(logs.get(demo)));
+        // The session's lock as a coordinator that died holding it leaves it: 20 s to live. The
+        // coordinator's next turn waits for it, holding its entry; it is killed then.
+        String lock = "fleet:pair:lock:" + task;
+        await("the session's lock, between two turns")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> "OK"
+                        .equals(redis().set(
+                                        lock,
+                                        "a-coordinator-that-died",
+                                        io.lettuce.core.SetArgs.Builder.nx().px(20_000))));
+        await("a turn delivered to the coordinator, waiting for the lock")
                 .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () -> get("/api/tasks/" + task),
-                        t -> !"PAIRING".equals(t.path("task").path("state").asString()));
-        assertThat(ended.path("task").path("state").asString()).isEqualTo("FAILED");
-        JsonNode timeline = get("/api/tasks/" + task + "/timeline");
-        assertThat(timeline.toString())
-                .as("the coordinator took the session's fencing token, and its result was accepted with it")
-                .contains("pair.fenced")
-                .contains("not built yet")
-                .doesNotContain("pair.write_refused");
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> pending(AgentRole.PAIR).size() == 1);
+        assertThat(pending(AgentRole.PAIR).getFirst().getConsumer()).isEqualTo("pair-coordinator");
+        kill("pair-coordinator");
+        Run up = run(List.of("bash", "deploy/local/fleet", "up"), Duration.ofMinutes(5));
+        assertThat(up.exit()).as(up.output()).isZero();
+
+        Run finished = finish(demo, Duration.ofMinutes(5));
+        assertThat(finished.exit()).as(finished.output()).isZero();
+        assertThat(finished.output()).contains("MERGED").contains("Pair session: 2 proposal(s)");
+        String repository = find(REPOSITORY, finished.output());
+        JsonNode pulls = get("/api/forge/local/repositories/" + repository + "/pulls");
+        assertThat(pulls).hasSize(1);
+        assertThat(pulls.path(0).path("headBranch").asString())
+                .as("the pull request is the accepted iteration's branch")
+                .isEqualTo("pair/" + task + "/iter2");
+        assertThat(completedSteps(task))
+                .as("each turn of each iteration once, the killed coordinator's too")
+                .containsOnly(
+                        Map.entry("dev.implement#1", 1),
+                        Map.entry("qa.verify#1", 1),
+                        Map.entry("review.diff#1", 1),
+                        Map.entry("dev.implement#2", 1),
+                        Map.entry("qa.verify#2", 1),
+                        Map.entry("review.diff#2", 1),
+                        Map.entry("pair.start#1", 1),
+                        Map.entry("pair.turn#1", 3),
+                        Map.entry("pair.turn#2", 3));
+        assertThat(run(
+                                List.of(
+                                        "git",
+                                        "--git-dir",
+                                        home.resolve("forge/" + repository + ".git")
+                                                .toString(),
+                                        "branch",
+                                        "--list",
+                                        "pair/*"),
+                                Duration.ofSeconds(30))
+                        .output()
+                        .lines()
+                        .map(String::strip))
+                .containsExactly("pair/" + task + "/iter1", "pair/" + task + "/iter2");
+        try (var snapshots = Files.find(
+                home.resolve("s3"), 8, (path, attributes) -> path.toString().contains("pair_session/"))) {
+            assertThat(snapshots.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tar.gz")))
+                    .as("a snapshot of the session per iteration")
+                    .containsExactlyInAnyOrder("iter_1.tar.gz", "iter_2.tar.gz");
+        }
     }
 
     @Test
     @Order(3)
+    void aPairSessionAtMaxItersNeedsAPersonWithItsIterationsAndBranches() throws Exception {
+        String repository = "demo/pair-" + Long.toHexString(System.nanoTime());
+        Path source = home.resolve("pair-source");
+        run(
+                List.of(
+                        "cp",
+                        "-r",
+                        E2eDirs.ROOT.resolve("deploy/local/demo/repository").toString(),
+                        source.toString()),
+                Duration.ofSeconds(30));
+        for (List<String> git : List.of(
+                List.of("init", "-q", "-b", "main"),
+                List.of("add", "."),
+                List.of("-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "calc"))) {
+            List<String> command = new ArrayList<>(List.of("git", "-C", source.toString()));
+            command.addAll(git);
+            assertThat(run(command, Duration.ofSeconds(30)).exit()).isZero();
+        }
+        assertThat(post(
+                                "/api/forge/local/repositories",
+                                "{\"repository\": \"" + repository + "\", \"importFrom\": \"" + source + "\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> created = post(
+                "/api/tasks",
+                "{\"repository\": \"" + repository + "\", \"title\": \"Add divide to calc\", \"body\": "
+                        + "\"calc.py cannot divide. Add divide(a, b), which returns a divided by b, with tests. "
+                        + "Dividing by zero must raise a ValueError that says so.\", \"mode\": \"PAIR\", "
+                        + "\"maxIters\": 1}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String task = FleetProcesses.JSON.readTree(created.body()).path("id").asString();
+
+        JsonNode ended = await("the session stops at max_iters")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> get("/api/tasks/" + task).path("task"),
+                        t -> !"PAIRING".equals(t.path("state").asString()));
+        assertThat(ended.path("state").asString()).isEqualTo("NEEDS_HUMAN");
+        assertThat(get("/api/tasks/" + task + "/timeline").toString())
+                .contains("max_iters (1) reached")
+                .contains("iteration 1 (pair/" + task + "/iter1): developer DONE, QA PASSED, review CHANGES_REQUESTED");
+        assertThat(get("/api/forge/local/repositories/" + repository + "/pulls"))
+                .isEmpty();
+        await("the proposal's branch")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> run(
+                                List.of(
+                                        "git",
+                                        "--git-dir",
+                                        home.resolve("forge/" + repository + ".git")
+                                                .toString(),
+                                        "branch",
+                                        "--list",
+                                        "pair/*"),
+                                Duration.ofSeconds(30))
+                        .output()
+                        .contains("pair/" + task + "/iter1"));
+    }
+
+    @Test
+    @Order(4)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
         for (boolean holdsTheRelay : List.of(true, false)) {
             String holder = relayHolder();
@@ -159,7 +265,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -177,7 +283,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
         // starts a new one under the same consumer name, which takes the step back at once (not after
@@ -234,7 +340,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -261,7 +367,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         String[] cluster = postgresCluster();
         Process demo = startDemoScript();
@@ -291,7 +397,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 
@@ -339,6 +445,14 @@ class FleetDemoIT {
         JsonNode pulls = get("/api/forge/local/repositories/" + repository + "/pulls");
         assertThat(pulls).hasSize(1);
         assertThat(pulls.path(0).path("state").asString()).isEqualTo("MERGED");
+        assertThat(completedSteps(task))
+                .containsEntry("dev.implement#1", 1)
+                .containsEntry("qa.verify#1", 1)
+                .containsEntry("review.diff#1", 1);
+    }
+
+    /** How often each step of each iteration completed: "step#iteration" -> count. */
+    private Map<String, Integer> completedSteps(String task) throws Exception {
         Map<String, Integer> steps = new HashMap<>();
         for (JsonNode result : get("/api/tasks/" + task + "/results")) {
             if ("COMPLETED".equals(result.path("outcome").asString())) {
@@ -349,10 +463,7 @@ class FleetDemoIT {
                         Integer::sum);
             }
         }
-        assertThat(steps)
-                .containsEntry("dev.implement#1", 1)
-                .containsEntry("qa.verify#1", 1)
-                .containsEntry("review.diff#1", 1);
+        return steps;
     }
 
     private String relayHolder() throws Exception {
@@ -388,10 +499,11 @@ class FleetDemoIT {
         handle.onExit().get(30, TimeUnit.SECONDS);
     }
 
-    private Process startDemoScript() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("python3", "deploy/local/demo.py")
-                .directory(E2eDirs.ROOT.toFile())
-                .redirectErrorStream(true);
+    private Process startDemoScript(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("python3", "deploy/local/demo.py"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(E2eDirs.ROOT.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.putAll(fleetEnvironment());
         env.put("FLEET_DEMO_API", "http://127.0.0.1:" + PORT_BASE);
