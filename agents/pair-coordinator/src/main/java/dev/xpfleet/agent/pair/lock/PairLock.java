@@ -24,6 +24,11 @@ public final class PairLock {
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
             Long.class);
 
+    private static final RedisScript<Long> TAKE_OVER = RedisScript.of(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])"
+                    + " return 1 else return 0 end",
+            Long.class);
+
     private final StringRedisTemplate redis;
     private final StreamNames names;
     private final Duration ttl;
@@ -42,6 +47,16 @@ public final class PairLock {
         String key = names.pairLock(task);
         Boolean taken = redis.opsForValue().setIfAbsent(key, owner, ttl);
         return Boolean.TRUE.equals(taken) ? Optional.of(new Held(key, owner)) : Optional.empty();
+    }
+
+    /**
+     * Takes the task's lock from {@code deadOwner} (one known to be gone), only while it is still
+     * that owner's: an owner that changed meanwhile is left alone.
+     */
+    public Optional<Held> takeOver(UUID task, String deadOwner, String owner) {
+        String key = names.pairLock(task);
+        Long done = redis.execute(TAKE_OVER, List.of(key), deadOwner, owner, String.valueOf(ttl.toMillis()));
+        return done != null && done == 1 ? Optional.of(new Held(key, owner)) : Optional.empty();
     }
 
     /** Extends the lock by the TTL; false when it is no longer this owner's (expired, taken over). */

@@ -46,18 +46,30 @@ public class PairTurnHandler implements MessageHandler {
         this.lockWait = lockWait;
     }
 
+    /** This process, in the lock's owner tokens: {@code <consumer>:<process>:<call>}. */
+    private static final String PROCESS = UUID.randomUUID().toString();
+
     /**
-     * Takes the session's lock, waiting up to twice its lifetime for a holder that died (a
-     * coordinator restarted under the same consumer name takes its entry back at once, while the
-     * dead one's lock still lives); still held after that: tried again later (the entry is
-     * redelivered).
+     * Takes the session's lock. A lock of an earlier process under this consumer name is taken over
+     * at once: one consumer name runs in one process at a time, so that process is provably gone (a
+     * coordinator restarted after a crash takes its entries back at once too). Any other holder is
+     * waited for, up to twice the lock's lifetime (a holder that died leaves its lock until it
+     * expires); still held after that: tried again later (the entry is redelivered).
      */
-    private PairLock.Held awaitLock(UUID task, String owner) throws InterruptedException {
+    private PairLock.Held awaitLock(UUID task, String consumer, String owner) throws InterruptedException {
         long deadline = System.nanoTime() + lockWait.toNanos();
         while (true) {
             Optional<PairLock.Held> held = lock.acquire(task, owner);
             if (held.isPresent()) {
                 return held.get();
+            }
+            Optional<String> holder = lock.holder(task);
+            if (holder.isPresent() && isEarlierProcessOf(holder.get(), consumer)) {
+                held = lock.takeOver(task, holder.get(), owner);
+                if (held.isPresent()) {
+                    log.info("Task {}: took the session's lock over from {}, an earlier process", task, holder.get());
+                    return held.get();
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the session of task " + task + " is locked by "
@@ -65,6 +77,15 @@ public class PairTurnHandler implements MessageHandler {
             }
             TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
         }
+    }
+
+    /** Whether a lock owner is this consumer name's, in a process other than this one. */
+    static boolean isEarlierProcessOf(String owner, String consumer) {
+        String[] parts = owner.split(":");
+        return parts.length >= 3
+                && owner.startsWith(consumer + ":")
+                && parts.length - 2 == consumer.split(":", -1).length
+                && !parts[parts.length - 2].equals(PROCESS);
     }
 
     @Override
@@ -81,8 +102,8 @@ public class PairTurnHandler implements MessageHandler {
         if (fences == null) {
             return HandlerResult.failed("fleet.pair.orchestrator-url is not set: no fencing token can be had");
         }
-        String owner = context.consumer() + ":" + UUID.randomUUID();
-        PairLock.Held held = awaitLock(envelope.taskId(), owner);
+        String owner = context.consumer() + ":" + PROCESS + ":" + UUID.randomUUID();
+        PairLock.Held held = awaitLock(envelope.taskId(), context.consumer(), owner);
         try {
             long fence;
             try {
@@ -107,6 +128,12 @@ public class PairTurnHandler implements MessageHandler {
                     decision.action(),
                     decision.iteration(),
                     decision.reason());
+            if (!lock.renew(held)) {
+                // Paused or cut off past the lock's lifetime: another coordinator may hold the
+                // session now. Not answering; the entry is tried again by whoever holds it.
+                throw new IllegalStateException("lost the lock of task " + envelope.taskId()
+                        + "'s session while deciding (fencing token " + fence + "); not answering");
+            }
             ObjectNode output = EnvelopeCodec.mapper().createObjectNode();
             output.put("session", session.toString());
             output.put("fence", fence);

@@ -49,11 +49,14 @@ class PairTurnHandlerIT {
     private HttpServer orchestrator;
     private final AtomicInteger fences = new AtomicInteger();
     private final AtomicReference<Integer> status = new AtomicReference<>(200);
+    /** Run while the stub hands out a token: what happens to the lock meanwhile. */
+    private final AtomicReference<Runnable> whileFencing = new AtomicReference<>(() -> {});
 
     @BeforeEach
     void orchestrator() throws Exception {
         orchestrator = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         orchestrator.createContext("/api/pair/sessions/", exchange -> {
+            whileFencing.get().run();
             int code = status.get();
             byte[] body = (code == 200
                             ? "{\"fence\": " + fences.incrementAndGet() + "}"
@@ -164,6 +167,33 @@ class PairTurnHandlerIT {
         assertThat(handler.handle(Envelope.create(MessageTypes.PAIR_START, UUID.randomUUID(), 1, null), context()))
                 .isInstanceOfSatisfying(
                         HandlerResult.Failed.class, f -> assertThat(f.reason()).contains("no session id"));
+    }
+
+    @Test
+    void anEarlierProcessesLockIsTakenOverAtOnceAndALockLostWhileDecidingIsNotAnswered() throws Exception {
+        PairTurnHandler handler = handler();
+        Envelope start = start();
+        // The coordinator's predecessor under the same consumer name, killed holding the lock:
+        // provably gone, so its lock is taken over without waiting for it to expire.
+        PairLock longLived = new PairLock(redis, new StreamNames(streams), Duration.ofMinutes(5));
+        longLived
+                .acquire(start.taskId(), "pair-coordinator-1:" + UUID.randomUUID() + ":call")
+                .orElseThrow();
+        long began = System.nanoTime();
+        assertThat(handler.handle(start, context())).isInstanceOf(HandlerResult.Completed.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
+        assertThat(PairTurnHandler.isEarlierProcessOf("pair-coordinator-10:p:c", "pair-coordinator-1"))
+                .as("another consumer name is not this one's")
+                .isFalse();
+        assertThat(PairTurnHandler.isEarlierProcessOf("a-coordinator-that-died", "pair-coordinator-1"))
+                .isFalse();
+
+        // The lock lost while the turn is decided (expired in a pause, or its key lost with Redis):
+        // another coordinator may hold it now, so this one does not answer.
+        whileFencing.set(() -> redis.delete(new StreamNames(streams).pairLock(start.taskId())));
+        assertThatThrownBy(() -> handler.handle(start, context()))
+                .hasMessageContaining("lost the lock")
+                .hasMessageContaining("not answering");
     }
 
     private PairTurnHandler handler() {
