@@ -40,6 +40,18 @@ final class FleetProcesses implements AutoCloseable {
         this.logs = Files.createDirectories(E2eDirs.ROOT.resolve("e2e/target/logs/" + name));
     }
 
+    private final Map<String, Integer> ports = new HashMap<>();
+
+    /** The HTTP port of an agent this started, by its instance name. */
+    int port(String instance) {
+        return ports.get(instance);
+    }
+
+    /** The log of a process this started, by its instance name ({@code orchestrator} for it). */
+    Path log(String instance) {
+        return logs.resolve(instance + ".log");
+    }
+
     URI orchestrator() {
         return URI.create("http://127.0.0.1:" + orchestratorPort);
     }
@@ -64,6 +76,7 @@ final class FleetProcesses implements AutoCloseable {
         settings.put("server.port", port);
         settings.put("fleet.consumer.instance-id", instance);
         settings.putAll(extra);
+        ports.put(instance, port);
         Process process =
                 ServiceJar.at(E2eDirs.jar(module, artifactId)).start(settings, logs.resolve(instance + ".log"));
         started.add(process);

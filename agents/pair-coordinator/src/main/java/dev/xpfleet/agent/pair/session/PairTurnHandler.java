@@ -137,6 +137,7 @@ public class PairTurnHandler implements MessageHandler {
             ObjectNode output = EnvelopeCodec.mapper().createObjectNode();
             output.put("session", session.toString());
             output.put("fence", fence);
+            output.put("coordinator", context.consumer());
             output.put("action", decision.action());
             output.put("iteration", decision.iteration());
             output.put("reason", decision.reason());
