@@ -116,8 +116,13 @@ def step_line(result):
         return f"{step}: {result['outcome']} ({result.get('reason')})"
     if step == "dev.implement":
         red = out.get("red", {}).get("failedTests", [])
+        applied = [s for s in out.get("suggestions", []) if s.get("applied")]
+        refused = [s for s in out.get("suggestions", []) if not s.get("applied")]
+        suggested = (f"; navigator's suggestions: {len(applied)} applied, {len(refused)} refused"
+                     if out.get("suggestions") else "")
         return (f"developer: {out.get('status')} after {out.get('turns')} turns; red: "
-                f"{', '.join(red[:3]) or 'none'}; green: {'passed' if out.get('green', {}).get('passed') else '-'}")
+                f"{', '.join(red[:3]) or 'none'}; green: {'passed' if out.get('green', {}).get('passed') else '-'}"
+                + suggested)
     if step == "qa.verify":
         return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, changed lines covered "
                 f"{out.get('changedLinesCoverage', '?')}%, findings {out.get('findings', 0)}")

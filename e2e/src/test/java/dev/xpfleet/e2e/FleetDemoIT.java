@@ -138,7 +138,11 @@ class FleetDemoIT {
 
         Run finished = finish(demo, Duration.ofMinutes(5));
         assertThat(finished.exit()).as(finished.output()).isZero();
-        assertThat(finished.output()).contains("MERGED").contains("Pair session: 2 proposal(s)");
+        assertThat(finished.output())
+                .contains("MERGED")
+                .contains("Pair session: 2 proposal(s)")
+                .as("the navigator's suggested line, applied before the driver's second turn")
+                .contains("navigator's suggestions: 1 applied, 0 refused");
         String repository = find(REPOSITORY, finished.output());
         JsonNode pulls = get("/api/forge/local/repositories/" + repository + "/pulls");
         assertThat(pulls).hasSize(1);

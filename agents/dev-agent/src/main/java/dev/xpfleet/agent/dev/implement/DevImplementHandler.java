@@ -3,6 +3,7 @@ package dev.xpfleet.agent.dev.implement;
 import dev.xpfleet.agent.dev.loop.Brief;
 import dev.xpfleet.agent.dev.loop.LoopOutcome;
 import dev.xpfleet.agent.dev.loop.TestCommand;
+import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.common.artifact.ArtifactKeys;
 import dev.xpfleet.common.artifact.ArtifactStore;
 import dev.xpfleet.common.consumer.HandlerContext;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -103,16 +105,23 @@ class DevImplementHandler implements MessageHandler {
             if (previous.isPresent()) {
                 workspace.applyDiff(previous.get().patch());
             }
+            // A pair navigator's suggested changes are applied or refused with the reason first.
+            ArrayNode suggestions = envelope.sessionId() == null
+                    ? EnvelopeCodec.mapper().createArrayNode()
+                    : Suggestions.apply(payload.path("feedback"), new PathRules(workspace.dir(), allowedPaths));
             Brief brief = new Brief(
                     payload.path("issue").path("title").asString(""),
                     payload.path("issue").path("body").asString(""),
-                    Feedback.render(payload.path("feedback")),
+                    withSuggestions(Feedback.render(payload.path("feedback")), Suggestions.describe(suggestions)),
                     devRun.repositoryMap(workspace, issueText(payload)),
                     devRun.related(repository, workspace.baseCommit(), issueText(payload)),
                     previous.isEmpty());
             LoopOutcome outcome =
                     devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, untestedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
+            if (!suggestions.isEmpty()) {
+                output.set("suggestions", suggestions); // what became of the navigator's suggestions
+            }
             if (maxIters != null) {
                 output.put("maxIters", maxIters); // the repository's max-iters, for the orchestrator
             }
@@ -145,6 +154,14 @@ class DevImplementHandler implements MessageHandler {
                             : ": " + outcome.reason().lines().findFirst().orElse(""));
             return HandlerResult.completed(store(resultKey, output));
         }
+    }
+
+    /** The feedback for the model, with what became of the navigator's suggestions; null for none. */
+    private static String withSuggestions(String feedback, String suggestions) {
+        if (suggestions.isEmpty()) {
+            return feedback;
+        }
+        return feedback == null || feedback.isBlank() ? suggestions : feedback + "\n" + suggestions;
     }
 
     private static String issueText(JsonNode payload) {
