@@ -175,6 +175,26 @@ class FleetDemoIT {
                         .lines()
                         .map(String::strip))
                 .containsExactly("pair/" + task + "/iter1", "pair/" + task + "/iter2");
+        JsonNode sessions = get("/api/tasks/" + task + "/pair");
+        assertThat(sessions).hasSize(1);
+        JsonNode iterations = sessions.path(0).path("iterations");
+        assertThat(iterations).hasSize(2);
+        for (int n = 1; n <= 2; n++) {
+            JsonNode iteration = iterations.path(n - 1);
+            assertThat(iteration.path("branch").asString()).isEqualTo("pair/" + task + "/iter" + n);
+            assertThat(iteration.path("snapshot").asString()).endsWith("/iter_" + n + ".tar.gz");
+            JsonNode driver = null;
+            for (JsonNode turn : iteration.path("turns")) {
+                if ("dev.implement".equals(turn.path("step").asString())) {
+                    driver = turn;
+                }
+            }
+            assertThat(driver).as("iteration " + n + "'s proposal").isNotNull();
+            assertThat(driver.path("exchanges").size())
+                    .as("the driver's prompts, linked through the gateway's archive")
+                    .isGreaterThanOrEqualTo(4);
+            assertThat(driver.path("exchanges").path(0).asString()).startsWith("tasks/" + task + "/model/");
+        }
         try (var snapshots = Files.find(
                 home.resolve("s3"), 8, (path, attributes) -> path.toString().contains("pair_session/"))) {
             assertThat(snapshots.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tar.gz")))

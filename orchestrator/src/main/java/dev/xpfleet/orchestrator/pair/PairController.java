@@ -3,6 +3,7 @@ package dev.xpfleet.orchestrator.pair;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.auth.ApiTokens;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -10,6 +11,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -25,10 +27,22 @@ class PairController {
 
     private final PairSessions sessions;
     private final AuditTrail audit;
+    private final PairSessionView view;
 
-    PairController(PairSessions sessions, AuditTrail audit) {
+    PairController(PairSessions sessions, AuditTrail audit, PairSessionView view) {
         this.sessions = sessions;
         this.audit = audit;
+        this.view = view;
+    }
+
+    /**
+     * {@code GET /api/tasks/{task}/pair} (viewer): the task's pair sessions, newest first, each
+     * iteration with its branch, snapshot and turns, and each agent's turn with its archived model
+     * exchanges; an empty list for a task that never paired.
+     */
+    @GetMapping("/api/tasks/{task}/pair")
+    List<Map<String, Object>> sessions(@PathVariable UUID task) {
+        return view.of(task);
     }
 
     @PostMapping("/api/pair/sessions/{session}/fence")
