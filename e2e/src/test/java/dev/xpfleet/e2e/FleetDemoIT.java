@@ -161,20 +161,7 @@ class FleetDemoIT {
                         Map.entry("pair.start#1", 1),
                         Map.entry("pair.turn#1", 3),
                         Map.entry("pair.turn#2", 3));
-        assertThat(run(
-                                List.of(
-                                        "git",
-                                        "--git-dir",
-                                        home.resolve("forge/" + repository + ".git")
-                                                .toString(),
-                                        "branch",
-                                        "--list",
-                                        "pair/*"),
-                                Duration.ofSeconds(30))
-                        .output()
-                        .lines()
-                        .map(String::strip))
-                .containsExactly("pair/" + task + "/iter1", "pair/" + task + "/iter2");
+        assertThat(pairBranches(repository)).containsExactly("pair/" + task + "/iter1", "pair/" + task + "/iter2");
         JsonNode sessions = get("/api/tasks/" + task + "/pair");
         assertThat(sessions).hasSize(1);
         JsonNode iterations = sessions.path(0).path("iterations");
@@ -251,18 +238,7 @@ class FleetDemoIT {
                 .isEmpty();
         await("the proposal's branch")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> run(
-                                List.of(
-                                        "git",
-                                        "--git-dir",
-                                        home.resolve("forge/" + repository + ".git")
-                                                .toString(),
-                                        "branch",
-                                        "--list",
-                                        "pair/*"),
-                                Duration.ofSeconds(30))
-                        .output()
-                        .contains("pair/" + task + "/iter1"));
+                .until(() -> pairBranches(repository).contains("pair/" + task + "/iter1"));
     }
 
     @Test
@@ -473,6 +449,16 @@ class FleetDemoIT {
                 .containsEntry("dev.implement#1", 1)
                 .containsEntry("qa.verify#1", 1)
                 .containsEntry("review.diff#1", 1);
+    }
+
+    /** The pair branches of a repository on the local forge. */
+    private List<String> pairBranches(String repository) throws Exception {
+        Path gitDir = home.resolve("forge/" + repository + ".git");
+        return run(List.of("git", "--git-dir", gitDir.toString(), "branch", "--list", "pair/*"), Duration.ofSeconds(30))
+                .output()
+                .lines()
+                .map(String::strip)
+                .toList();
     }
 
     /** How often each step of each iteration completed: "step#iteration" -> count. */
