@@ -5,3 +5,6 @@
 -- delivered, and a coordinator's answer refused for an old fencing token can be asked for again.
 ALTER TABLE pair_sessions ADD COLUMN waiting_on uuid;
 ALTER TABLE pair_sessions ADD COLUMN waiting_message jsonb;
+-- How often the turn the session waits on was asked for again after a refused answer; back to 0
+-- with each answer taken, so a long session is not failed by refusals spread over its turns.
+ALTER TABLE pair_sessions ADD COLUMN restarts int NOT NULL DEFAULT 0;

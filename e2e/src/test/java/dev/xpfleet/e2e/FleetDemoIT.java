@@ -193,28 +193,7 @@ class FleetDemoIT {
     @Test
     @Order(3)
     void aPairSessionAtMaxItersNeedsAPersonWithItsIterationsAndBranches() throws Exception {
-        String repository = "demo/pair-" + Long.toHexString(System.nanoTime());
-        Path source = home.resolve("pair-source");
-        run(
-                List.of(
-                        "cp",
-                        "-r",
-                        E2eDirs.ROOT.resolve("deploy/local/demo/repository").toString(),
-                        source.toString()),
-                Duration.ofSeconds(30));
-        for (List<String> git : List.of(
-                List.of("init", "-q", "-b", "main"),
-                List.of("add", "."),
-                List.of("-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "calc"))) {
-            List<String> command = new ArrayList<>(List.of("git", "-C", source.toString()));
-            command.addAll(git);
-            assertThat(run(command, Duration.ofSeconds(30)).exit()).isZero();
-        }
-        assertThat(post(
-                                "/api/forge/local/repositories",
-                                "{\"repository\": \"" + repository + "\", \"importFrom\": \"" + source + "\"}")
-                        .statusCode())
-                .isEqualTo(201);
+        String repository = sampleRepository(Map.of());
         HttpResponse<String> created = post(
                 "/api/tasks",
                 "{\"repository\": \"" + repository + "\", \"title\": \"Add divide to calc\", \"body\": "
@@ -243,6 +222,52 @@ class FleetDemoIT {
 
     @Test
     @Order(4)
+    void aPingPongPairSessionAlternatesTestAndCodeTurnsUntilTheTestsAreDone() throws Exception {
+        String repository = sampleRepository(Map.of(".fleet.yml", "max-iters: 5\npair:\n  ping-pong: true\n"));
+        HttpResponse<String> created = post(
+                "/api/tasks",
+                "{\"repository\": \"" + repository + "\", \"title\": \"Add divide to calc\", \"body\": "
+                        + "\"calc.py cannot divide. Add divide(a, b), which returns a divided by b, with tests. "
+                        + "Dividing by zero must raise a ValueError that says so.\", \"mode\": \"PAIR\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String task = FleetProcesses.JSON.readTree(created.body()).path("id").asString();
+
+        JsonNode ended = await("the ping-pong session ends")
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> get("/api/tasks/" + task).path("task"),
+                        t -> !List.of("PAIRING", "APPROVED", "PR_OPEN")
+                                .contains(t.path("state").asString()));
+        assertThat(ended.path("state").asString())
+                .as(get("/api/tasks/" + task + "/timeline").toString())
+                .isEqualTo("MERGED");
+        List<String> driverTurns = new ArrayList<>();
+        for (JsonNode result : get("/api/tasks/" + task + "/results")) {
+            if ("dev.implement".equals(result.path("step").asString())) {
+                driverTurns.add(result.path("iteration").asInt() + ":"
+                        + result.path("output").path("pairRole").asString() + ":"
+                        + result.path("output").path("status").asString());
+            }
+        }
+        assertThat(driverTurns)
+                .as("a failing test, then the code that makes it pass, roles swapping, until the tests are done")
+                .containsExactly("1:tests:DONE", "1:code:DONE", "2:tests:DONE", "2:code:DONE", "3:tests:TESTS_DONE");
+        assertThat(completedSteps(task))
+                .containsEntry("qa.verify#1", 1)
+                .containsEntry("qa.verify#2", 1)
+                .containsEntry("qa.verify#3", 1)
+                .containsEntry("review.diff#3", 1)
+                .doesNotContainKey("review.diff#1");
+        assertThat(pairBranches(repository))
+                .containsExactly("pair/" + task + "/iter1", "pair/" + task + "/iter2", "pair/" + task + "/iter3");
+        JsonNode pulls = get("/api/forge/local/repositories/" + repository + "/pulls");
+        assertThat(pulls).hasSize(1);
+        assertThat(pulls.path(0).path("headBranch").asString()).isEqualTo("pair/" + task + "/iter3");
+    }
+
+    @Test
+    @Order(5)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
         for (boolean holdsTheRelay : List.of(true, false)) {
             String holder = relayHolder();
@@ -265,7 +290,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -283,7 +308,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
         // starts a new one under the same consumer name, which takes the step back at once (not after
@@ -340,7 +365,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -367,7 +392,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         String[] cluster = postgresCluster();
         Process demo = startDemoScript();
@@ -397,7 +422,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 
@@ -449,6 +474,39 @@ class FleetDemoIT {
                 .containsEntry("dev.implement#1", 1)
                 .containsEntry("qa.verify#1", 1)
                 .containsEntry("review.diff#1", 1);
+    }
+
+    /**
+     * The demo's sample repository, plus {@code files}, on the local forge under a new name.
+     *
+     * @return its name
+     */
+    private String sampleRepository(Map<String, String> files) throws Exception {
+        String repository = "demo/pair-" + Long.toHexString(System.nanoTime());
+        Path source = home.resolve("source-" + repository.replace('/', '-'));
+        run(
+                List.of(
+                        "cp",
+                        "-r",
+                        E2eDirs.ROOT.resolve("deploy/local/demo/repository").toString(),
+                        source.toString()),
+                Duration.ofSeconds(30));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(source.resolve(file.getKey()), file.getValue());
+        }
+        for (List<String> git : List.of(
+                List.of("init", "-q", "-b", "main"),
+                List.of("add", "."),
+                List.of("-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "calc"))) {
+            List<String> command = new ArrayList<>(List.of("git", "-C", source.toString()));
+            command.addAll(git);
+            assertThat(run(command, Duration.ofSeconds(30)).exit()).isZero();
+        }
+        HttpResponse<String> imported = post(
+                "/api/forge/local/repositories",
+                "{\"repository\": \"" + repository + "\", \"importFrom\": \"" + source + "\"}");
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        return repository;
     }
 
     /** The pair branches of a repository on the local forge. */

@@ -108,7 +108,8 @@ public class PullRequestStep {
 
     /**
      * Each proposal of a pair session on its own branch {@code pair/<task>/iter<N>}, once, as soon
-     * as the driver made it (the accepted one is then the pull request's branch).
+     * as the driver made it (the accepted one is then the pull request's branch). A ping-pong test
+     * turn's failing test is not a proposal: its iteration is pushed once the test passes.
      */
     private void pushPairIterations(Forge forge) {
         List<PairProposal> proposals = jdbc.sql("""
@@ -117,7 +118,9 @@ public class PullRequestStep {
                            AND t.updated_at > now() - interval '1 hour'
                            AND l.session_id IS NOT NULL AND l.input_type = 'dev.implement' AND l.outcome = 'COMPLETED'
                            AND l.output->>'patch' IS NOT NULL
+                           AND (COALESCE(l.output->>'pairRole', '') <> 'tests' OR l.output->>'status' = 'TESTS_DONE')
                            AND NOT EXISTS (SELECT 1 FROM forge_pushes p WHERE p.task_id = l.task_id AND p.iteration = l.iter)
+                         ORDER BY l.task_id, l.iter
                          LIMIT 20
                         """)
                 .query((rs, i) -> new PairProposal(rs.getObject("task_id", UUID.class), rs.getInt("iter")))

@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.forge;
 
 import dev.xpfleet.orchestrator.task.Task;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -35,9 +36,7 @@ final class StatusText {
             case PR_OPEN -> "Pull request #" + number(facts) + " is open.";
             case MERGED -> "Merged (#" + number(facts) + ").";
             case BLOCKED_BUDGET -> blocked(facts.get("budget.exceeded"));
-            case NEEDS_HUMAN ->
-                "Needs a person: " + quote(detail(facts.get("task.needs_human"), "why"))
-                        + ". Comment `/agent retry` to go on.";
+            case NEEDS_HUMAN -> needsPerson(detail(facts.get("task.needs_human"), "why"));
             case FAILED ->
                 "Failed: "
                         + quote(firstOf(
@@ -133,6 +132,24 @@ final class StatusText {
             }
         }
         return "";
+    }
+
+    /**
+     * The reason a person is needed, and, for a pair session that stopped, its iterations as a
+     * list (the lines of the reason that start with "- ", as the orchestrator wrote them: branch and
+     * what each step said), at most 20, each quoted as data.
+     */
+    private static String needsPerson(String why) {
+        String text = why == null ? "" : why;
+        String first = text.lines().findFirst().orElse("");
+        StringBuilder out = new StringBuilder("Needs a person: " + quote(first) + ". Comment `/agent retry` to go on.");
+        List<String> listed =
+                text.lines().skip(1).filter(l -> l.startsWith("- ")).limit(20).toList();
+        if (!listed.isEmpty()) {
+            out.append("\n\nThe pair session's iterations:");
+            listed.forEach(l -> out.append("\n- ").append(quote(l.substring(2))));
+        }
+        return out.toString();
     }
 
     /** Untrusted text as inline code: one line, at most 200 characters, no mentions, no backticks. */

@@ -14,13 +14,15 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/pair/sessions/{id}/fence} (agent role): a coordinator that has just taken a
- * session's lock asks for its fencing token. 200 with the token; 404 for an unknown session; 409
- * when the session is over (its task is no longer pairing, or a newer session replaced it): the
- * coordinator stops.
+ * {@code POST /api/pair/sessions/{id}/fence?answering=<event>} (agent role): a coordinator that has
+ * just taken a session's lock asks for its fencing token, to answer the message with that event id.
+ * 200 with the token; 404 for an unknown session; 409 when the session is over (its task is no
+ * longer pairing, or a newer session replaced it) or does not wait on that message (answered
+ * already): the coordinator stops, and no token it holds is superseded.
  */
 @RestController
 class PairController {
@@ -47,8 +49,11 @@ class PairController {
 
     @PostMapping("/api/pair/sessions/{session}/fence")
     @Transactional
-    ResponseEntity<Object> fence(@PathVariable UUID session, @AuthenticationPrincipal ApiTokens.Caller caller) {
-        return sessions.next(session)
+    ResponseEntity<Object> fence(
+            @PathVariable UUID session,
+            @RequestParam(required = false) UUID answering,
+            @AuthenticationPrincipal ApiTokens.Caller caller) {
+        return sessions.next(session, answering)
                 .<ResponseEntity<Object>>map(fence -> {
                     audit.record(
                             fence.task(),
@@ -62,8 +67,10 @@ class PairController {
                     ProblemDetail problem = sessions.taskState(session)
                             .map(state -> ProblemDetail.forStatusAndDetail(
                                     HttpStatus.CONFLICT,
-                                    "the session is over: its task is " + state
-                                            + ("PAIRING".equals(state) ? " in a newer session" : "")))
+                                    "PAIRING".equals(state)
+                                            ? "the session does not wait on " + answering
+                                                    + " (answered already, or a newer session)"
+                                            : "the session is over: its task is " + state))
                             .orElseGet(() -> ProblemDetail.forStatusAndDetail(
                                     HttpStatus.NOT_FOUND, "no pair session " + session));
                     problem.setInstance(URI.create(path));

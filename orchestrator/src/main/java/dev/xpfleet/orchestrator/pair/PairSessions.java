@@ -43,9 +43,22 @@ public class PairSessions {
      */
     public boolean takeAnswer(UUID session, UUID answered) {
         return jdbc.sql("""
-                        UPDATE pair_sessions SET waiting_on = NULL, waiting_message = NULL
+                        UPDATE pair_sessions SET waiting_on = NULL, waiting_message = NULL, restarts = 0
                          WHERE session_id = :s AND waiting_on = :e
                         """).param("s", session).param("e", answered).update() == 1;
+    }
+
+    /**
+     * Counts one more restart of the turn the session waits on (its message asked for again after a
+     * refused answer); the count starts again with each answer taken.
+     *
+     * @return the restarts of this turn so far, this one included
+     */
+    public int restarted(UUID session) {
+        return jdbc.sql("UPDATE pair_sessions SET restarts = restarts + 1 WHERE session_id = :s RETURNING restarts")
+                .param("s", session)
+                .query(Integer.class)
+                .single();
     }
 
     /** The message the session waits on an answer to, when it is the one with this event id. */
@@ -65,15 +78,26 @@ public class PairSessions {
      * out before it.
      */
     public Optional<Fence> next(UUID session) {
+        return next(session, null);
+    }
+
+    /**
+     * The same, only while the session waits on the message {@code answering} (null: whatever it
+     * waits on): a coordinator answering a message already answered gets no token, so it cannot
+     * supersede the one that holds the session now.
+     */
+    public Optional<Fence> next(UUID session, UUID answering) {
         return jdbc.sql("""
                         UPDATE pair_sessions p SET fence = p.fence + 1, fenced_at = now()
                           FROM tasks t
                          WHERE p.session_id = :s AND t.id = p.task_id AND t.state = 'PAIRING'
+                           AND (CAST(:answering AS uuid) IS NULL OR p.waiting_on = :answering)
                            AND p.session_id = (SELECT l.session_id FROM pair_sessions l WHERE l.task_id = p.task_id
                                                 ORDER BY l.created_at DESC, l.session_id DESC LIMIT 1)
                         RETURNING p.task_id, p.fence
                         """)
                 .param("s", session)
+                .param("answering", answering)
                 .query((rs, i) -> new Fence(session, rs.getObject("task_id", UUID.class), rs.getLong("fence")))
                 .optional();
     }

@@ -28,7 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class PairFlow {
 
-    /** Restarts a session's waiting turn gets before its task fails (each refused answer costs one). */
+    /**
+     * Times a turn is asked for again before its task fails (each refused answer to it costs one;
+     * each answer taken starts the count again).
+     */
     static final int PAIR_RESTARTS = 3;
 
     private static final Set<String> NAVIGATORS = Set.of("both", "qa", "review");
@@ -108,8 +111,8 @@ class PairFlow {
     /**
      * A coordinator's answer was refused (no current fencing token). If the session waits on the
      * message it answered, nobody else will answer it: the message is sent again (a new event; a
-     * coordinator takes the lock and a newer token), up to {@link #PAIR_RESTARTS} times, then the
-     * task fails with the reason. An answer to anything else was superseded: nothing waits for it.
+     * coordinator takes the lock and a newer token), up to {@link #PAIR_RESTARTS} times per turn,
+     * then the task fails with the reason. An answer to anything else was superseded: nothing waits for it.
      */
     void refused(Task task, UUID session, UUID answered, String why) {
         if (task.state() != TaskState.PAIRING || !sessions.isLatest(session, task.id())) {
@@ -119,13 +122,14 @@ class PairFlow {
         if (waiting.isEmpty()) {
             return;
         }
-        long restarts = audit.count(task.id(), "pair.restarted", "session", session.toString());
-        if (restarts >= PAIR_RESTARTS) {
+        int restarts = sessions.restarted(session);
+        if (restarts > PAIR_RESTARTS) {
             fail(
                     task,
                     "orchestrator",
                     "PAIR_REFUSED",
-                    "pair session " + session + " restarted " + restarts + " times; last refused: " + why);
+                    "pair session " + session + ": a turn asked for again " + PAIR_RESTARTS + " times; last refused: "
+                            + why);
             return;
         }
         Envelope before = waiting.get();
@@ -133,7 +137,7 @@ class PairFlow {
                 task.id(),
                 "orchestrator",
                 "pair.restarted",
-                Map.of("session", session.toString(), "restart", restarts + 1, "why", why, "type", before.type()));
+                Map.of("session", session.toString(), "restart", restarts, "why", why, "type", before.type()));
         send(AgentRole.PAIR, session, Envelope.create(before.type(), task.id(), before.iteration(), before.payload()));
     }
 
@@ -187,8 +191,16 @@ class PairFlow {
                     "PAIR_DECISION_REFUSED",
                     "the coordinator asked for " + misfit + " while the session is at iteration " + task.iteration());
         }
+        String pairRole = decision.path("pairRole").asString("");
+        if (!pairRole.isEmpty() && !pairRole.equals("tests") && !pairRole.equals("code")) {
+            return fail(
+                    task,
+                    AgentRole.PAIR.key(),
+                    "PAIR_DECISION_REFUSED",
+                    "the coordinator asked for a driver's turn as '" + pairRole + "'");
+        }
         return switch (action) {
-            case "drive" -> drive(task, session, iteration);
+            case "drive" -> drive(task, session, iteration, pairRole);
             case "test" -> {
                 ObjectNode payload = TaskFlow.issuePayload(task);
                 payload.set("previous", dev);
@@ -227,11 +239,15 @@ class PairFlow {
     }
 
     /**
-     * The driver's turn: this iteration (the session's first, or one whose proposal is asked for
-     * again), or the next one with this iteration's last navigation as feedback, within max_iters.
+     * The driver's turn: this iteration (the session's first, one whose proposal is asked for
+     * again, or in ping-pong the turn that makes this iteration's new test pass), or the next one
+     * with this iteration's last navigation as feedback, within max_iters.
      */
-    private Task drive(Task task, UUID session, int iteration) {
+    private Task drive(Task task, UUID session, int iteration, String pairRole) {
         ObjectNode payload = TaskFlow.issuePayload(task);
+        if (!pairRole.isEmpty()) {
+            payload.put("pairRole", pairRole); // ping-pong: write the next failing test, or make it pass
+        }
         if (iteration == task.iteration()) {
             return send(task, session, AgentRole.DEV, MessageTypes.DEV_IMPLEMENT, payload);
         }
@@ -250,6 +266,9 @@ class PairFlow {
                 "pair.iteration",
                 Map.of("session", session.toString(), "iteration", next.iteration()));
         payload = TaskFlow.issuePayload(next);
+        if (!pairRole.isEmpty()) {
+            payload.put("pairRole", pairRole);
+        }
         if (!feedback.isMissingNode()) {
             payload.set("feedback", feedback);
         }
@@ -270,6 +289,12 @@ class PairFlow {
                 : outputs.of(task.id(), MessageTypes.DEV_IMPLEMENT, task.iteration(), started(task));
         String navigator = dev.path("navigator").asString("both");
         payload.put("navigator", NAVIGATORS.contains(navigator) ? navigator : "both");
+        if (dev.path("pingPong").asBoolean(false)) {
+            payload.put("pingPong", true);
+            ObjectNode driver = payload.putObject("driver"); // the iteration's latest driver turn
+            driver.put("status", dev.path("status").asString("DONE"));
+            driver.put("pairRole", dev.path("pairRole").asString(""));
+        }
         ObjectNode before = payload.putObject("before");
         JsonNode test = outputs.of(task.id(), MessageTypes.QA_VERIFY, task.iteration() - 1, started(task));
         JsonNode review = outputs.of(task.id(), MessageTypes.REVIEW_DIFF, task.iteration() - 1, started(task));

@@ -159,6 +159,14 @@ public class TaskFlow {
     public Task pullRequestChangesRequested(Task task, JsonNode feedback, String by) {
         Task changes = tasks.transition(task, TaskState.CHANGES_REQUESTED);
         audit.record(task.id(), by, "pull_request.changes_requested", Map.of("iteration", task.iteration()));
+        if (task.mode() == TaskMode.PAIR) {
+            // Its pull request is the accepted iteration's branch; a person decides how the session
+            // goes on (`/agent retry` pairs again from the accepted iteration).
+            return needsHuman(
+                    changes,
+                    "changes were asked for on the pair session's pull request (iteration " + task.iteration()
+                            + "); /agent retry starts a new session from it");
+        }
         return iterateOrStop(changes, feedback, "pull request review");
     }
 

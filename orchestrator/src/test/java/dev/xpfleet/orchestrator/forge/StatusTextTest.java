@@ -39,6 +39,16 @@ class StatusTextTest {
         assertThat(StatusText.of(task(TaskState.NEEDS_HUMAN, 5), Map.of("task.needs_human", why), null))
                 .contains("`qa still not satisfied after 5 iterations`")
                 .contains("/agent retry");
+        JsonNode pair = JSON.readTree("{\"why\":\"pair session stopped: max_iters (2) reached\\n"
+                + "- iteration 1 (pair/x/iter1): developer DONE, QA FAILED\\n"
+                + "- iteration 2 (pair/x/iter2): developer DONE, QA PASSED, review `@team` REQUEST_CHANGES\"}");
+        assertThat(StatusText.of(task(TaskState.NEEDS_HUMAN, 2), Map.of("task.needs_human", pair), null))
+                .as("a stopped pair session lists its iterations and branches, each quoted as data")
+                .isEqualTo("Needs a person: `pair session stopped: max_iters (2) reached`. Comment `/agent retry` to"
+                        + " go on.\n\nThe pair session's iterations:\n"
+                        + "- `iteration 1 (pair/x/iter1): developer DONE, QA FAILED`\n"
+                        + "- `iteration 2 (pair/x/iter2): developer DONE, QA PASSED, review '@\u200bteam'"
+                        + " REQUEST_CHANGES`");
         assertThat(StatusText.of(
                         task(TaskState.PR_OPEN, 1),
                         Map.of("pull_request.opened", JSON.readTree("{\"number\":7}")),

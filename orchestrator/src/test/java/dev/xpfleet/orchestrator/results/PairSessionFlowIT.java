@@ -214,6 +214,9 @@ class PairSessionFlowIT {
     void aCoordinatorsAnswerCountsOnlyWithTheCurrentTokenAndARefusedOneIsAskedForAgain() {
         Task other = pairTask(3);
         Envelope otherStart = waiting(other, MessageTypes.PAIR_START);
+        assertThat(pairSessions.next(otherStart.sessionId(), UUID.randomUUID()))
+                .as("no token to answer a message the session does not wait on")
+                .isEmpty();
         long old = pairSessions.next(otherStart.sessionId()).orElseThrow().fence();
         pairSessions.next(otherStart.sessionId()).orElseThrow(); // another coordinator took the lock since
 
@@ -247,7 +250,7 @@ class PairSessionFlowIT {
         assertThat(audit(task, "task.failed", "reason"))
                 .singleElement()
                 .asString()
-                .contains("restarted 3 times")
+                .contains("asked for again 3 times")
                 .contains("no fencing token");
     }
 

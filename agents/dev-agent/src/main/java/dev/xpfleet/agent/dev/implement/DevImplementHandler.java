@@ -2,6 +2,7 @@ package dev.xpfleet.agent.dev.implement;
 
 import dev.xpfleet.agent.dev.loop.Brief;
 import dev.xpfleet.agent.dev.loop.LoopOutcome;
+import dev.xpfleet.agent.dev.loop.PairTurn;
 import dev.xpfleet.agent.dev.loop.TestCommand;
 import dev.xpfleet.agent.dev.tools.PathRules;
 import dev.xpfleet.common.artifact.ArtifactKeys;
@@ -64,16 +65,28 @@ class DevImplementHandler implements MessageHandler {
             return HandlerResult.failed("baseCommit must be a commit id, got '" + baseCommit + "'");
         }
         int iteration = envelope.iteration();
-        String resultKey = ArtifactKeys.task(envelope.taskId(), "iter_" + iteration, "dev.json");
-        Optional<byte[]> stored = artifacts.get(resultKey);
-        if (stored.isPresent()) {
-            log.info(
-                    "Task {} iteration {}: developer result already stored, answering from it",
-                    envelope.taskId(),
-                    iteration);
-            return HandlerResult.completed(EnvelopeCodec.mapper().readTree(stored.get()));
+        PairTurn turn;
+        try {
+            turn = PairTurn.of(payload.path("pairRole").asString(""));
+        } catch (IllegalArgumentException e) {
+            return HandlerResult.failed(e.getMessage());
         }
-        Optional<Previous> previous = iteration > 1 ? previous(envelope) : Optional.empty();
+        // A ping-pong session's first turn is known to be a test turn only once .fleet.yml is read:
+        // a result stored under either key answers it.
+        for (PairTurn stored : turn == PairTurn.SOLO && envelope.sessionId() != null
+                ? List.of(PairTurn.SOLO, PairTurn.TESTS)
+                : List.of(turn)) {
+            Optional<byte[]> result = artifacts.get(stageKey(envelope, iteration, stored, "dev.json"));
+            if (result.isPresent()) {
+                log.info(
+                        "Task {} iteration {}: developer result already stored, answering from it",
+                        envelope.taskId(),
+                        iteration);
+                return HandlerResult.completed(EnvelopeCodec.mapper().readTree(result.get()));
+            }
+        }
+        Optional<Previous> previous =
+                iteration > 1 || turn == PairTurn.CODE ? previous(envelope, turn) : Optional.empty();
         if (iteration > 1 && previous.isEmpty()) {
             return HandlerResult.failed(
                     "iteration " + iteration + " needs the developer's patch and result of iteration " + (iteration - 1)
@@ -86,16 +99,25 @@ class DevImplementHandler implements MessageHandler {
             List<String> untestedPaths;
             Integer maxIters;
             String navigator;
+            boolean pingPong;
             try {
                 tests = devRun.testCommand(repository, workspace);
                 allowedPaths = TestCommand.allowedPaths(workspace.dir());
                 untestedPaths = TestCommand.untestedPaths(workspace.dir());
                 maxIters = TestCommand.maxIters(workspace.dir());
                 navigator = TestCommand.pairNavigator(workspace.dir());
+                pingPong = envelope.sessionId() != null && TestCommand.pairPingPong(workspace.dir());
             } catch (IllegalArgumentException e) {
-                return HandlerResult.completed(
-                        store(resultKey, DevOutput.needsHuman(repository, workspace, e.getMessage())));
+                return HandlerResult.completed(store(
+                        stageKey(envelope, iteration, turn, "dev.json"),
+                        DevOutput.needsHuman(repository, workspace, e.getMessage())));
             }
+            if (pingPong && turn == PairTurn.SOLO) {
+                turn = PairTurn.TESTS; // a ping-pong session starts with the first failing test
+            } else if (!pingPong) {
+                turn = PairTurn.SOLO;
+            }
+            String resultKey = stageKey(envelope, iteration, turn, "dev.json");
             String prefetchFailure = devRun.prefetch(workspace, tests);
             if (prefetchFailure != null) {
                 // A limit of the sandbox, or no sandbox: asking again would end the same way.
@@ -115,7 +137,8 @@ class DevImplementHandler implements MessageHandler {
                     withSuggestions(Feedback.render(payload.path("feedback")), Suggestions.describe(suggestions)),
                     devRun.repositoryMap(workspace, issueText(payload)),
                     devRun.related(repository, workspace.baseCommit(), issueText(payload)),
-                    previous.isEmpty());
+                    previous.isEmpty(),
+                    turn);
             LoopOutcome outcome =
                     devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, untestedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);
@@ -128,9 +151,16 @@ class DevImplementHandler implements MessageHandler {
             if (navigator != null) {
                 output.put("navigator", navigator); // who navigates the repository's pair sessions
             }
-            if (outcome.status() == LoopOutcome.Status.DONE) {
+            if (pingPong) {
+                output.put("pingPong", true);
+                output.put("pairRole", turn == PairTurn.TESTS ? "tests" : "code");
+            }
+            if (outcome.status() == LoopOutcome.Status.TESTS_DONE) {
+                // The iteration's proposal is the change as it stands: nothing added.
+                workspaces.publish(envelope.taskId(), envelope.sessionId(), iteration, false, workspace, output);
+            } else if (outcome.status() == LoopOutcome.Status.DONE) {
                 String patchHash = workspace.diff().patchHash();
-                Optional<Integer> same = sameAsEarlier(envelope, patchHash);
+                Optional<Integer> same = turn == PairTurn.TESTS ? Optional.empty() : sameAsEarlier(envelope, patchHash);
                 if (same.isPresent()) {
                     output.put("status", LoopOutcome.Status.NEEDS_HUMAN.name());
                     output.put(
@@ -139,7 +169,13 @@ class DevImplementHandler implements MessageHandler {
                                     + "'s (patch " + patchHash.substring(0, 12) + ")");
                     output.put("patchHash", patchHash);
                 } else {
-                    workspaces.publish(envelope.taskId(), envelope.sessionId(), iteration, workspace, output);
+                    workspaces.publish(
+                            envelope.taskId(),
+                            envelope.sessionId(),
+                            iteration,
+                            turn == PairTurn.TESTS,
+                            workspace,
+                            output);
                 }
             }
             log.info(
@@ -194,10 +230,20 @@ class DevImplementHandler implements MessageHandler {
     /** The previous iteration's patch and base, so this one builds on it. */
     private record Previous(String baseCommit, String patch) {}
 
-    private Optional<Previous> previous(Envelope envelope) throws java.io.IOException {
-        int before = envelope.iteration() - 1;
-        Optional<byte[]> result = artifacts.get(ArtifactKeys.task(envelope.taskId(), "iter_" + before, "dev.json"));
-        Optional<byte[]> patch = artifacts.get(ArtifactKeys.task(envelope.taskId(), "iter_" + before, "patch.diff"));
+    private Optional<Previous> previous(Envelope envelope, PairTurn turn) throws java.io.IOException {
+        if (turn == PairTurn.CODE) {
+            // The test turn of this iteration, when there was one (after a QA failure there is not).
+            Optional<Previous> tests = stored(envelope, envelope.iteration(), PairTurn.TESTS);
+            if (tests.isPresent()) {
+                return tests;
+            }
+        }
+        return envelope.iteration() > 1 ? stored(envelope, envelope.iteration() - 1, PairTurn.SOLO) : Optional.empty();
+    }
+
+    private Optional<Previous> stored(Envelope envelope, int iteration, PairTurn turn) throws java.io.IOException {
+        Optional<byte[]> result = artifacts.get(stageKey(envelope, iteration, turn, "dev.json"));
+        Optional<byte[]> patch = artifacts.get(stageKey(envelope, iteration, turn, "patch.diff"));
         if (result.isEmpty() || patch.isEmpty()) {
             return Optional.empty();
         }
@@ -206,5 +252,12 @@ class DevImplementHandler implements MessageHandler {
         return Names.isCommit(base)
                 ? Optional.of(new Previous(base, new String(patch.get(), StandardCharsets.UTF_8)))
                 : Optional.empty();
+    }
+
+    /** Where an iteration's developer output goes: a ping-pong test turn's under {@code tests/}. */
+    static String stageKey(Envelope envelope, int iteration, PairTurn turn, String file) {
+        return turn == PairTurn.TESTS
+                ? ArtifactKeys.task(envelope.taskId(), "iter_" + iteration, "tests", file)
+                : ArtifactKeys.task(envelope.taskId(), "iter_" + iteration, file);
     }
 }

@@ -6,6 +6,7 @@ import dev.xpfleet.agent.dev.loop.Brief;
 import dev.xpfleet.agent.dev.loop.ChangeGuard;
 import dev.xpfleet.agent.dev.loop.DevLoop;
 import dev.xpfleet.agent.dev.loop.LoopOutcome;
+import dev.xpfleet.agent.dev.loop.PairTurn;
 import dev.xpfleet.agent.dev.loop.PythonModules;
 import dev.xpfleet.agent.dev.loop.SandboxRuns;
 import dev.xpfleet.agent.dev.loop.TestCommand;
@@ -95,7 +96,14 @@ class DevRun {
         SandboxRuns.excludeOutputs(workspace.gitDir());
         SandboxRuns runs = new SandboxRuns(sandbox, limits(), tests);
         DevLoop loop = new DevLoop(
-                new GatewayModel(client, task, iteration, props.modelTimeout().multipliedBy(2), props.toolCalls()),
+                new GatewayModel(
+                        client,
+                        task,
+                        brief.turn() == PairTurn.SOLO
+                                ? Integer.toString(iteration)
+                                : iteration + "-" + brief.turn().name().toLowerCase(java.util.Locale.ROOT),
+                        props.modelTimeout().multipliedBy(2),
+                        props.toolCalls()),
                 new WorkspaceTools(workspace.dir(), rules),
                 runs,
                 new ChangeGuard(workspace, rules, PythonModules.installed(), untestedPaths),

@@ -54,18 +54,24 @@ class DevWorkspaces {
      * Stores the patch and the snapshot, and names them in {@code output}.
      *
      * @param session the pair session, or null
+     * @param testsTurn a ping-pong test turn: its patch goes under {@code tests/}, and no snapshot
+     *     (the iteration's snapshot is the turn that makes the test pass)
      */
-    void publish(UUID task, UUID session, int iteration, Workspace workspace, ObjectNode output)
+    void publish(UUID task, UUID session, int iteration, boolean testsTurn, Workspace workspace, ObjectNode output)
             throws IOException, WorkspaceException {
         WorkspaceDiff diff = workspace.diff();
-        String patchKey = ArtifactKeys.task(task, "iter_" + iteration, "patch.diff");
+        String patchKey = testsTurn
+                ? ArtifactKeys.task(task, "iter_" + iteration, "tests", "patch.diff")
+                : ArtifactKeys.task(task, "iter_" + iteration, "patch.diff");
         artifacts.put(patchKey, diff.text().getBytes(StandardCharsets.UTF_8), "text/x-diff");
         // In a pair session the seed's name: pair_session/<session>/iter_<n>.tar.gz.
         String snapshotKey = session != null
                 ? ArtifactKeys.pairSnapshot(session, iteration)
                 : ArtifactKeys.task(task, "iter_" + iteration + ".tar.gz");
-        long size = treeSize(workspace.dir());
-        if (size <= MAX_SNAPSHOT_BYTES) {
+        long size = testsTurn ? 0 : treeSize(workspace.dir());
+        if (testsTurn) {
+            output.put("snapshotSkipped", "a ping-pong test turn: the iteration's snapshot follows its code turn");
+        } else if (size <= MAX_SNAPSHOT_BYTES) {
             Path archive = Files.createTempFile("dev-snapshot", ".tar.gz");
             try {
                 WorkspaceArchive.pack(workspace.dir(), archive);

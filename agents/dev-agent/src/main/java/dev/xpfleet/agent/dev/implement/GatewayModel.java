@@ -11,7 +11,9 @@ import java.util.UUID;
 
 /**
  * The developer's model: the orchestrator's gateway, each turn named {@code <task>:<iteration>:<turn>}
- * so that a redelivered step is answered from the archive for the turns already paid for.
+ * (a ping-pong pair turn {@code <task>:<iteration>-tests:<turn>} or {@code -code}: two driver turns
+ * in one iteration) so that a redelivered step is answered from the archive for the turns already
+ * paid for.
  */
 final class GatewayModel implements DevLoop.Model {
 
@@ -22,7 +24,7 @@ final class GatewayModel implements DevLoop.Model {
 
     private final ModelGatewayClient client;
     private final UUID task;
-    private final int iteration;
+    private final String iteration;
     private final Duration inFlightWait;
     private final Sleeper sleeper;
     private final boolean toolCalls;
@@ -32,14 +34,15 @@ final class GatewayModel implements DevLoop.Model {
      * @param toolCalls offer the tools as OpenAI function definitions (a model may still answer in
      *     text, which is parsed as before)
      */
-    GatewayModel(ModelGatewayClient client, UUID task, int iteration, Duration inFlightWait, boolean toolCalls) {
+    GatewayModel(ModelGatewayClient client, UUID task, String iteration, Duration inFlightWait, boolean toolCalls) {
         this(client, task, iteration, inFlightWait, InFlight::sleep, toolCalls);
     }
 
+    /** @param iteration the iteration, with its ping-pong turn when it has one ({@code 2-tests}) */
     GatewayModel(
             ModelGatewayClient client,
             UUID task,
-            int iteration,
+            String iteration,
             Duration inFlightWait,
             Sleeper sleeper,
             boolean toolCalls) {

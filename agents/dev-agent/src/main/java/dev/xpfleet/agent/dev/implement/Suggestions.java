@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * its line is applied to the driver's worktree before the driver's turn, or refused with the
  * reason, never dropped. The finding and its replacement are the reviewer's model's output, so
  * untrusted: the path goes through the developer's own {@link PathRules} (no guarded file, no link,
- * nothing outside the worktree), and a line is replaced only where it still reads what the
+ * nothing outside the worktree), a test is never changed this way (tests are the driver's, test
+ * first), a replacement is one line, and a line is replaced only where it still reads what the
  * reviewer saw.
  */
 final class Suggestions {
@@ -48,7 +49,10 @@ final class Suggestions {
             outcome.put("file", file);
             outcome.put("line", line);
             try {
-                replace(rules.writable(file), line, finding.path("code").asString(null), suggestion);
+                if (dev.xpfleet.common.change.TestPaths.isTest(file)) {
+                    throw new RefusedException("it changes a test; the tests are the driver's to write");
+                }
+                replace(rules.writable(file), line, finding.path("code").asString(""), suggestion);
                 outcome.put("applied", true);
             } catch (RefusedException e) {
                 outcome.put("applied", false);
@@ -86,6 +90,13 @@ final class Suggestions {
         if (replacement.length() > MAX_REPLACEMENT_CHARS) {
             throw new RefusedException("the replacement is longer than " + MAX_REPLACEMENT_CHARS + " characters");
         }
+        String oneLine = replacement.endsWith("\n") ? replacement.substring(0, replacement.length() - 1) : replacement;
+        if (oneLine.contains("\n") || oneLine.contains("\r")) {
+            throw new RefusedException("the replacement is more than one line");
+        }
+        if (expected.isBlank()) {
+            throw new RefusedException("the finding does not say what the line read");
+        }
         if (!Files.isRegularFile(file)) {
             throw new RefusedException("the file does not exist in the driver's worktree");
         }
@@ -95,7 +106,7 @@ final class Suggestions {
             throw new RefusedException("line " + line + " is not in the file");
         }
         String current = lines.get(line - 1);
-        if (expected != null && !current.strip().equals(expected.strip())) {
+        if (!current.strip().equals(expected.strip())) {
             throw new RefusedException(
                     "line " + line + " no longer reads what the navigator saw ('" + shortened(expected) + "')");
         }

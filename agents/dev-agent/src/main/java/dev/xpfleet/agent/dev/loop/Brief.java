@@ -7,8 +7,20 @@ package dev.xpfleet.agent.dev.loop;
  *
  * @param related code near the issue from the orchestrator's retrieval ("" when none)
  * @param firstIteration true when the tree is the base commit (the suite must pass on it first)
+ * @param turn the developer's part in a ping-pong pair session, or {@link PairTurn#SOLO}
  */
-public record Brief(String title, String body, String feedback, String files, String related, boolean firstIteration) {
+public record Brief(
+        String title,
+        String body,
+        String feedback,
+        String files,
+        String related,
+        boolean firstIteration,
+        PairTurn turn) {
+
+    public Brief(String title, String body, String feedback, String files, String related, boolean firstIteration) {
+        this(title, body, feedback, files, related, firstIteration, PairTurn.SOLO);
+    }
 
     public Brief(String title, String body, String feedback, String files, boolean firstIteration) {
         this(title, body, feedback, files, "", firstIteration);

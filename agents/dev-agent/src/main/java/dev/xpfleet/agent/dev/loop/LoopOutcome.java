@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * How an iteration of the developer ended, with its evidence and its cost.
  *
- * @param status DONE (red then green proven), NEEDS_HUMAN (a rule or a limit stopped it, with the
- *     reason) or BLOCKED_BUDGET (the gateway refused a call)
+ * @param status DONE (red then green proven; in a ping-pong test turn, red proven), TESTS_DONE (a
+ *     ping-pong test turn that found the issue's tests complete: no change), NEEDS_HUMAN (a rule or a
+ *     limit stopped it, with the reason) or BLOCKED_BUDGET (the gateway refused a call)
  * @param red the run that showed the new tests failing before the production change
  * @param green the run that showed them passing after it
  * @param runs every test run, in order
@@ -32,6 +33,7 @@ public record LoopOutcome(
 
     public enum Status {
         DONE,
+        TESTS_DONE,
         NEEDS_HUMAN,
         BLOCKED_BUDGET
     }

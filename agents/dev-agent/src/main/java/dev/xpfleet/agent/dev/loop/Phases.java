@@ -35,6 +35,8 @@ final class Phases {
     private TestRun base;
     private TestRun red;
     private boolean firstIteration;
+    private PairTurn turn = PairTurn.SOLO;
+    private String startHash;
 
     Phases(SandboxRuns runs, ChangeGuard guard, LoopLimits limits, Workspace workspace, Ledger ledger) {
         this.runs = runs;
@@ -61,8 +63,10 @@ final class Phases {
      *
      * @return the end of the iteration when it cannot start, else null
      */
-    LoopOutcome start(boolean firstIteration) throws IOException, WorkspaceException {
+    LoopOutcome start(boolean firstIteration, PairTurn turn) throws IOException, WorkspaceException {
         this.firstIteration = firstIteration;
+        this.turn = turn;
+        startHash = workspace.diff().patchHash();
         base = runs.tests(workspace);
         ledger.run(Phase.BASE, base);
         if (firstIteration && !base.passed()) {
@@ -83,6 +87,16 @@ final class Phases {
     }
 
     Step submit() throws RefusedException, IOException, WorkspaceException {
+        if (turn == PairTurn.TESTS
+                && phase == Phase.RED
+                && startHash.equals(workspace.diff().patchHash())) {
+            // A ping-pong test turn with nothing to add: the tests are done, if they pass.
+            if (!base.passed()) {
+                throw new RefusedException("the tests FAIL as they are; the tests are done only when the suite"
+                        + " passes. Write the next failing test, or give up with the reason");
+            }
+            return Step.end(ledger.end(Status.TESTS_DONE, null, null, base));
+        }
         guard.checkChange(phase, limits, !base.passed());
         if (runsLeft() <= 0) {
             return Step.end(ledger.end(
@@ -109,7 +123,7 @@ final class Phases {
             // suite still passes.
             return Step.end(ledger.end(Status.DONE, null, null, run));
         }
-        if (run.passed() && !firstIteration && base.passed() && guard.onlyTestsChanged()) {
+        if (run.passed() && turn != PairTurn.TESTS && !firstIteration && base.passed() && guard.onlyTestsChanged()) {
             // A later iteration asked for more tests of code that works (coverage feedback): the
             // suite is stronger and still passes.
             return Step.end(ledger.end(Status.DONE, null, null, requireNewTestsPass(run, true)));
@@ -123,6 +137,12 @@ final class Phases {
                     + ", exit " + run.exitCode() + (run.noTestsRan() ? ", no tests ran" : "") + "):\n" + run.tail());
         }
         red = run;
+        if (turn == PairTurn.TESTS) {
+            log.info(
+                    "Red phase proven: the next failing test is written ({} ms); the other turn makes it pass",
+                    run.millis());
+            return Step.end(ledger.end(Status.DONE, null, run, null));
+        }
         guard.freezeTests();
         phase = Phase.GREEN;
         runsThisPhase = 0;

@@ -63,6 +63,17 @@ final class Prompts {
                     .append(data(brief.related()))
                     .append("</untrusted>\n\n");
         }
+        switch (brief.turn()) {
+            case TESTS ->
+                text.append("PING-PONG pairing, your turn: write the NEXT failing test for the issue (one behaviour"
+                        + " the code does not have yet), prove it fails and submit; the other developer makes it"
+                        + " pass. Change no production code. If the issue's behaviour is fully tested already,"
+                        + " submit without changing anything: that ends the tests.\n");
+            case CODE ->
+                text.append("PING-PONG pairing, your turn: the other developer wrote a failing test. Submit first"
+                        + " to confirm it fails, then make the failing tests pass by changing production code.\n");
+            case SOLO -> {}
+        }
         text.append("You are in the RED phase.");
         return text.toString();
     }

@@ -79,6 +79,18 @@ public record TestCommand(List<String> argv, List<String> reports, BuildPlan.Too
         throw new IllegalArgumentException(".fleet.yml pair.navigator must be both, qa or review, got '" + value + "'");
     }
 
+    /** Whether the repository's pair sessions ping-pong ({@code pair: ping-pong: true} in its .fleet.yml). */
+    public static boolean pairPingPong(Path base) throws IOException {
+        Object value = FleetYml.section(FleetYml.read(base), "pair").get("ping-pong");
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(".fleet.yml pair.ping-pong must be true or false, got '" + value + "'");
+    }
+
     private static List<String> devList(Path base, String key) throws IOException {
         return FleetYml.strings(FleetYml.section(FleetYml.read(base), "dev"), key, "dev", List.of());
     }

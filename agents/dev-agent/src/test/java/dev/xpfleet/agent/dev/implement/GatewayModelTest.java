@@ -80,6 +80,6 @@ class GatewayModelTest {
     private GatewayModel model(UUID task, Duration wait, List<Duration> pauses) {
         ModelGatewayClient client = new ModelGatewayClient(
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "token", Duration.ofSeconds(5));
-        return new GatewayModel(client, task, 1, wait, pauses::add, true);
+        return new GatewayModel(client, task, "1", wait, pauses::add, true);
     }
 }

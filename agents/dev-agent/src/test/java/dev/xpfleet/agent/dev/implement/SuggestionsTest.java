@@ -42,7 +42,10 @@ class SuggestionsTest {
                         finding(".github/workflows/ci.yml", 1, "on: push", "on: pull_request", "NEW"),
                         finding("../outside.py", 1, "x", "y", "NEW"),
                         finding("missing.py", 1, "x", "y", "NEW"),
-                        finding("calc.py", 1, "def add(a, b):", "def plus(a, b):", "RESOLVED"))),
+                        finding("calc.py", 1, "def add(a, b):", "def plus(a, b):", "RESOLVED"),
+                        finding("tests/test_calc.py", 1, "x", "y", "NEW"),
+                        finding("calc.py", 1, "def add(a, b):", "def add(a, b):\\n    pass", "NEW"),
+                        finding("calc.py", 1, "", "def plus(a, b):", "NEW"))),
                 new PathRules(dir, List.of()));
 
         assertThat(Files.readString(dir.resolve("calc.py")))
@@ -50,13 +53,19 @@ class SuggestionsTest {
         assertThat(Files.readString(dir.resolve(".github/workflows/ci.yml"))).isEqualTo("on: push\n");
         assertThat(outcomes)
                 .as("the resolved finding's suggestion is not asked for")
-                .hasSize(6);
+                .hasSize(9);
         assertThat(outcomes.get(0).path("applied").asBoolean()).isTrue();
         assertThat(outcomes.get(1).path("reason").asString()).contains("no longer reads what the navigator saw");
         assertThat(outcomes.get(2).path("reason").asString()).isEqualTo("line 9 is not in the file");
         assertThat(outcomes.get(3).path("reason").asString()).contains("workflow");
         assertThat(outcomes.get(4).path("applied").asBoolean()).isFalse();
         assertThat(outcomes.get(5).path("reason").asString()).contains("does not exist");
+        assertThat(outcomes.get(6).path("reason").asString()).contains("changes a test");
+        assertThat(outcomes.get(7).path("reason").asString()).isEqualTo("the replacement is more than one line");
+        assertThat(outcomes.get(8).path("reason").asString()).isEqualTo("the finding does not say what the line read");
+        assertThat(outcomes.get(6).path("reason").asString()).contains("changes a test");
+        assertThat(outcomes.get(7).path("reason").asString()).isEqualTo("the replacement is more than one line");
+        assertThat(outcomes.get(8).path("reason").asString()).isEqualTo("the finding does not say what the line read");
         assertThat(Suggestions.describe(outcomes))
                 .contains("calc.py:2: applied as suggested")
                 .contains("calc.py:9: not applied, line 9 is not in the file");

@@ -10,10 +10,16 @@ import tools.jackson.databind.JsonNode;
  * proposes, the navigator checks the proposal (QA proves it, the reviewer judges it; per
  * repository {@code both}, {@code qa} or {@code review}), and the session goes round until the
  * navigator accepts, {@code max_iters} is reached, or it stops converging (the same tests fail,
- * or the same blocking findings stand, as in the iteration before). Pure: the same turn always
- * gives the same decision, so a turn handled again after a crash decides the same.
+ * or the same blocking findings stand, as in the iteration before). In ping-pong mode ({@code
+ * .fleet.yml} {@code pair: ping-pong: true}) each iteration is two driver turns: one writes the next
+ * failing test, the other makes it pass, then QA proves it; the next iteration's test turn swaps
+ * the roles, until a test turn finds the issue's tests done and the navigator judges the whole.
+ * Pure: the same turn always gives the same decision, so a turn handled again after a crash decides
+ * the same.
  */
 public final class Turns {
+
+    private static final int MAX_FAILING_LISTED = 50;
 
     private Turns() {}
 
@@ -21,8 +27,14 @@ public final class Turns {
      * @param action {@code drive}, {@code test}, {@code review}, {@code accept} or {@code stop}
      * @param iteration the iteration it is about (the next one for a new proposal)
      * @param reason why, for a stop or a new iteration
+     * @param pairRole for a ping-pong driver's turn: {@code tests} or {@code code}; else ""
      */
-    public record Decision(String action, int iteration, String reason) {}
+    public record Decision(String action, int iteration, String reason, String pairRole) {
+
+        public Decision(String action, int iteration, String reason) {
+            this(action, iteration, reason, "");
+        }
+    }
 
     /** The decision for a {@code pair.start} or {@code pair.turn} message's payload. */
     public static Decision decide(String type, JsonNode payload) {
@@ -33,7 +45,28 @@ public final class Turns {
         String navigator = payload.path("navigator").asString("both");
         JsonNode output = payload.path("output");
         int maxIters = payload.path("maxIters").asInt(iteration);
-        return switch (payload.path("step").asString("")) {
+        boolean pingPong = payload.path("pingPong").asBoolean(false);
+        String step = payload.path("step").asString("");
+        if (pingPong
+                && step.equals("drive")
+                && output.path("pairRole").asString("").equals("tests")
+                && !output.path("status").asString("").equals("TESTS_DONE")) {
+            return new Decision(
+                    "drive", iteration, "ping-pong: the other turn makes the new failing test pass", "code");
+        }
+        boolean testsDone = payload.path("driver").path("status").asString("").equals("TESTS_DONE");
+        if (pingPong && step.equals("test") && !testsDone) {
+            return "PASSED".equals(output.path("verdict").asString(""))
+                    ? next(iteration, maxIters, "ping-pong: QA passed; roles swap for the next failing test", "tests")
+                    : tested(
+                            iteration,
+                            maxIters,
+                            "qa",
+                            output,
+                            payload.path("before").path("test"),
+                            "code");
+        }
+        return switch (step) {
             case "drive" ->
                 "review".equals(navigator)
                         ? new Decision("review", iteration, "the reviewer navigates")
@@ -44,21 +77,26 @@ public final class Turns {
                         maxIters,
                         navigator,
                         output,
-                        payload.path("before").path("test"));
+                        payload.path("before").path("test"),
+                        "");
             case "review" ->
-                reviewed(iteration, maxIters, output, payload.path("before").path("review"));
+                reviewed(iteration, maxIters, output, payload.path("before").path("review"), pingPong ? "tests" : "");
             default -> new Decision("stop", iteration, "a turn with an unknown step '" + payload.path("step") + "'");
         };
     }
 
-    private static Decision tested(int iteration, int maxIters, String navigator, JsonNode qa, JsonNode before) {
+    private static Decision tested(
+            int iteration, int maxIters, String navigator, JsonNode qa, JsonNode before, String pairRole) {
         if ("PASSED".equals(qa.path("verdict").asString(""))) {
             return "qa".equals(navigator)
                     ? new Decision("accept", iteration, "QA passed and QA alone navigates")
                     : new Decision("review", iteration, "QA passed");
         }
         Set<String> failing = strings(qa.path("failing"));
+        // Only when both lists are whole: QA names at most 50 failing tests.
         if (!failing.isEmpty()
+                && qa.path("failing").size() < MAX_FAILING_LISTED
+                && before.path("failing").size() < MAX_FAILING_LISTED
                 && "FAILED".equals(before.path("verdict").asString(""))
                 && failing.equals(strings(before.path("failing")))) {
             return new Decision(
@@ -69,10 +107,10 @@ public final class Turns {
         String why = "QA: "
                 + firstLine(
                         qa.path("reasons").path(0).asString(qa.path("summary").asString("failed")));
-        return next(iteration, maxIters, why);
+        return next(iteration, maxIters, why, pairRole);
     }
 
-    private static Decision reviewed(int iteration, int maxIters, JsonNode review, JsonNode before) {
+    private static Decision reviewed(int iteration, int maxIters, JsonNode review, JsonNode before, String pairRole) {
         String decision = review.path("decision").asString("");
         if ("APPROVE".equals(decision)) {
             return new Decision("accept", iteration, "the reviewer approved");
@@ -89,15 +127,15 @@ public final class Turns {
                     "not converging: the review's " + blocking.size()
                             + " blocking finding(s) stand unresolved after another iteration");
         }
-        return next(iteration, maxIters, "review: " + decision);
+        return next(iteration, maxIters, "review: " + decision, pairRole);
     }
 
-    private static Decision next(int iteration, int maxIters, String why) {
+    private static Decision next(int iteration, int maxIters, String why, String pairRole) {
         if (iteration >= maxIters) {
             return new Decision(
                     "stop", iteration, "max_iters (" + maxIters + ") reached without the navigator's accept; " + why);
         }
-        return new Decision("drive", iteration + 1, why);
+        return new Decision("drive", iteration + 1, why, pairRole);
     }
 
     private static Set<String> strings(JsonNode array) {

@@ -39,13 +39,16 @@ public class FenceClient {
     }
 
     /**
+     * @param answering the event id of the message being answered: a token is handed out only
+     *     while the session waits on it
      * @throws SessionOver when the orchestrator answers 404 or 409
      * @throws IOException when it cannot be asked or answers anything else (the step is tried again)
      */
-    public long next(UUID session) throws IOException, InterruptedException, SessionOver {
+    public long next(UUID session, UUID answering) throws IOException, InterruptedException, SessionOver {
         String root = base.toString().endsWith("/") ? base.toString() : base + "/";
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(root + "api/pair/sessions/" + session + "/fence"))
+                HttpRequest.newBuilder(
+                                URI.create(root + "api/pair/sessions/" + session + "/fence?answering=" + answering))
                         .timeout(Duration.ofSeconds(10)) // well inside the lock's lifetime
                         .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.noBody())

@@ -105,9 +105,15 @@ public class PairTurnHandler implements MessageHandler {
         String owner = context.consumer() + ":" + PROCESS + ":" + UUID.randomUUID();
         PairLock.Held held = awaitLock(envelope.taskId(), context.consumer(), owner);
         try {
+            // Only a holder asks for a token: one paused since it took the lock must not supersede
+            // the coordinator that holds it now.
+            if (!lock.renew(held)) {
+                throw new IllegalStateException("lost the lock of task " + envelope.taskId()
+                        + "'s session before asking for a fencing token; not answering");
+            }
             long fence;
             try {
-                fence = fences.next(session);
+                fence = fences.next(session, envelope.eventId());
             } catch (FenceClient.SessionOver over) {
                 log.info(
                         "Task {}: pair session {} is over ({}), nothing to do",
@@ -141,6 +147,9 @@ public class PairTurnHandler implements MessageHandler {
             output.put("action", decision.action());
             output.put("iteration", decision.iteration());
             output.put("reason", decision.reason());
+            if (!decision.pairRole().isEmpty()) {
+                output.put("pairRole", decision.pairRole());
+            }
             return HandlerResult.completed(output);
         } finally {
             lock.release(held);

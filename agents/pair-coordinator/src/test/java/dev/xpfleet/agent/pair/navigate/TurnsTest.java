@@ -90,4 +90,46 @@ class TurnsTest {
     void anUnknownStepStops() {
         assertThat(turn("{'iteration': 1, 'step': 'dance'}").action()).isEqualTo("stop");
     }
+
+    @Test
+    void pingPongTakesTwoDriverTurnsPerIterationAndSwapsUntilTheTestsAreDone() {
+        String common = "'pingPong': true, 'maxIters': 5, 'navigator': 'both', ";
+        assertThat(turn("{" + common + "'iteration': 1, 'step': 'drive', "
+                        + "'output': {'status': 'DONE', 'pairRole': 'tests'}}"))
+                .isEqualTo(new Turns.Decision(
+                        "drive", 1, "ping-pong: the other turn makes the new failing test pass", "code"));
+        assertThat(turn("{" + common + "'iteration': 1, 'step': 'drive', "
+                                + "'output': {'status': 'DONE', 'pairRole': 'code'}}")
+                        .action())
+                .as("the test made to pass goes to QA")
+                .isEqualTo("test");
+        assertThat(turn("{" + common + "'iteration': 1, 'step': 'test', 'driver': {'status': 'DONE'}, "
+                        + "'output': {'verdict': 'PASSED'}}"))
+                .isEqualTo(new Turns.Decision(
+                        "drive", 2, "ping-pong: QA passed; roles swap for the next failing test", "tests"));
+        assertThat(turn("{" + common + "'iteration': 2, 'step': 'test', 'driver': {'status': 'DONE'}, "
+                        + "'output': {'verdict': 'FAILED', 'failing': ['t::x']}}"))
+                .satisfies(d -> {
+                    assertThat(d.action()).isEqualTo("drive");
+                    assertThat(d.iteration()).isEqualTo(3);
+                    assertThat(d.pairRole()).as("make it pass again").isEqualTo("code");
+                });
+        assertThat(turn("{" + common + "'iteration': 3, 'step': 'drive', "
+                                + "'output': {'status': 'TESTS_DONE', 'pairRole': 'tests'}}")
+                        .action())
+                .as("the tests are done: the navigator judges the whole")
+                .isEqualTo("test");
+        assertThat(turn("{" + common + "'iteration': 3, 'step': 'test', 'driver': {'status': 'TESTS_DONE'}, "
+                                + "'output': {'verdict': 'PASSED'}}")
+                        .action())
+                .isEqualTo("review");
+        assertThat(turn("{" + common + "'iteration': 3, 'step': 'review', 'output': {'decision': 'APPROVE'}}")
+                        .action())
+                .isEqualTo("accept");
+        assertThat(turn("{" + common + "'iteration': 3, 'step': 'review', "
+                                + "'output': {'decision': 'REQUEST_CHANGES', 'blocking': ['f']}}")
+                        .pairRole())
+                .as("changes asked for: a test for them first")
+                .isEqualTo("tests");
+    }
 }
