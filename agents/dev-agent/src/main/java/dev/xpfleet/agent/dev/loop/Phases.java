@@ -97,6 +97,15 @@ final class Phases {
             }
             return Step.end(ledger.end(Status.TESTS_DONE, null, null, base));
         }
+        if (turn == PairTurn.CODE
+                && phase == Phase.RED
+                && !base.passed()
+                && !startHash.equals(workspace.diff().patchHash())) {
+            // The failing test is the other turn's: this turn proves it fails as written, then
+            // makes it pass; it does not rewrite it.
+            throw new RefusedException("a ping-pong code turn confirms the other turn's failing test as it is:"
+                    + " put the files back and submit unchanged, then make the test pass");
+        }
         guard.checkChange(phase, limits, !base.passed());
         if (runsLeft() <= 0) {
             return Step.end(ledger.end(

@@ -131,6 +131,38 @@ class DevLoopIT {
     }
 
     @Test
+    void pingPongTurnsKeepTheirSideInCode() throws Exception {
+        // A test turn: production code is refused, the failing test ends the turn (no green).
+        ScriptedModel tests = new ScriptedModel(WRITE_GREEN, WRITE_RED, SUBMIT);
+        LoopOutcome written = loop(tests).run(turn(PairTurn.TESTS));
+        assertThat(tests.observationAfter(1)).contains("REFUSED").contains("RED phase");
+        assertThat(written.status()).isEqualTo(Status.DONE);
+        assertThat(written.red().passed()).isFalse();
+        assertThat(written.green()).as("the other turn makes it pass").isNull();
+
+        // The code turn, on that failing test: rewriting the test is refused, then it is made to pass.
+        ScriptedModel code = new ScriptedModel(
+                edit(TEST_FILE, MULTIPLY_TEST, ADD_TEST),
+                SUBMIT,
+                edit(TEST_FILE, ADD_TEST, MULTIPLY_TEST),
+                SUBMIT,
+                WRITE_GREEN,
+                SUBMIT);
+        LoopOutcome passed = loop(code).run(turn(PairTurn.CODE));
+        assertThat(code.observationAfter(2)).contains("REFUSED").contains("code turn");
+        assertThat(passed.status()).isEqualTo(Status.DONE);
+        assertThat(passed.green().passing()).contains("tests.test_calc#test_multiply");
+
+        // A test turn with nothing to add: the tests are done, on a passing suite.
+        ScriptedModel done = new ScriptedModel(SUBMIT);
+        assertThat(loop(done).run(turn(PairTurn.TESTS)).status()).isEqualTo(Status.TESTS_DONE);
+    }
+
+    private Brief turn(PairTurn turn) {
+        return new Brief("Add multiply", "calc needs multiply(a, b).", null, "calc.py\n" + TEST_FILE, "", false, turn);
+    }
+
+    @Test
     void productionCodeBeforeAFailingTestIsRefused() throws Exception {
         ScriptedModel model = new ScriptedModel(WRITE_GREEN, WRITE_RED, SUBMIT, WRITE_GREEN, SUBMIT);
 
