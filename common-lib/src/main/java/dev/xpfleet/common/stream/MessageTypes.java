@@ -22,5 +22,12 @@ public final class MessageTypes {
     /** Review agent: check the Definition of Done and review the iteration's diff. */
     public static final String REVIEW_DIFF = "review.diff";
 
+    /**
+     * Refactor agent: find a repository's technical debt (SonarQube, or the built-in analysis) and
+     * answer it ranked and grouped. The envelope's task id is the scan's id, not a task's. Payload:
+     * the run, the repository, dry run or not, and the fleet's limits.
+     */
+    public static final String REFACTOR_SCAN = "refactor.scan";
+
     private MessageTypes() {}
 }

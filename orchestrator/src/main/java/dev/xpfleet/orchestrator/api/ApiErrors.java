@@ -19,7 +19,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
             "dev.xpfleet.orchestrator.api",
             "dev.xpfleet.orchestrator.auth",
             "dev.xpfleet.orchestrator.context",
-            "dev.xpfleet.orchestrator.forge"
+            "dev.xpfleet.orchestrator.forge",
+            "dev.xpfleet.orchestrator.refactor"
         })
 class ApiErrors {
 

@@ -23,6 +23,12 @@ public interface Forge {
 
     Issue issue(String repository, int number);
 
+    /**
+     * Opens an issue as the fleet, or returns the open one the fleet opened before with the same
+     * marker (a hidden tag in its body), so a retried step never opens two.
+     */
+    Issue openIssue(String repository, NewIssue issue);
+
     /** The commit a branch points at, if the branch exists. */
     Optional<String> branchHead(String repository, String branch);
 
@@ -78,6 +84,16 @@ public interface Forge {
     record LineComment(String path, int line, String body) {}
 
     record Issue(String repository, int number, String title, String body, String author, List<String> labels) {}
+
+    /** @param marker tags the issue (in an HTML comment of its body) so it is opened once */
+    record NewIssue(String title, String body, List<String> labels, String marker) {
+
+        /** The body as the forge keeps it: the marker's tag first. */
+        public String taggedBody() {
+            String tag = "<!-- " + marker + " -->";
+            return body.contains(tag) ? body : tag + "\n" + body;
+        }
+    }
 
     record NewPullRequest(String headBranch, String baseBranch, String title, String body, UUID taskId) {}
 

@@ -60,6 +60,39 @@ public class LocalForge implements Forge {
         });
     }
 
+    /** The author of the issues the fleet opens on the local forge. */
+    static final String FLEET_AUTHOR = "xp-fleet";
+
+    @Override
+    public Issue openIssue(String repository, NewIssue request) {
+        if (request.title() == null || request.title().isBlank()) {
+            throw new IllegalArgumentException("an issue needs a title");
+        }
+        String tag = "<!-- " + request.marker() + " -->";
+        return tx.execute(s -> {
+            // The repository's row serialises openers: the check and the insert are one step.
+            jdbc.sql("SELECT 1 FROM forge_repositories WHERE repository = :r FOR UPDATE")
+                    .param("r", repository)
+                    .query(Integer.class)
+                    .optional()
+                    .orElseThrow(() -> new ForgeException("no repository " + repository + " on the local forge"));
+            Optional<Integer> open = jdbc.sql("""
+                            SELECT number FROM forge_issues
+                             WHERE repository = :r AND state = 'OPEN' AND author = :author
+                               AND strpos(body, :tag) > 0
+                             ORDER BY number LIMIT 1
+                            """)
+                    .param("r", repository)
+                    .param("author", FLEET_AUTHOR)
+                    .param("tag", tag)
+                    .query(Integer.class)
+                    .optional();
+            return open.map(n -> issue(repository, n))
+                    .orElseGet(() -> openIssue(
+                            repository, request.title(), request.taggedBody(), FLEET_AUTHOR, request.labels()));
+        });
+    }
+
     @Override
     public RepositoryInfo repository(String repository) {
         return git.info(repository);

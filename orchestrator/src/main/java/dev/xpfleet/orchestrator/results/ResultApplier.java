@@ -5,6 +5,7 @@ import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.pair.PairSessions;
+import dev.xpfleet.orchestrator.refactor.ScanResults;
 import dev.xpfleet.orchestrator.task.Task;
 import dev.xpfleet.orchestrator.task.TaskFlow;
 import dev.xpfleet.orchestrator.task.TaskRepository;
@@ -25,9 +26,17 @@ class ResultApplier {
     private final TaskFlow flow;
     private final AuditTrail audit;
     private final PairSessions pairSessions;
+    private final ScanResults scans;
 
-    ResultApplier(JdbcClient jdbc, TaskRepository tasks, TaskFlow flow, AuditTrail audit, PairSessions pairSessions) {
+    ResultApplier(
+            JdbcClient jdbc,
+            TaskRepository tasks,
+            TaskFlow flow,
+            AuditTrail audit,
+            PairSessions pairSessions,
+            ScanResults scans) {
         this.jdbc = jdbc;
+        this.scans = scans;
         this.tasks = tasks;
         this.flow = flow;
         this.audit = audit;
@@ -49,6 +58,9 @@ class ResultApplier {
         Optional<String> refused = refusal(envelope, result);
         if (refused.isEmpty()) {
             log(envelope, result);
+        }
+        if (AgentRole.REFACTOR.key().equals(result.role()) && scans.apply(envelope, result)) {
+            return true;
         }
         Optional<Task> task = tasks.find(envelope.taskId());
         if (task.isEmpty()) {

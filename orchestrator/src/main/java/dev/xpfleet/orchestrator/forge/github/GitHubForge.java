@@ -83,6 +83,37 @@ public final class GitHubForge implements Forge {
     }
 
     @Override
+    public Issue openIssue(String repository, NewIssue request) {
+        String tag = "<!-- " + request.marker() + " -->";
+        return call("new issue in " + repository, () -> {
+            GHRepository repo = repo(repository);
+            String login = credentials.login();
+            // Only the fleet's own issue counts: anyone can write the marker into theirs.
+            for (GHIssue open : repo.queryIssues().state(GHIssueState.OPEN).list()) {
+                if (!open.isPullRequest()
+                        && open.getUser() != null
+                        && login.equals(open.getUser().getLogin())
+                        && open.getBody() != null
+                        && open.getBody().contains(tag)) {
+                    return issue(repository, open.getNumber());
+                }
+            }
+            var builder = repo.createIssue(request.title()).body(request.taggedBody());
+            for (String label : request.labels()) {
+                builder = builder.label(label);
+            }
+            GHIssue created = builder.create();
+            return new Issue(
+                    repository,
+                    created.getNumber(),
+                    created.getTitle(),
+                    created.getBody() == null ? "" : created.getBody(),
+                    login,
+                    created.getLabels().stream().map(GHLabel::getName).toList());
+        });
+    }
+
+    @Override
     public Optional<String> branchHead(String repository, String branch) {
         return call("branch " + branch + " of " + repository, () -> head(repo(repository), branch));
     }
