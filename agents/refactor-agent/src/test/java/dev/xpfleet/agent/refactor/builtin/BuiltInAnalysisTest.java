@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The built-in analysis on a small repository with known hotspots. */
-class BuiltInAnalysisTest {
+public class BuiltInAnalysisTest {
 
     @TempDir
     Path repo;
 
-    static String branchy(String name, int branches) {
+    public static String branchy(String name, int branches) {
         StringBuilder body = new StringBuilder("    static int " + name + "(int x) {\n        int r = 0;\n");
         for (int i = 0; i < branches; i++) {
             body.append("        if (x > ")

@@ -1,0 +1,113 @@
+package dev.xpfleet.agent.refactor.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xpfleet.agent.refactor.builtin.BuiltInAnalysisTest;
+import dev.xpfleet.common.consumer.HandlerContext;
+import dev.xpfleet.common.consumer.HandlerResult;
+import dev.xpfleet.common.stream.AgentRole;
+import dev.xpfleet.common.stream.Envelope;
+import dev.xpfleet.common.stream.EnvelopeCodec;
+import dev.xpfleet.common.stream.MessageTypes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** A scan of a repository cloned from a bare repository, as from the local forge, with the built-in analysis. */
+class ScanHandlerTest {
+
+    @TempDir
+    Path dir;
+
+    HandlerResult scan(String fleetYml) throws Exception {
+        Path work = dir.resolve("seed");
+        try (Git git =
+                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+            Path file = work.resolve("src/main/java/demo/Pricing.java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(
+                    file, "package demo;\nclass Pricing {\n" + BuiltInAnalysisTest.branchy("price", 14) + "}\n");
+            if (fleetYml != null) {
+                Files.writeString(work.resolve(".fleet.yml"), fleetYml);
+            }
+            git.add().addFilepattern(".").call();
+            git.commit()
+                    .setMessage("first")
+                    .setAuthor("t", "t@e")
+                    .setCommitter("t", "t@e")
+                    .setSign(false)
+                    .call();
+        }
+        Path forge = dir.resolve("forge");
+        Files.createDirectories(forge.resolve("acme"));
+        Git.cloneRepository()
+                .setURI(work.toUri().toString())
+                .setBare(true)
+                .setDirectory(forge.resolve("acme/shop.git").toFile())
+                .call()
+                .close();
+        var props = new RefactorAgentProperties(
+                null,
+                null,
+                forge.toUri() + "{repository}.git",
+                dir.resolve("work"),
+                null,
+                null,
+                "{owner}_{name}",
+                Duration.ofSeconds(5),
+                50);
+        var payload = EnvelopeCodec.mapper().createObjectNode().put("repository", "acme/shop");
+        Envelope envelope = Envelope.create(MessageTypes.REFACTOR_SCAN, UUID.randomUUID(), 1, payload);
+        return new ScanHandler(props).handle(envelope, new HandlerContext("k", AgentRole.REFACTOR, "c", 1, null));
+    }
+
+    @Test
+    void answersTheRankedGroupsOfTheDefaultBranch() throws Exception {
+        HandlerResult result = scan("refactor:\n  max-issues: 2\n  weekly-token-budget: 5000\n");
+
+        assertThat(result).isInstanceOf(HandlerResult.Completed.class);
+        JsonNode output = ((HandlerResult.Completed) result).output();
+        assertThat(output.path("source").asString()).isEqualTo("builtin");
+        assertThat(output.path("settings").path("maxIssues").asInt()).isEqualTo(2);
+        assertThat(output.path("settings").path("weeklyTokens").asLong()).isEqualTo(5000);
+        assertThat(output.path("groups")).singleElement().satisfies(g -> {
+            assertThat(g.path("file").asString()).isEqualTo("src/main/java/demo/Pricing.java");
+            assertThat(g.path("rule").asString()).isEqualTo("builtin:method-complexity");
+            assertThat(g.path("fingerprint").asString()).hasSize(24);
+        });
+        assertThat(output.path("measures").path("complexity").asLong()).isEqualTo(15);
+        assertThat(Files.list(dir.resolve("work/workspaces")))
+                .as("the workspace is removed")
+                .isEmpty();
+    }
+
+    @Test
+    void aRepositoryThatTurnedItOffOrAsksForAMissingSonarQube() throws Exception {
+        HandlerResult off = scan("refactor:\n  enabled: false\n");
+        assertThat(((HandlerResult.Completed) off).output().path("groups")).isEmpty();
+
+        Files.walk(dir)
+                .sorted(java.util.Comparator.reverseOrder())
+                .filter(p -> !p.equals(dir))
+                .forEach(p -> p.toFile().delete());
+        HandlerResult sonar = scan("refactor:\n  source: sonarqube\n");
+        assertThat(sonar)
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class, f -> assertThat(f.reason()).contains("fleet.refactor.sonar-url"));
+
+        Files.walk(dir)
+                .sorted(java.util.Comparator.reverseOrder())
+                .filter(p -> !p.equals(dir))
+                .forEach(p -> p.toFile().delete());
+        HandlerResult wrong = scan("refactor:\n  max-issues: lots\n");
+        assertThat(wrong)
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class,
+                        f -> assertThat(f.reason()).contains("refactor.max-issues must be a whole number"));
+    }
+}
