@@ -2,7 +2,9 @@
 """fleet demo / watch / tasks: an issue on the local forge becomes a merged pull request, followed live.
 
 `demo` is called by `deploy/local/fleet demo` once the fleet is up (`demo --pair`: the issue is
-labelled `agent:pair` and goes through a driver/navigator pair session); `watch <task>` follows any
+labelled `agent:pair` and goes through a driver/navigator pair session; `demo --refactor`: no issue
+is opened by hand, a refactoring run finds the sample's hotspot, opens the issue and its task, and
+that task is followed); `watch <task>` follows any
 task the same way (`fleet watch`); `tasks` lists them (`fleet tasks`). Puts the sample repository in
 deploy/local/demo/repository on the local forge under a fresh name, opens an issue labelled
 `agent`, follows the task (stage, iteration, elapsed time, tokens against the budget, each agent's
@@ -65,11 +67,11 @@ def say(text):
     print(text, flush=True)
 
 
-def source_repository(stamp):
+def source_repository(stamp, sample="repository"):
     """The sample as a git repository with one commit, for the local forge to import."""
     source = os.path.join(HOME, "demo", "source-" + stamp)
     os.makedirs(os.path.dirname(source), exist_ok=True)
-    subprocess.run(["cp", "-r", os.path.join(ROOT, "deploy/local/demo/repository"), source], check=True)
+    subprocess.run(["cp", "-r", os.path.join(ROOT, "deploy/local/demo", sample), source], check=True)
     git = ["git", "-C", source, "-c", "user.name=fleet demo", "-c", "user.email=demo@localhost",
            "-c", "commit.gpgsign=false"]
     subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
@@ -124,7 +126,8 @@ def step_line(result):
                 f"{', '.join(red[:3]) or 'none'}; green: {'passed' if out.get('green', {}).get('passed') else '-'}"
                 + suggested)
     if step == "qa.verify":
-        return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, changed lines covered "
+        return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, pinning (pass before and after) "
+                f"{out.get('alreadyPassing', 0)}, changed lines covered "
                 f"{out.get('changedLinesCoverage', '?')}%, findings {out.get('findings', 0)}")
     if step == "review.diff":
         return f"review: {out.get('decision')}, {len(out.get('blocking', []))} blocking, {len(out.get('findings', []))} open finding(s)"
@@ -154,6 +157,7 @@ def summary(task, results, tokens, repository):
     print(f"  {len(files)} file(s) changed, {added} insertion(s), {removed} deletion(s): {', '.join(files)}")
     qa = last_output(results, "qa.verify")
     print(f"QA: {qa.get('verdict')}; tests that failed before and pass after: {qa.get('failToPass', 0)}; "
+          f"new tests that pass before and after (a refactoring's pins): {qa.get('alreadyPassing', 0)}; "
           f"changed lines covered: {qa.get('changedLinesCoverage', '?')}%; findings: {qa.get('findings', 0)}")
     review = last_output(results, "review.diff")
     print(f"Review: {review.get('decision')}: {review.get('summary', '')}")
@@ -194,12 +198,47 @@ def watch(task_id):
     return summary(task, results, tokens, task["repository"])
 
 
+def refactoring(stamp):
+    """The weekly refactoring run, started by hand on the shipping sample: its scan, its plan, and
+    the task of the issue it opens, followed to the merge."""
+    repository = "demo/shipping-" + stamp
+    source = source_repository(stamp, "refactor-repository")
+    call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})
+    print(f"Repository {repository} on the local forge ({HOME}/forge/{repository}.git)")
+    run = call("POST", "/api/refactor/runs", {"repositories": [repository]})
+    print(f"Refactoring run {run['id']} started (POST /api/refactor/runs; the schedule does the same weekly)")
+    started = time.time()
+    while time.time() - started < TIMEOUT:
+        scan = call("GET", f"/api/refactor/runs/{run['id']}")["scans"][0]
+        if scan["state"] == "FAILED":
+            sys.exit(f"demo: the scan failed: {scan.get('reason')}")
+        if scan["state"] == "DONE" and scan.get("items") and scan["items"][0].get("task"):
+            break
+        if scan["state"] == "DONE" and not any(p.get("decision") == "open" for p in scan.get("plan") or []):
+            sys.exit(f"demo: the scan found nothing to open: {scan.get('plan')}")
+        time.sleep(1)
+    else:
+        sys.exit(f"demo: the refactoring run did not open its issue within {TIMEOUT}s")
+    measures = scan.get("measures") or {}
+    print(f"Scan ({scan['source']}): debt {measures.get('debtMinutes', '?')} min, complexity "
+          f"{measures.get('complexity', '?')}, {len(scan.get('plan') or [])} hotspot group(s):")
+    for entry in scan.get("plan") or []:
+        print(f"  {entry['decision']:<4} {entry['title']} ({entry.get('debtMinutes')} min)"
+              + (f": {entry['why']}" if entry.get("why") else ""))
+    item = scan["items"][0]
+    print(f"Issue #{item['issue']} '{item['title']}' labelled agent, refactor: task {item['task']}")
+    task, results, tokens = follow(item["task"], repository)
+    return summary(task, results, tokens, repository)
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "tasks":
         return tasks()
     if len(sys.argv) > 2 and sys.argv[1] == "watch":
         return watch(sys.argv[2])
     stamp = time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(2).hex()
+    if "--refactor" in sys.argv[1:]:
+        return refactoring(stamp)
     repository = "demo/calc-" + stamp
     source = source_repository(stamp)
     call("POST", "/api/forge/local/repositories", {"repository": repository, "importFrom": source})

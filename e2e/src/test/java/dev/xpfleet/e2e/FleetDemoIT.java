@@ -268,6 +268,50 @@ class FleetDemoIT {
 
     @Test
     @Order(5)
+    void theRefactoringRunOpensTheSamplesHotspotWhoseTaskPinsThenRefactorsToAMergedPullRequest() throws Exception {
+        Run demo = finish(startDemoScript("--refactor"), Duration.ofMinutes(8));
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output())
+                .contains("Scan (builtin)")
+                .contains("open Refactor shipping.py: Functions should not be too complex")
+                .contains("labelled agent, refactor")
+                .contains("MERGED")
+                .contains("Review: APPROVE")
+                .contains("new tests that pass before and after (a refactoring's pins): 4");
+        String task = find(TASK, demo.output());
+        String repository = find(Pattern.compile("Repository (demo/shipping-[0-9a-f-]+) "), demo.output());
+        JsonNode developer = null;
+        JsonNode qa = null;
+        for (JsonNode result : get("/api/tasks/" + task + "/results")) {
+            switch (result.path("step").asString()) {
+                case "dev.implement" -> developer = result.path("output");
+                case "qa.verify" -> qa = result.path("output");
+                default -> {}
+            }
+        }
+        assertThat(developer.path("status").asString()).isEqualTo("DONE");
+        assertThat(developer.path("red").path("passed").asBoolean())
+                .as("a refactoring's red pins today's behaviour: its run passes")
+                .isTrue();
+        assertThat(qa.path("failToPass").asInt()).isZero();
+        assertThat(qa.path("alreadyPassing").asInt()).isEqualTo(4);
+
+        // The hotspot is gone: the next run finds nothing to open.
+        HttpResponse<String> again =
+                post("/api/refactor/runs", "{\"repositories\": [\"" + repository + "\"], \"dryRun\": true}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        String run = FleetProcesses.JSON.readTree(again.body()).path("id").asString();
+        JsonNode scan = await("the second scan")
+                .atMost(Duration.ofMinutes(2))
+                .until(
+                        () -> get("/api/refactor/runs/" + run).path("scans").path(0),
+                        s -> "DONE".equals(s.path("state").asString()));
+        assertThat(scan.path("plan").toString()).doesNotContain("\"decision\":\"open\"");
+    }
+
+    @Test
+    @Order(6)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
         for (boolean holdsTheRelay : List.of(true, false)) {
             String holder = relayHolder();
@@ -290,7 +334,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -308,7 +352,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
         // starts a new one under the same consumer name, which takes the step back at once (not after
@@ -365,7 +409,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -392,7 +436,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         String[] cluster = postgresCluster();
         Process demo = startDemoScript();
@@ -422,7 +466,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 

@@ -55,6 +55,7 @@ class BudgetGauges {
                               FROM token_budgets
                              WHERE (scope = 'GLOBAL_MONTH' AND scope_key = :month)
                                 OR (scope = 'REPOSITORY_DAY' AND scope_key LIKE :day)
+                                OR (scope = 'REFACTOR_WEEK' AND scope_key LIKE :week)
                              GROUP BY scope
                             UNION ALL
                             SELECT 'TASK',
@@ -66,6 +67,7 @@ class BudgetGauges {
                             """)
                     .param("month", day.substring(0, 7))
                     .param("day", "%@" + day)
+                    .param("week", "%" + BudgetScope.REFACTOR_WEEK.key(null, "", now))
                     .query((rs, i) -> fresh.put(BudgetScope.valueOf(rs.getString("scope")), rs.getDouble("ratio")))
                     .list();
             ratios.forEach((scope, ratio) -> ratio.set(fresh.getOrDefault(scope, 0.0)));

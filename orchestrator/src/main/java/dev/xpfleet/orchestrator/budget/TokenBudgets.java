@@ -80,9 +80,14 @@ public class TokenBudgets {
     @Transactional
     public long reserve(CallSpec spec) {
         Instant now = Instant.now();
-        for (BudgetScope scope : BudgetScope.lockOrder()) {
+        Optional<Long> weekly = refactoringWeek(spec.taskId());
+        for (BudgetScope scope : BudgetScope.lockOrder(weekly.isPresent())) {
             String key = scope.key(spec.taskId(), spec.repository(), now);
-            ensureRow(scope, key);
+            if (scope == BudgetScope.REFACTOR_WEEK) {
+                weeklyRow(key, weekly.get());
+            } else {
+                ensureRow(scope, key);
+            }
             int fitted = jdbc.sql("""
                             UPDATE token_budgets
                                SET reserved_tokens = reserved_tokens + :n, updated_at = now()
@@ -185,9 +190,11 @@ public class TokenBudgets {
     public List<Budget> current(UUID taskId, String repository) {
         Instant now = Instant.now();
         List<Budget> budgets = new ArrayList<>();
-        for (BudgetScope scope : BudgetScope.lockOrder()) {
+        Optional<Long> weekly = refactoringWeek(taskId);
+        for (BudgetScope scope : BudgetScope.lockOrder(weekly.isPresent())) {
             String key = scope.key(taskId, repository, now);
-            budgets.add(find(scope, key).orElse(new Budget(scope, key, scope.defaultLimit(props), 0, 0)));
+            long limit = scope == BudgetScope.REFACTOR_WEEK ? weekly.get() : scope.defaultLimit(props);
+            budgets.add(find(scope, key).orElse(new Budget(scope, key, limit, 0, 0)));
         }
         return budgets;
     }
@@ -225,7 +232,8 @@ public class TokenBudgets {
 
     /** Takes the call's reservation off its three rows and adds what it really used. */
     private void move(OpenCall call, long actual) {
-        for (BudgetScope scope : BudgetScope.lockOrder()) {
+        for (BudgetScope scope :
+                BudgetScope.lockOrder(refactoringWeek(call.taskId()).isPresent())) {
             jdbc.sql("""
                             UPDATE token_budgets
                                SET reserved_tokens = greatest(0, reserved_tokens - :reserved),
@@ -238,6 +246,31 @@ public class TokenBudgets {
                     .param("key", scope.key(call.taskId(), call.repository(), call.createdAt()))
                     .update();
         }
+    }
+
+    /**
+     * The weekly budget of the task's refactoring (the repository's own, or the fleet's), or empty
+     * when the task is no refactoring. Read from {@code refactor_items}, which the refactor feature
+     * writes before the task starts.
+     */
+    private Optional<Long> refactoringWeek(UUID taskId) {
+        if (taskId == null) {
+            return Optional.empty();
+        }
+        return jdbc.sql(
+                        "SELECT weekly_tokens FROM refactor_items WHERE task_id = :task ORDER BY created_at DESC LIMIT 1")
+                .param("task", taskId)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** The week's row, its limit following the repository's setting as it stands. */
+    private void weeklyRow(String key, long limit) {
+        jdbc.sql("""
+                        INSERT INTO token_budgets (scope, scope_key, limit_tokens) VALUES ('REFACTOR_WEEK', :key, :limit)
+                        ON CONFLICT (scope, scope_key) DO UPDATE SET limit_tokens = :limit, updated_at = now()
+                         WHERE token_budgets.limit_tokens <> :limit
+                        """).param("key", key).param("limit", limit).update();
     }
 
     private void ensureRow(BudgetScope scope, String key) {

@@ -11,6 +11,9 @@ final class IssueText {
 
     static final int MAX_LOCATIONS = 20;
 
+    private static final java.util.Set<String> SEVERITIES =
+            java.util.Set.of("BLOCKER", "CRITICAL", "MAJOR", "MINOR", "INFO");
+
     private IssueText() {}
 
     static String title(JsonNode group) {
@@ -26,13 +29,14 @@ final class IssueText {
         body.append("- **Rule**: `")
                 .append(oneLine(group.path("rule").asString("?"), 120))
                 .append("` ")
-                .append(oneLine(group.path("ruleName").asString(""), 200))
+                .append(plain(group.path("ruleName").asString(""), 200))
                 .append('\n');
         body.append("- **File**: `")
                 .append(oneLine(group.path("file").asString("?"), 300))
                 .append("`\n");
+        String severity = group.path("severity").asString("MAJOR").toUpperCase(Locale.ROOT);
         body.append("- **Severity**: ")
-                .append(oneLine(group.path("severity").asString("MAJOR"), 20).toUpperCase(Locale.ROOT))
+                .append(SEVERITIES.contains(severity) ? severity : "MAJOR")
                 .append('\n');
         body.append("- **Measured debt**: ")
                 .append(group.path("debtMinutes").asLong(0))
@@ -58,6 +62,21 @@ final class IssueText {
         body.append("\n**Behaviour must not change.** First add the tests that pin what the code does today")
                 .append(" (they pass before the change), then refactor with those tests unchanged and green.\n");
         return body.toString();
+    }
+
+    /**
+     * Text from an analyser shown as text: one line, with Markdown's and HTML's special characters
+     * escaped, so it cannot mention people, link, embed, or close the issue's marker.
+     */
+    static String plain(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        for (char c : oneLine(text, max).toCharArray()) {
+            if ("\\`*_[]<>@#|!~&(){}".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** One line, no backticks or HTML comment markers, at most {@code max} characters. */

@@ -44,8 +44,16 @@ class RefactorGauges {
     private final AtomicLong linesChanged = new AtomicLong();
     private final AtomicLong mergedTokens = new AtomicLong();
 
-    RefactorGauges(JdbcClient jdbc, StepOutputs outputs, ArtifactStore artifacts, MeterRegistry meters) {
+    private final dev.xpfleet.orchestrator.support.ClusterLock clusterLock;
+
+    RefactorGauges(
+            JdbcClient jdbc,
+            StepOutputs outputs,
+            ArtifactStore artifacts,
+            MeterRegistry meters,
+            dev.xpfleet.orchestrator.support.ClusterLock clusterLock) {
         this.jdbc = jdbc;
+        this.clusterLock = clusterLock;
         this.outputs = outputs;
         this.artifacts = artifacts;
         this.debt = MultiGauge.builder("fleet.refactor.debt")
@@ -127,11 +135,14 @@ class RefactorGauges {
         }
     }
 
-    /** Each merged refactoring's lines changed, counted once from its developer's patch. */
+    /**
+     * Each merged refactoring's lines changed, counted once from its developer's patch; a patch that
+     * cannot be read is recorded as unknown (-1), not asked for again every round.
+     */
     private void measureMergedChanges() {
         List<UUID> unmeasured = jdbc.sql("""
                         SELECT i.task_id FROM refactor_items i JOIN tasks t ON t.id = i.task_id
-                         WHERE t.state = 'MERGED' AND i.lines_changed IS NULL LIMIT 20
+                         WHERE t.state = 'MERGED' AND i.lines_changed IS NULL ORDER BY i.opened_at LIMIT 20
                         """).query(UUID.class).list();
         for (UUID task : unmeasured) {
             int iteration = jdbc.sql("SELECT iteration FROM tasks WHERE id = :id")

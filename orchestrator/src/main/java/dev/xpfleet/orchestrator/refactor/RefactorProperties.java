@@ -21,6 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param weeklyTokens the tokens a repository's refactoring tasks may spend per ISO week
  * @param label the label the fleet's refactoring issues carry, beside the trigger label
  * @param stepInterval how often each replica looks for planned issues to open
+ * @param scanTimeout a scan no refactor agent answered within this long fails
+ * @param sonarProjectKeys SonarQube project keys of repositories whose key the refactor agents'
+ *     template ({@code fleet.refactor.sonar-project-key}) does not give
  */
 @Validated
 @ConfigurationProperties("fleet.refactor")
@@ -32,4 +35,6 @@ public record RefactorProperties(
         @DefaultValue("3") @Min(0) @Max(50) int maxIssues,
         @DefaultValue("1000000") @Min(0) long weeklyTokens,
         @DefaultValue("refactor") @NotBlank String label,
-        @DefaultValue("PT2S") Duration stepInterval) {}
+        @DefaultValue("PT2S") Duration stepInterval,
+        @DefaultValue("PT2H") Duration scanTimeout,
+        @DefaultValue java.util.Map<String, String> sonarProjectKeys) {}

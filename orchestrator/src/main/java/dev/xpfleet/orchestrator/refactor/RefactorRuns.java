@@ -88,6 +88,11 @@ public class RefactorRuns {
             payload.put("dryRun", dryRun);
             payload.put("maxIssues", props.maxIssues());
             payload.put("weeklyTokens", props.weeklyTokens());
+            String project = props.sonarProjectKeys().get(repository);
+            if (project != null) {
+                // The fleet's own mapping: a repository cannot point its scan at another project.
+                payload.put("sonarProject", project);
+            }
             // The scan's id stands where a task's would: its result comes back under it.
             outbox.enqueue(AgentRole.REFACTOR, Envelope.create(MessageTypes.REFACTOR_SCAN, scan, 1, payload));
         }

@@ -29,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class ScanResults {
 
+    /** What the refactor agents send: 24 hex digits of a SHA-256 (it goes into the issue's marker). */
+    static final java.util.regex.Pattern FINGERPRINT = java.util.regex.Pattern.compile("[0-9a-f]{24}");
+
     private final JdbcClient jdbc;
     private final AuditTrail audit;
     private final RefactorProperties props;
@@ -114,8 +117,8 @@ public class ScanResults {
         // One planner per repository at a time: two scans of one repository never both open a group.
         jdbc.sql("SELECT pg_advisory_xact_lock(:key)")
                 .param("key", ClusterLock.key("refactor-plan:" + scan.repository()))
-                .query(Object.class)
-                .single();
+                .query()
+                .singleRow();
         String source = output.path("source").asString("builtin");
         int chosen = 0;
         for (JsonNode group : output.path("groups")) {
@@ -126,8 +129,9 @@ public class ScanResults {
             entry.put("title", title);
             entry.put("debtMinutes", group.path("debtMinutes").asInt(0));
             entry.put("score", group.path("score").asDouble(0));
-            Optional<String> why =
-                    fingerprint.isBlank() ? Optional.of("no fingerprint") : taken(scan, fingerprint, title);
+            Optional<String> why = !FINGERPRINT.matcher(fingerprint).matches()
+                    ? Optional.of("not a fingerprint: '" + IssueText.oneLine(fingerprint, 40) + "'")
+                    : taken(scan, fingerprint, title);
             if (why.isPresent()) {
                 entry.put("decision", "skip");
                 entry.put("why", why.get());
@@ -153,7 +157,7 @@ public class ScanResults {
                                END
                           FROM refactor_items i LEFT JOIN tasks t ON t.id = i.task_id
                          WHERE i.repository = :r AND i.fingerprint = :f
-                           AND (i.state = 'PLANNED' OR t.state IS NULL OR t.state <> 'MERGED')
+                           AND (i.state = 'PLANNED' OR (i.state = 'OPENED' AND (t.state IS NULL OR t.state <> 'MERGED')))
                          ORDER BY i.created_at DESC LIMIT 1
                         """)
                 .param("r", scan.repository())

@@ -344,6 +344,11 @@ public class TaskFlow {
     }
 
     private void send(AgentRole role, String type, Task task, ObjectNode payload) {
+        if (tasks.isRefactoring(task)) {
+            // The developer pins behaviour first, QA wants no behaviour change: said here, where the
+            // refactoring was opened, never read from the text.
+            payload.put("kind", "refactor");
+        }
         outbox.enqueue(role, Envelope.create(type, task.id(), task.iteration(), payload));
     }
 

@@ -117,6 +117,23 @@ public class TaskRepository {
                 .optional();
     }
 
+    /**
+     * Whether a task works on one of the fleet's refactorings: its issue is one a refactoring run
+     * opened ({@code refactor_items}, written by the refactor feature before the task starts).
+     */
+    public boolean isRefactoring(Task task) {
+        return task.issueNumber() != null
+                && Boolean.TRUE.equals(jdbc.sql("""
+                                SELECT EXISTS (SELECT 1 FROM refactor_items
+                                                WHERE task_id = :id OR (repository = :r AND issue_number = :n))
+                                """)
+                        .param("id", task.id())
+                        .param("r", task.repository())
+                        .param("n", task.issueNumber())
+                        .query(Boolean.class)
+                        .single());
+    }
+
     public Optional<Task> find(UUID id) {
         return jdbc.sql("SELECT * FROM tasks WHERE id = :id")
                 .param("id", id)

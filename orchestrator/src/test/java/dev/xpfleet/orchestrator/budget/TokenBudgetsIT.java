@@ -69,6 +69,60 @@ class TokenBudgetsIT {
                 .isFalse();
     }
 
+    @Test
+    void aRefactoringsCallsCountAgainstItsRepositorysWeekAndOtherTasksDoNot() {
+        String repo = "acme/refactor-week-" + UUID.randomUUID();
+        UUID refactoring = UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        UUID scan = UUID.randomUUID();
+        jdbc.sql("INSERT INTO refactor_runs (id, trigger, dry_run, requested_by) VALUES (:id, 'MANUAL', false, 't')")
+                .param("id", run)
+                .update();
+        jdbc.sql("INSERT INTO refactor_scans (id, run_id, repository, state) VALUES (:id, :run, :r, 'DONE')")
+                .param("id", scan)
+                .param("run", run)
+                .param("r", repo)
+                .update();
+        jdbc.sql("""
+                        INSERT INTO refactor_items (id, scan_id, repository, fingerprint, title, body, debt_minutes,
+                                                    weekly_tokens, state, issue_number, task_id)
+                        VALUES (:id, :scan, :r, 'fp', 't', 'b', 10, 300, 'OPENED', 7, :task)
+                        """)
+                .param("id", UUID.randomUUID())
+                .param("scan", scan)
+                .param("r", repo)
+                .param("task", refactoring)
+                .update();
+
+        long first = budgets.reserve(spec(refactoring, repo, 200));
+        budgets.settle(first, new TokenBudgets.Usage(150, 50, 5, "answered", false, null));
+        assertThatThrownBy(() -> budgets.reserve(spec(refactoring, repo, 200)))
+                .isInstanceOfSatisfying(BudgetExceededException.class, e -> {
+                    assertThat(e.scope()).isEqualTo(BudgetScope.REFACTOR_WEEK);
+                    assertThat(e.used()).isEqualTo(200);
+                    assertThat(e.limit()).isEqualTo(300);
+                });
+        assertThat(budgets.current(refactoring, repo))
+                .extracting(TokenBudgets.Budget::scope)
+                .containsExactly(
+                        BudgetScope.TASK,
+                        BudgetScope.REFACTOR_WEEK,
+                        BudgetScope.REPOSITORY_DAY,
+                        BudgetScope.GLOBAL_MONTH);
+
+        // Another task of the repository: the refactoring week is not its budget.
+        UUID other = UUID.randomUUID();
+        long call = budgets.reserve(spec(other, repo, 250));
+        budgets.settle(call, new TokenBudgets.Usage(200, 50, 5, "answered", false, null));
+        assertThat(budgets.current(refactoring, repo))
+                .filteredOn(b -> b.scope() == BudgetScope.REFACTOR_WEEK)
+                .singleElement()
+                .satisfies(b -> assertThat(b.used()).isEqualTo(200));
+        assertThat(budgets.current(other, repo))
+                .extracting(TokenBudgets.Budget::scope)
+                .doesNotContain(BudgetScope.REFACTOR_WEEK);
+    }
+
     private static TokenBudgets.CallSpec spec(UUID task, String repo, long tokens) {
         return new TokenBudgets.CallSpec(task, "dev", repo, "mock", "m", tokens);
     }

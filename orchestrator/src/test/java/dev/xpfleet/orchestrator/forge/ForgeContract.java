@@ -196,6 +196,26 @@ public abstract class ForgeContract {
     }
 
     @Test
+    void theFleetOpensAnIssueOnceByItsMarkerAndIgnoresSomeoneElsesCopy() {
+        Forge forge = forge();
+        String marker = "xp-fleet:refactor:" + UUID.randomUUID();
+        // Someone copies the marker into an issue of their own: it is not the fleet's.
+        Forge.Issue copy = openIssue(repo, "Copied", "<!-- " + marker + " -->\nnot the fleet's", "mallory", List.of());
+        Forge.NewIssue wanted = new Forge.NewIssue(
+                "Refactor A.java: complexity", "Behaviour must not change.", List.of("agent", "refactor"), marker);
+
+        Forge.Issue opened = forge.openIssue(repo, wanted);
+        Forge.Issue again = forge.openIssue(repo, wanted);
+
+        assertThat(opened.number()).isNotEqualTo(copy.number());
+        assertThat(again.number()).as("a retry finds the issue it opened").isEqualTo(opened.number());
+        Forge.Issue read = forge.issue(repo, opened.number());
+        assertThat(read.title()).isEqualTo("Refactor A.java: complexity");
+        assertThat(read.body()).startsWith("<!-- " + marker + " -->").contains("Behaviour must not change.");
+        assertThat(read.labels()).containsExactly("agent", "refactor");
+    }
+
+    @Test
     void conflictingChangesAreRefusedAndTheBaseIsLeftAlone() throws Exception {
         Forge forge = forge();
         String base = forge.repository(repo).headCommit();

@@ -85,6 +85,8 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
         String repo = "/repos/([^/]+/[^/]+)";
         route("GET", repo, m -> repository(m.group(1)));
         route("GET", repo + "/branches/(.+)", m -> branch(m.group(1), decode(m.group(2))));
+        route("GET", repo + "/issues", m -> issues(m.group(1)));
+        route("POST", repo + "/issues", m -> createIssue(m.group(1)));
         route("GET", repo + "/issues/(\\d+)", m -> issue(repo(m.group(1)), item(m.group(1), m.group(2))));
         route("GET", repo + "/issues/(\\d+)/comments", m -> comments(m.group(1), Integer.parseInt(m.group(2))));
         route("POST", repo + "/issues/(\\d+)/comments", m -> comment(m.group(1), Integer.parseInt(m.group(2))));
@@ -245,6 +247,32 @@ final class GitHubSimulator implements ResponseDefinitionTransformerV2 {
             json.remove("pull_request");
         }
         return json;
+    }
+
+    /** The list endpoint: issues and pull requests (as GitHub lists both), by state. */
+    private JsonNode issues(String name) {
+        Repo repo = repo(name);
+        String state = query().getOrDefault("state", "open");
+        ArrayNode list = EnvelopeCodec.mapper().createArrayNode();
+        repo.items.values().stream()
+                .filter(i -> state.equals("all") || state.equals(i.state))
+                .sorted((a, b) -> b.number - a.number)
+                .forEach(i -> list.add(issue(repo, i)));
+        return list;
+    }
+
+    /** An issue opened by the token's user ({@code octocat}, as {@code /user} says). */
+    private synchronized ResponseDefinition createIssue(String name) {
+        Repo repo = repo(name);
+        JsonNode body = body();
+        Item item = new Item();
+        item.number = repo.next++;
+        item.title = body.path("title").asString();
+        item.body = body.path("body").asString("");
+        item.author = "octocat";
+        body.path("labels").forEach(l -> item.labels.add(l.asString()));
+        repo.items.put(item.number, item);
+        return json(201, issue(repo, item));
     }
 
     private JsonNode comments(String name, int number) {

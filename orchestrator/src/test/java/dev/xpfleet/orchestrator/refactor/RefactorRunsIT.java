@@ -117,7 +117,7 @@ class RefactorRunsIT {
                 .isEqualTo("Refactor src/A.java: Cognitive Complexity of methods should not be too high");
         assertThat((String) opened.get(0).get("body"))
                 .contains(
-                        "<!-- xp-fleet:refactor:fp-A.java -->",
+                        "<!-- xp-fleet:refactor:" + fingerprint("A.java") + " -->",
                         "`java:S3776`",
                         "line 12",
                         "Measured debt**: 40 min",
@@ -240,43 +240,121 @@ class RefactorRunsIT {
                         .single())
                 .isOne();
 
-        // Through ShedLock as the scheduler calls it: three replicas at once, one takes the lock.
-        jdbc.sql("DELETE FROM shedlock WHERE name = 'refactor-weekly'").update();
-        Instant before = Instant.now();
-        replicas = Executors.newFixedThreadPool(3);
-        try {
-            List<Callable<Object>> weekly = List.of(
-                    () -> {
-                        schedule.weekly();
-                        return null;
-                    },
-                    () -> {
-                        schedule.weekly();
-                        return null;
-                    },
-                    () -> {
-                        schedule.weekly();
-                        return null;
-                    });
-            for (var done : replicas.invokeAll(weekly)) {
-                done.get();
-            }
-        } finally {
-            replicas.shutdown();
-        }
-        assertThat(jdbc.sql("""
-                                SELECT count(*) FROM refactor_runs
-                                 WHERE trigger = 'SCHEDULE' AND created_at >= :t AND slot < '2030-01-01'
-                                """)
-                        .param("t", java.sql.Timestamp.from(before.minusSeconds(1)))
-                        .query(Long.class)
+        // ShedLock as the scheduler calls it: while another replica holds the lock, no run starts,
+        // whatever the slot; once it is free, one does.
+        // (ShedLock remembers that the lock's row exists: the row is changed here, never deleted.)
+        forgetRunsOfThisMinute();
+        jdbc.sql("""
+                        INSERT INTO shedlock (name, lock_until, locked_at, locked_by)
+                        VALUES ('refactor-weekly', now() + interval '1 hour', now(), 'another replica')
+                        ON CONFLICT (name) DO UPDATE SET lock_until = now() + interval '1 hour',
+                                                         locked_by = 'another replica'
+                        """).update();
+        Instant before = Instant.now().minusSeconds(1);
+        schedule.weekly();
+        assertThat(scheduledSince(before)).as("the lock is held elsewhere").isZero();
+
+        jdbc.sql("UPDATE shedlock SET lock_until = now() - interval '1 second' WHERE name = 'refactor-weekly'")
+                .update();
+        forgetRunsOfThisMinute();
+        schedule.weekly();
+        schedule.weekly();
+        assertThat(scheduledSince(before)).isOne();
+        assertThat(jdbc.sql("SELECT locked_by FROM shedlock WHERE name = 'refactor-weekly'")
+                        .query(String.class)
                         .single())
-                .as("one run, or none when a run of this minute's slot was started already (a rerun)")
-                .isLessThanOrEqualTo(1);
-        assertThat(jdbc.sql("SELECT count(*) FROM shedlock WHERE name = 'refactor-weekly'")
-                        .query(Long.class)
+                .isNotEqualTo("another replica");
+    }
+
+    @Test
+    void aRefactoringTheForgeKeepsRefusingIsGivenUpAndItsFingerprintFreed() throws Exception {
+        String repo = "acme/not-on-the-forge-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID run = runs.start(RefactorRuns.Trigger.MANUAL, null, false, "ops", List.of(repo))
+                .orElseThrow();
+        ResultDelivery results = new ResultDelivery(context);
+        results.deliver(answer(scanOf(run), groups("A.java"), 1));
+
+        issues.runOnce();
+        Map<String, Object> item = jdbc.sql("SELECT * FROM refactor_items WHERE repository = :r")
+                .param("r", repo)
+                .query()
+                .singleRow();
+        assertThat(item.get("state")).isEqualTo("PLANNED");
+        assertThat(item.get("attempts")).isEqualTo(1);
+        assertThat((String) item.get("last_error")).contains("no repository " + repo);
+        issues.runOnce();
+        assertThat(jdbc.sql("SELECT attempts FROM refactor_items WHERE repository = :r")
+                        .param("r", repo)
+                        .query(Integer.class)
                         .single())
+                .as("it waits before the next try")
                 .isOne();
+
+        jdbc.sql("UPDATE refactor_items SET attempts = :n, next_attempt_at = now() WHERE repository = :r")
+                .param("n", RefactorIssues.MAX_ATTEMPTS - 1)
+                .param("r", repo)
+                .update();
+        issues.runOnce();
+        assertThat(jdbc.sql("SELECT state FROM refactor_items WHERE repository = :r")
+                        .param("r", repo)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED");
+
+        UUID next = runs.start(RefactorRuns.Trigger.MANUAL, null, true, "ops", List.of(repo))
+                .orElseThrow();
+        results.deliver(answer(scanOf(next), groups("A.java"), 1));
+        JsonNode plan = EnvelopeCodec.mapper()
+                .valueToTree(runs.view(next).orElseThrow())
+                .path("scans")
+                .get(0)
+                .path("plan");
+        assertThat(plan.get(0).path("decision").asString())
+                .as("a given-up item does not hold its fingerprint")
+                .isEqualTo("open");
+    }
+
+    @Test
+    void aFingerprintThatIsNotOneIsSkipped() throws Exception {
+        String repo = repository();
+        UUID run = runs.start(RefactorRuns.Trigger.MANUAL, null, true, "ops", List.of(repo))
+                .orElseThrow();
+        ArrayNode groups = groups("A.java");
+        ((ObjectNode) groups.get(0)).put("fingerprint", "x --> <!-- y");
+        new ResultDelivery(context).deliver(answer(scanOf(run), groups, 1));
+
+        JsonNode plan = EnvelopeCodec.mapper()
+                .valueToTree(runs.view(run).orElseThrow())
+                .path("scans")
+                .get(0)
+                .path("plan");
+        assertThat(plan.get(0).path("decision").asString()).isEqualTo("skip");
+        assertThat(plan.get(0).path("why").asString())
+                .startsWith("not a fingerprint")
+                .doesNotContain("-->");
+    }
+
+    void forgetRunsOfThisMinute() {
+        String ofThisMinute = """
+                (SELECT id FROM refactor_runs WHERE trigger = 'SCHEDULE'
+                  AND slot >= date_trunc('minute', now()) - interval '1 minute'
+                  AND slot <= date_trunc('minute', now()) + interval '1 minute')
+                """;
+        jdbc.sql("DELETE FROM refactor_items WHERE scan_id IN (SELECT id FROM refactor_scans WHERE run_id IN "
+                        + ofThisMinute + ")")
+                .update();
+        jdbc.sql("DELETE FROM refactor_scans WHERE run_id IN " + ofThisMinute).update();
+        jdbc.sql("DELETE FROM refactor_runs WHERE id IN " + ofThisMinute).update();
+    }
+
+    long scheduledSince(Instant since) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM refactor_runs
+                         WHERE trigger = 'SCHEDULE' AND created_at >= :t AND slot < '2030-01-01'
+                        """)
+                .param("t", java.sql.Timestamp.from(since))
+                .query(Long.class)
+                .single();
     }
 
     String repository() throws Exception {
@@ -311,7 +389,7 @@ class RefactorRunsIT {
         int debt = 40;
         for (String file : files) {
             ObjectNode group = groups.addObject();
-            group.put("fingerprint", "fp-" + file);
+            group.put("fingerprint", fingerprint(file));
             group.put("rule", "java:S3776");
             group.put("ruleName", "Cognitive Complexity of methods should not be too high");
             group.put("family", "complexity");
@@ -323,6 +401,10 @@ class RefactorRunsIT {
             group.putArray("locations").addObject().put("line", 12).put("message", "Refactor this method `x`.");
         }
         return groups;
+    }
+
+    static String fingerprint(String file) {
+        return dev.xpfleet.common.hash.Sha256.hex(file).substring(0, 24);
     }
 
     static Envelope answer(UUID scan, ArrayNode groups, int maxIssues) {

@@ -138,7 +138,9 @@ class DevImplementHandler implements MessageHandler {
                     devRun.repositoryMap(workspace, issueText(payload)),
                     devRun.related(repository, workspace.baseCommit(), issueText(payload)),
                     previous.isEmpty(),
-                    turn);
+                    turn,
+                    // Said by the orchestrator, which opened the refactoring; never read from the issue.
+                    "refactor".equals(payload.path("kind").asString("")));
             LoopOutcome outcome =
                     devRun.run(envelope.taskId(), iteration, workspace, tests, allowedPaths, untestedPaths, brief);
             ObjectNode output = DevOutput.of(repository, workspace, outcome);

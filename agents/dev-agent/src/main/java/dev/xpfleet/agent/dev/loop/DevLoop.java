@@ -73,7 +73,7 @@ public final class DevLoop {
     }
 
     public LoopOutcome run(Brief brief) throws IOException, WorkspaceException {
-        LoopOutcome cannotStart = phases.start(brief.firstIteration(), brief.turn());
+        LoopOutcome cannotStart = phases.start(brief.firstIteration(), brief.turn(), brief.refactoring());
         if (cannotStart != null) {
             return cannotStart;
         }

@@ -36,6 +36,7 @@ final class Phases {
     private TestRun red;
     private boolean firstIteration;
     private PairTurn turn = PairTurn.SOLO;
+    private boolean refactoring;
     private String startHash;
 
     Phases(SandboxRuns runs, ChangeGuard guard, LoopLimits limits, Workspace workspace, Ledger ledger) {
@@ -64,8 +65,17 @@ final class Phases {
      * @return the end of the iteration when it cannot start, else null
      */
     LoopOutcome start(boolean firstIteration, PairTurn turn) throws IOException, WorkspaceException {
+        return start(firstIteration, turn, false);
+    }
+
+    /**
+     * @param refactoring red pins today's behaviour with new passing tests instead of failing ones
+     */
+    LoopOutcome start(boolean firstIteration, PairTurn turn, boolean refactoring)
+            throws IOException, WorkspaceException {
         this.firstIteration = firstIteration;
         this.turn = turn;
+        this.refactoring = refactoring && turn == PairTurn.SOLO;
         startHash = workspace.diff().patchHash();
         base = runs.tests(workspace);
         ledger.run(Phase.BASE, base);
@@ -132,6 +142,9 @@ final class Phases {
             // suite still passes.
             return Step.end(ledger.end(Status.DONE, null, null, run));
         }
+        if (refactoring && firstIteration) {
+            return pin(run);
+        }
         if (run.passed() && turn != PairTurn.TESTS && !firstIteration && base.passed() && guard.onlyTestsChanged()) {
             // A later iteration asked for more tests of code that works (coverage feedback): the
             // suite is stronger and still passes.
@@ -158,6 +171,30 @@ final class Phases {
         log.info("Red phase proven: the new tests fail ({} ms)", run.millis());
         return Step.observe("RED confirmed, the tests fail:\n" + run.tail()
                 + "\nYou are now in the GREEN phase: change production code so that every test passes.");
+    }
+
+    /**
+     * A refactoring's red: new tests that pass on today's code pin its behaviour (a failing one
+     * would be a bug the refactoring must not fix, or a wrong test); then the refactor phase, with
+     * those tests frozen.
+     */
+    private Step pin(TestRun run) throws RefusedException, IOException, WorkspaceException {
+        if (!run.passed()) {
+            throw new RefusedException("in a refactoring the tests pin today's behaviour, so they must PASS on the"
+                    + " code as it is (" + run.outcome() + ", exit " + run.exitCode() + "); a failing test is wrong or"
+                    + " shows a bug the refactoring must not change:\n" + run.tail());
+        }
+        if (!run.reported()) {
+            throw new RefusedException("the test run left no report, so no pinning test can be shown to have run");
+        }
+        red = requireNewTestsPass(run, true);
+        guard.freezeTests();
+        phase = Phase.GREEN;
+        runsThisPhase = 0;
+        log.info("Pin phase proven: new tests pass on today's code ({} ms)", run.millis());
+        return Step.observe("PINNED: the new tests pass on today's code:\n" + run.tail()
+                + "\nYou are now in the GREEN (refactor) phase: change production code only; every test must keep"
+                + " passing.");
     }
 
     private Step green(TestRun run) throws RefusedException, IOException, WorkspaceException {

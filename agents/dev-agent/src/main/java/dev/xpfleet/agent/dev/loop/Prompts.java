@@ -74,6 +74,12 @@ final class Prompts {
                         + " to confirm it fails, then make the failing tests pass by changing production code.\n");
             case SOLO -> {}
         }
+        if (brief.refactoring()) {
+            text.append("REFACTORING: the behaviour must not change. RED is the PIN phase here: write tests (test"
+                    + " files only) that pass on today's code and pin what the code you will refactor does now; submit:"
+                    + " the controller checks that they run and pass. Then GREEN is the REFACTOR phase: change"
+                    + " production code only, with the pinning tests unchanged; submit: every test must still pass.\n");
+        }
         text.append("You are in the RED phase.");
         return text.toString();
     }

@@ -158,6 +158,45 @@ class DevLoopIT {
         assertThat(loop(done).run(turn(PairTurn.TESTS)).status()).isEqualTo(Status.TESTS_DONE);
     }
 
+    @Test
+    void aRefactoringPinsTodaysBehaviourWithPassingTestsThenChangesOnlyCode() throws Exception {
+        String pin = edit(
+                TEST_FILE,
+                "    assert add(2, 3) == 5\n",
+                "    assert add(2, 3) == 5\n\n\ndef test_add_negatives():\n    assert add(-2, -3) == -5\n");
+        String refactor = edit("calc.py", "    return a + b\n", "    total = a + b\n    return total\n");
+        ScriptedModel model = new ScriptedModel(
+                WRITE_RED, SUBMIT, edit(TEST_FILE, MULTIPLY_TEST, ADD_TEST), pin, SUBMIT, refactor, SUBMIT);
+
+        LoopOutcome outcome = loop(model)
+                .run(new Brief(
+                        "Refactor calc.py",
+                        "Behaviour must not change.",
+                        null,
+                        "calc.py\n" + TEST_FILE,
+                        "",
+                        true,
+                        PairTurn.SOLO,
+                        true));
+
+        assertThat(model.prompts.getFirst().toString()).contains("REFACTORING");
+        assertThat(model.observationAfter(2)).contains("REFUSED").contains("must PASS on the code as it is");
+        assertThat(model.observationAfter(5)).contains("PINNED");
+        assertThat(outcome.status()).isEqualTo(Status.DONE);
+        assertThat(outcome.red().passed()).as("the pinning run passes").isTrue();
+        assertThat(outcome.green().passing()).contains("tests.test_calc#test_add_negatives");
+        assertThat(workspace.diff().files()).containsExactlyInAnyOrder("calc.py", TEST_FILE);
+
+        // Production code in the pin phase is refused like in any red phase.
+        workspace.reset(java.util.List.of());
+        ScriptedModel early = new ScriptedModel(refactor, pin, SUBMIT, refactor, SUBMIT);
+        LoopOutcome pinnedFirst =
+                loop(early).run(new Brief("Refactor calc.py", "", null, "calc.py", "", true, PairTurn.SOLO, true));
+        assertThat(early.observationAfter(1)).contains("REFUSED").contains("RED phase");
+        assertThat(early.observationAfter(3)).contains("PINNED");
+        assertThat(pinnedFirst.status()).isEqualTo(Status.DONE);
+    }
+
     private Brief turn(PairTurn turn) {
         return new Brief("Add multiply", "calc needs multiply(a, b).", null, "calc.py\n" + TEST_FILE, "", false, turn);
     }

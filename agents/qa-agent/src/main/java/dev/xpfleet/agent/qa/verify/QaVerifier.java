@@ -67,8 +67,24 @@ public final class QaVerifier {
      */
     public QaReport verify(Workspace workspace, String repository, String diff, String patchHash, Path dependencyCache)
             throws IOException {
+        return verify(workspace, repository, diff, patchHash, dependencyCache, false);
+    }
+
+    /**
+     * @param refactoring the change is one of the fleet's refactorings (the orchestrator says so):
+     *     its new tests must pin today's behaviour (pass without the production change) and no test
+     *     may pass only because of it
+     */
+    public QaReport verify(
+            Workspace workspace,
+            String repository,
+            String diff,
+            String patchHash,
+            Path dependencyCache,
+            boolean refactoring)
+            throws IOException {
         try {
-            return judge(workspace, repository, diff, patchHash, dependencyCache);
+            return judge(workspace, repository, diff, patchHash, dependencyCache, refactoring);
         } catch (LinkedReportsException | RuntimeException e) {
             // Whatever the repository or the patch did to trip the judge up is its own failure.
             log.info("QA of {} could not finish: {}", repository, e.toString());
@@ -81,9 +97,15 @@ public final class QaVerifier {
         }
     }
 
-    private QaReport judge(Workspace workspace, String repository, String diff, String patchHash, Path dependencyCache)
+    private QaReport judge(
+            Workspace workspace,
+            String repository,
+            String diff,
+            String patchHash,
+            Path dependencyCache,
+            boolean refactoring)
             throws IOException {
-        Verdict verdict = new Verdict();
+        Verdict verdict = new Verdict(refactoring);
         ChangeSet change;
         try {
             change = ChangeSet.parse(diff);
@@ -203,7 +225,10 @@ public final class QaVerifier {
 
         List<TestCase> testsOnly = List.of();
         if (change.tests().isEmpty()) {
-            verdict.reason("not test-driven: the change adds or changes no test");
+            verdict.reason(
+                    verdict.refactoring()
+                            ? "refactoring not pinned: the change adds no test that pins today's behaviour"
+                            : "not test-driven: the change adds or changes no test");
         } else {
             workspace.reset(KEEP);
             apply(workspace, change.testsOnlyDiff());
@@ -292,6 +317,31 @@ public final class QaVerifier {
         return result == null ? new Prefetch.Result(null, null) : result;
     }
 
+    /**
+     * A refactoring keeps behaviour: it adds the tests that pin it (they pass on the base with only
+     * the tests applied) and changes production code; a test that fails without the production change
+     * and passes with it shows a behaviour change, not a refactoring.
+     */
+    private static void judgeRefactoring(Verdict verdict, ChangeSet change, TddProof tdd) {
+        if (!change.tests().isEmpty() && tdd.alreadyPassing().isEmpty()) {
+            verdict.reason("refactoring not pinned: no new test ran and passed on today's code (the base with only"
+                    + " the change's tests applied)");
+        }
+        if (!tdd.failToPass().isEmpty()) {
+            verdict.reason(
+                    "not a refactoring: behaviour changed, these tests fail without the change and pass with it: "
+                            + String.join(
+                                    ", ",
+                                    tdd.failToPass()
+                                            .subList(
+                                                    0,
+                                                    Math.min(5, tdd.failToPass().size()))));
+        }
+        if (change.production().isEmpty()) {
+            verdict.reason("refactoring changes no production code");
+        }
+    }
+
     private static void judgeTests(Verdict verdict, ChangeSet change, TddProof tdd) {
         int n = 0;
         for (TestCase t : tdd.regressions()) {
@@ -310,7 +360,9 @@ public final class QaVerifier {
                 verdict.reason(removal.describe());
             }
         }
-        if (!change.tests().isEmpty() && tdd.failToPass().isEmpty()) {
+        if (verdict.refactoring()) {
+            judgeRefactoring(verdict, change, tdd);
+        } else if (!change.tests().isEmpty() && tdd.failToPass().isEmpty()) {
             verdict.reason(
                     tdd.alreadyPassing().isEmpty()
                             ? "not test-driven: no test fails without the change and passes with it"
@@ -452,9 +504,25 @@ public final class QaVerifier {
         }
     }
 
-    /** The reasons collected so far; none means PASSED. */
+    /**
+     * The reasons collected so far; none means PASSED. {@code refactoring}: the change is judged as
+     * one of the fleet's refactorings.
+     */
     private static final class Verdict {
         private final List<String> reasons = new ArrayList<>();
+        private final boolean refactoring;
+
+        Verdict() {
+            this(false);
+        }
+
+        Verdict(boolean refactoring) {
+            this.refactoring = refactoring;
+        }
+
+        boolean refactoring() {
+            return refactoring;
+        }
 
         void reason(String reason) {
             reasons.add(reason);

@@ -97,7 +97,9 @@ class QaVerifyHandler implements MessageHandler {
                     .resolve("cache")
                     .resolve(repository) // owner/name: one directory per repository, never shared
                     .toAbsolutePath();
-            QaReport report = verifier.verify(workspace, repository, diff, patchHash, cache);
+            // Said by the orchestrator, which opened the refactoring; never read from the issue.
+            boolean refactoring = "refactor".equals(payload.path("kind").asString(""));
+            QaReport report = verifier.verify(workspace, repository, diff, patchHash, cache, refactoring);
             artifacts.put(reportKey, EnvelopeCodec.mapper().writeValueAsBytes(report), "application/json");
             log.info(
                     "Task {} iteration {}: QA {} ({} reasons)",
@@ -155,6 +157,8 @@ class QaVerifyHandler implements MessageHandler {
         }
         if (report.tdd() != null) {
             out.put("failToPass", report.tdd().failToPass().size());
+            // New tests that pass without the production change: a refactoring's pinning tests.
+            out.put("alreadyPassing", report.tdd().alreadyPassing().size());
         }
         if (report.coverage() != null) {
             if (report.coverage().total() != null) {

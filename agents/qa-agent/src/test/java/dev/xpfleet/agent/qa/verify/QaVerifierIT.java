@@ -39,12 +39,43 @@ class QaVerifierIT {
     }
 
     static QaReport verify(Map<String, String> base, Map<String, String> change, String cache) throws Exception {
+        return verify(base, change, cache, false);
+    }
+
+    static QaReport verify(Map<String, String> base, Map<String, String> change, String cache, boolean refactoring)
+            throws Exception {
         TestRepository repo = TestRepository.of(WORK.resolve("repos"), base);
         String diff = repo.diff(change);
         try (Workspace ws = repo.checkout()) {
-            return ReportSchema.checked(
-                    verifier.verify(ws, "demo/" + cache, diff, Workspace.hashOf(diff), WORK.resolve("cache/" + cache)));
+            return ReportSchema.checked(verifier.verify(
+                    ws, "demo/" + cache, diff, Workspace.hashOf(diff), WORK.resolve("cache/" + cache), refactoring));
         }
+    }
+
+    @Test
+    void aRefactoringPassesWithTestsPinningTodaysBehaviourAndFailsWhenBehaviourChanges() throws Exception {
+        // The same change that is "not test-driven" as a feature is a refactoring done right.
+        QaReport pinned = verify(Projects.python(), Projects.pythonNotTestDriven(), "python", true);
+
+        assertThat(pinned.reasons()).isEmpty();
+        assertThat(pinned.verdict()).isEqualTo("PASSED");
+        assertThat(pinned.tdd().alreadyPassing()).containsExactly("tests.test_more#test_adds_negatives");
+        assertThat(pinned.tdd().failToPass()).isEmpty();
+
+        QaReport changed = verify(Projects.python(), Projects.pythonGoodChange(), "python", true);
+
+        assertThat(changed.verdict()).isEqualTo("FAILED");
+        assertThat(changed.reasons())
+                .anySatisfy(r -> assertThat(r)
+                        .startsWith("not a refactoring: behaviour changed")
+                        .contains("tests.test_calc#test_multiplies"));
+
+        QaReport unpinned =
+                verify(Projects.python(), Map.of("calc.py", "def add(a, b):\n    return b + a\n"), "python", true);
+
+        assertThat(unpinned.verdict()).isEqualTo("FAILED");
+        assertThat(unpinned.reasons())
+                .contains("refactoring not pinned: the change adds no test that pins today's behaviour");
     }
 
     @Test

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The debt source with no SonarQube: complexity and size rules on Java methods (parsed, never run),
- * file length and copied code in every source file, and churn from the git history. Test files and
+ * The debt source with no SonarQube: complexity and size rules on Java methods (parsed) and Python
+ * functions (read by indentation and keywords: {@link PythonMetrics}), file length and copied code
+ * in every source file, and churn from the git history. No code of the repository runs. Test files and
  * the paths a repository leaves alone are not looked at. The thresholds are SonarQube's and
  * Checkstyle's defaults, so the two sources report the same kind of hotspots.
  */
@@ -95,10 +96,15 @@ public final class BuiltInAnalysis {
                 try {
                     for (JavaMetrics.Method method : JavaMetrics.of(source.getValue())) {
                         complexity += method.complexity();
-                        methodHotspots(path, method, hotspots);
+                        methodHotspots(path, "Methods", method, hotspots);
                     }
                 } catch (IllegalArgumentException e) {
                     skipped.add(path + ": " + e.getMessage().lines().findFirst().orElse("does not parse"));
+                }
+            } else if (path.endsWith(".py")) {
+                for (JavaMetrics.Method function : PythonMetrics.of(source.getValue())) {
+                    complexity += function.complexity();
+                    methodHotspots(path, "Functions", function, hotspots);
                 }
             }
             if (fileLines > MAX_FILE_LINES) {
@@ -147,11 +153,12 @@ public final class BuiltInAnalysis {
         return new Result(hotspots, measures, history.commits(), history.firstSeen(), skipped);
     }
 
-    private static void methodHotspots(String path, JavaMetrics.Method method, List<Hotspot> hotspots) {
+    /** @param kind how the language calls its callables, for the rule's name */
+    private static void methodHotspots(String path, String kind, JavaMetrics.Method method, List<Hotspot> hotspots) {
         if (method.complexity() > MAX_COMPLEXITY) {
             hotspots.add(new Hotspot(
                     "builtin:method-complexity",
-                    "Methods should not be too complex (cyclomatic complexity " + MAX_COMPLEXITY + " at most)",
+                    kind + " should not be too complex (cyclomatic complexity " + MAX_COMPLEXITY + " at most)",
                     "complexity",
                     path,
                     method.line(),
@@ -164,7 +171,7 @@ public final class BuiltInAnalysis {
         if (method.lines() > MAX_METHOD_LINES) {
             hotspots.add(new Hotspot(
                     "builtin:method-length",
-                    "Methods should not have too many lines (" + MAX_METHOD_LINES + " at most)",
+                    kind + " should not have too many lines (" + MAX_METHOD_LINES + " at most)",
                     "size",
                     path,
                     method.line(),
@@ -177,7 +184,7 @@ public final class BuiltInAnalysis {
         if (method.parameters() > MAX_PARAMETERS) {
             hotspots.add(new Hotspot(
                     "builtin:parameter-count",
-                    "Methods should not have too many parameters (" + MAX_PARAMETERS + " at most)",
+                    kind + " should not have too many parameters (" + MAX_PARAMETERS + " at most)",
                     "size",
                     path,
                     method.line(),

@@ -27,17 +27,22 @@ final class Duplication {
     static List<Copy> find(Map<String, String> sources) {
         Map<String, List<Line>> significant = new LinkedHashMap<>();
         sources.forEach((file, text) -> significant.put(file, significant(text)));
-        Map<String, Place> firstSeen = new HashMap<>();
+        // Windows by a 64-bit hash of their text (not the text: a large repository has millions of
+        // windows); a hit is compared line by line before it counts.
+        Map<Long, Place> firstSeen = new HashMap<>();
         List<Copy> copies = new ArrayList<>();
         for (Map.Entry<String, List<Line>> entry : significant.entrySet()) {
             List<Line> lines = entry.getValue();
             int skipUntil = -1;
             for (int i = 0; i + MIN_LINES <= lines.size(); i++) {
-                String window = window(lines, i);
+                long window = window(lines, i);
                 Place earlier = firstSeen.get(window);
                 if (earlier == null) {
                     firstSeen.put(window, new Place(entry.getKey(), i));
                     continue;
+                }
+                if (!same(significant.get(earlier.file()), earlier.index(), lines, i)) {
+                    continue; // two different windows with one hash
                 }
                 boolean overlapsItself = earlier.file().equals(entry.getKey()) && i - earlier.index() < MIN_LINES;
                 if (i < skipUntil || overlapsItself) {
@@ -56,12 +61,26 @@ final class Duplication {
         return copies;
     }
 
-    private static String window(List<Line> lines, int from) {
-        StringBuilder key = new StringBuilder();
+    /** FNV-1a over the window's lines. */
+    private static long window(List<Line> lines, int from) {
+        long hash = 0xcbf29ce484222325L;
         for (int i = from; i < from + MIN_LINES; i++) {
-            key.append(lines.get(i).text()).append('\n');
+            String text = lines.get(i).text();
+            for (int c = 0; c < text.length(); c++) {
+                hash = (hash ^ text.charAt(c)) * 0x100000001b3L;
+            }
+            hash = (hash ^ '\n') * 0x100000001b3L;
         }
-        return key.toString();
+        return hash;
+    }
+
+    private static boolean same(List<Line> a, int fromA, List<Line> b, int fromB) {
+        for (int i = 0; i < MIN_LINES; i++) {
+            if (!a.get(fromA + i).text().equals(b.get(fromB + i).text())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Line> significant(String text) {

@@ -23,22 +23,16 @@ public final class Ranking {
     private Ranking() {}
 
     /**
-     * @param source names the debt source in the fingerprint (SonarQube's and the built-in
-     *     analysis's groups of one file are different refactorings)
      * @param churn commits per file
      * @param firstSeen when each file first appears in the history looked at
      */
     public static List<Group> rank(
-            String source,
-            List<Hotspot> hotspots,
-            Map<String, Integer> churn,
-            Map<String, Instant> firstSeen,
-            Instant now) {
+            List<Hotspot> hotspots, Map<String, Integer> churn, Map<String, Instant> firstSeen, Instant now) {
         Map<String, List<Hotspot>> byKey = hotspots.stream()
                 .collect(Collectors.groupingBy(
                         h -> h.file() + "\n" + h.family(), LinkedHashMap::new, Collectors.toList()));
         return byKey.values().stream()
-                .map(group -> group(source, group, churn, firstSeen, now))
+                .map(group -> group(group, churn, firstSeen, now))
                 .sorted(Comparator.comparingDouble(Group::score)
                         .reversed()
                         .thenComparing(Group::file)
@@ -47,11 +41,7 @@ public final class Ranking {
     }
 
     private static Group group(
-            String source,
-            List<Hotspot> hotspots,
-            Map<String, Integer> churn,
-            Map<String, Instant> firstSeen,
-            Instant now) {
+            List<Hotspot> hotspots, Map<String, Integer> churn, Map<String, Instant> firstSeen, Instant now) {
         Hotspot first = hotspots.get(0);
         Map.Entry<String, Long> rule = hotspots.stream()
                 .collect(Collectors.groupingBy(Hotspot::rule, LinkedHashMap::new, Collectors.counting()))
@@ -81,8 +71,7 @@ public final class Ranking {
         List<Hotspot> ordered = hotspots.stream()
                 .sorted(Comparator.comparingInt(Hotspot::line).thenComparing(Hotspot::rule))
                 .toList();
-        String fingerprint =
-                Sha256.hex(source + "\n" + first.family() + "\n" + first.file()).substring(0, 24);
+        String fingerprint = Sha256.hex(first.family() + "\n" + first.file()).substring(0, 24);
         return new Group(
                 fingerprint,
                 rule.getKey(),

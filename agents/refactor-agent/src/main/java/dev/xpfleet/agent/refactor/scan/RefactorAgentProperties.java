@@ -16,8 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param workRoot workspaces
  * @param sonarUrl SonarQube's address; unset: the built-in analysis for every repository
  * @param sonarToken a SonarQube user token with Browse on the projects (never logged)
- * @param sonarProjectKey a repository's project key, from {@code {owner}} and {@code {name}}; a
- *     repository's {@code .fleet.yml} ({@code refactor: sonar-project:}) names its own
+ * @param sonarProjectKey a repository's project key, from {@code {owner}} and {@code {name}}; the
+ *     orchestrator's {@code fleet.refactor.sonar-project-keys} names those it does not fit
  * @param sonarTimeout one call to SonarQube
  * @param maxGroups the most ranked groups a scan reports
  */

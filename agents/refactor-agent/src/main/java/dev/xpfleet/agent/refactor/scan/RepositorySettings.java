@@ -9,19 +9,13 @@ import java.util.Map;
  * A repository's {@code refactor:} section of {@code .fleet.yml}: {@code enabled} (true),
  * {@code source} ({@code auto}: SonarQube when the fleet has one, else built-in; {@code sonarqube};
  * {@code builtin}), {@code max-issues} (the fleet's at most), {@code weekly-token-budget},
- * {@code exclude} (globs of paths to leave alone) and {@code sonar-project}.
+ * {@code exclude} (globs of paths to leave alone). Which SonarQube project a repository is, is the
+ * fleet's to say: a committer must not point the scan at another project the fleet's token reads.
  *
  * @param maxIssues null: the fleet's
  * @param weeklyTokens null: the fleet's
- * @param sonarProject null: from the fleet's template
  */
-record RepositorySettings(
-        boolean enabled,
-        String source,
-        Integer maxIssues,
-        Long weeklyTokens,
-        List<String> exclude,
-        String sonarProject) {
+record RepositorySettings(boolean enabled, String source, Integer maxIssues, Long weeklyTokens, List<String> exclude) {
 
     static final List<String> SOURCES = List.of("auto", "sonarqube", "builtin");
 
@@ -39,17 +33,17 @@ record RepositorySettings(
         }
         Long maxIssues = number(section, "max-issues", 0, 50);
         Long weekly = number(section, "weekly-token-budget", 0, Long.MAX_VALUE);
-        Object project = section.get("sonar-project");
-        if (project != null && !(project instanceof String)) {
-            throw new IllegalArgumentException(".fleet.yml refactor.sonar-project must be a project key");
+        List<String> exclude = FleetYml.strings(section, "exclude", "refactor", List.of());
+        for (String glob : exclude) {
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(".fleet.yml refactor.exclude has a glob that is not one: '" + glob
+                        + "' (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
         }
         return new RepositorySettings(
-                (Boolean) enabled,
-                source,
-                maxIssues == null ? null : maxIssues.intValue(),
-                weekly,
-                FleetYml.strings(section, "exclude", "refactor", List.of()),
-                (String) project);
+                (Boolean) enabled, source, maxIssues == null ? null : maxIssues.intValue(), weekly, exclude);
     }
 
     private static Long number(Map<String, Object> section, String key, long min, long max) {

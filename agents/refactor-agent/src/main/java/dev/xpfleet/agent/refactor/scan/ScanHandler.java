@@ -91,8 +91,10 @@ class ScanHandler implements MessageHandler {
                 BuiltInAnalysis.Result analysis = builtIn.analyse(workspace.dir(), git, settings.exclude());
                 List<Hotspot> hotspots;
                 if (sonar) {
-                    String project =
-                            settings.sonarProject() != null ? settings.sonarProject() : props.projectKeyOf(repository);
+                    // The fleet's mapping (sent by the orchestrator), else the fleet's template.
+                    String project = envelope.payload().path("sonarProject").isString()
+                            ? envelope.payload().path("sonarProject").asString()
+                            : props.projectKeyOf(repository);
                     SonarClient client = new SonarClient(props.sonarUrl(), props.sonarToken(), props.sonarTimeout());
                     hotspots = kept(client.hotspots(project), settings.exclude());
                     output.put("source", "sonarqube");
@@ -103,12 +105,7 @@ class ScanHandler implements MessageHandler {
                     output.put("source", "builtin");
                     output.set("measures", EnvelopeCodec.mapper().valueToTree(analysis.measures()));
                 }
-                List<Group> groups = Ranking.rank(
-                        output.path("source").asString(),
-                        hotspots,
-                        analysis.churn(),
-                        analysis.firstSeen(),
-                        Instant.now());
+                List<Group> groups = Ranking.rank(hotspots, analysis.churn(), analysis.firstSeen(), Instant.now());
                 output.put("hotspots", hotspots.size());
                 output.put("groupsFound", groups.size());
                 output.set("groups", groups(groups));

@@ -64,9 +64,16 @@ public final class SonarClient {
     /** Open issues and hotspots of a project, each as a hotspot of the fleet. */
     public List<Hotspot> hotspots(String project) throws SonarException {
         List<Hotspot> found = new ArrayList<>();
-        for (JsonNode issue :
-                pages("api/issues/search", "componentKeys=" + enc(project) + "&resolved=false", "issues")) {
-            found.add(fromIssue(project, issue));
+        Map<String, String> ruleNames = new java.util.HashMap<>();
+        List<JsonNode> issues = pages(
+                "api/issues/search",
+                "componentKeys=" + enc(project) + "&resolved=false&additionalFields=rules",
+                "issues",
+                answer -> answer.path("rules")
+                        .forEach(r -> ruleNames.put(
+                                r.path("key").asString(""), r.path("name").asString(""))));
+        for (JsonNode issue : issues) {
+            found.add(fromIssue(project, issue, ruleNames));
         }
         for (JsonNode hotspot : deprecatedHotspots(project)) {
             found.add(fromHotspot(project, hotspot));
@@ -97,13 +104,15 @@ public final class SonarClient {
 
     private List<JsonNode> deprecatedHotspots(String project) throws SonarException {
         try {
-            return pages("api/hotspots/search", "project=" + enc(project) + "&status=TO_REVIEW", "hotspots");
+            return pages("api/hotspots/search", "project=" + enc(project) + "&status=TO_REVIEW", "hotspots", a -> {});
         } catch (Gone e) {
             return List.of();
         }
     }
 
-    private List<JsonNode> pages(String path, String query, String field) throws SonarException {
+    /** @param each sees every page's whole answer (for what comes beside the list) */
+    private List<JsonNode> pages(String path, String query, String field, java.util.function.Consumer<JsonNode> each)
+            throws SonarException {
         List<JsonNode> all = new ArrayList<>();
         for (int page = 1; ; page++) {
             JsonNode answer = get(path + "?" + query + "&ps=" + PAGE_SIZE + "&p=" + page);
@@ -112,6 +121,7 @@ public final class SonarClient {
                 throw new SonarException(path + " answered without the " + field + " list");
             }
             items.forEach(all::add);
+            each.accept(answer);
             JsonNode paging = answer.path("paging");
             long total = paging.path("total").asLong(answer.path("total").asLong(all.size()));
             if (items.isEmpty() || all.size() >= total || page * PAGE_SIZE >= RESULT_LIMIT) {
@@ -179,12 +189,14 @@ public final class SonarClient {
         return flat.length() > 200 ? flat.substring(0, 200) + "..." : flat;
     }
 
-    static Hotspot fromIssue(String project, JsonNode issue) {
+    /** @param ruleNames rule names by key, as SonarQube sent them with the issues (else the key stands) */
+    static Hotspot fromIssue(String project, JsonNode issue, Map<String, String> ruleNames) {
         String rule = issue.path("rule").asString("");
         String type = issue.path("type").asString("CODE_SMELL");
+        String name = ruleNames.getOrDefault(rule, "");
         return new Hotspot(
                 rule,
-                issue.path("message").asString(rule),
+                name.isBlank() ? rule : name,
                 family(rule, type),
                 path(project, issue.path("component").asString("")),
                 issue.path("line")
@@ -205,7 +217,7 @@ public final class SonarClient {
         };
         return new Hotspot(
                 rule,
-                hotspot.path("message").asString(rule),
+                "Security hotspot: " + hotspot.path("securityCategory").asString(rule),
                 "security",
                 path(project, hotspot.path("component").asString("")),
                 hotspot.path("line").asInt(0),
@@ -241,11 +253,13 @@ public final class SonarClient {
         if (!m.matches()) {
             return 0;
         }
-        return number(m.group(1)) * 8 * 60 + number(m.group(2)) * 60 + number(m.group(3));
+        long minutes = number(m.group(1)) * 8 * 60 + number(m.group(2)) * 60 + number(m.group(3));
+        return (int) Math.min(minutes, 1_000_000);
     }
 
-    private static int number(String group) {
-        return group == null ? 0 : Integer.parseInt(group);
+    private static long number(String group) {
+        // Up to 9 digits: no effort SonarQube reports is longer, and a longer one cannot overflow.
+        return group == null ? 0 : Long.parseLong(group.length() > 9 ? "999999999" : group);
     }
 
     private static String path(String project, String component) {

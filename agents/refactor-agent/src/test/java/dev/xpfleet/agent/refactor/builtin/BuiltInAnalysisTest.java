@@ -97,8 +97,7 @@ public class BuiltInAnalysisTest {
             assertThat(result.measures().get("complexity")).isGreaterThan(15);
             assertThat(result.measures().get("files")).isEqualTo(2);
 
-            List<Group> groups =
-                    Ranking.rank("builtin", result.hotspots(), result.churn(), result.firstSeen(), Instant.now());
+            List<Group> groups = Ranking.rank(result.hotspots(), result.churn(), result.firstSeen(), Instant.now());
             assertThat(groups.get(0).file()).isEqualTo("src/main/java/demo/Pricing.java");
             assertThat(groups.get(0).family()).isEqualTo("complexity");
             assertThat(groups.get(0).churn()).isEqualTo(2);

@@ -109,5 +109,15 @@ class ScanHandlerTest {
                 .isInstanceOfSatisfying(
                         HandlerResult.Failed.class,
                         f -> assertThat(f.reason()).contains("refactor.max-issues must be a whole number"));
+
+        Files.walk(dir)
+                .sorted(java.util.Comparator.reverseOrder())
+                .filter(p -> !p.equals(dir))
+                .forEach(p -> p.toFile().delete());
+        HandlerResult glob = scan("refactor:\n  exclude: ['src/[']\n");
+        assertThat(glob)
+                .isInstanceOfSatisfying(
+                        HandlerResult.Failed.class,
+                        f -> assertThat(f.reason()).contains("refactor.exclude has a glob that is not one"));
     }
 }

@@ -79,6 +79,9 @@ class SonarClientTest {
         assertThat(weakHash.debtMinutes()).isEqualTo(30);
         assertThat(weakHash.line()).isEqualTo(10);
         assertThat(weakHash.since()).isNotNull();
+        assertThat(weakHash.ruleName())
+                .as("no rule names came with the recorded answer: the key, never the message (it quotes code)")
+                .isEqualTo("java:S4790");
         assertThat(found.stream()
                         .filter(h -> h.rule().equals("java:S2095"))
                         .findFirst()
@@ -88,6 +91,27 @@ class SonarClientTest {
         // The token goes as the Basic user name, as SonarQube expects.
         sonar.verify(getRequestedFor(urlPathEqualTo("/api/issues/search"))
                 .withHeader("Authorization", equalTo("Basic c3F1X3NlY3JldDo=")));
+    }
+
+    @Test
+    void ruleNamesComeFromTheRulesSentWithTheIssues() throws Exception {
+        sonar.stubFor(get(urlPathEqualTo("/api/issues/search"))
+                .withQueryParam("additionalFields", equalTo("rules"))
+                .willReturn(aResponse().withBody("""
+                        {"paging":{"pageIndex":1,"pageSize":500,"total":1},"issues":[{"key":"i1","rule":"java:S3776",
+                         "severity":"CRITICAL","component":"probe:src/main/java/demo/Calc.java","line":3,
+                         "message":"Refactor this method to reduce its Cognitive Complexity from 18 to the 15 allowed.",
+                         "effort":"8min","type":"CODE_SMELL"}],
+                         "rules":[{"key":"java:S3776","name":"Cognitive Complexity of methods should not be too high",
+                         "status":"READY","lang":"java","langName":"Java"}]}""")));
+        sonar.stubFor(get(urlPathEqualTo("/api/hotspots/search"))
+                .willReturn(aResponse().withStatus(404)));
+
+        assertThat(client.hotspots("probe")).singleElement().satisfies(h -> {
+            assertThat(h.ruleName()).isEqualTo("Cognitive Complexity of methods should not be too high");
+            assertThat(h.family()).isEqualTo("complexity");
+            assertThat(h.debtMinutes()).isEqualTo(8);
+        });
     }
 
     @Test
@@ -138,6 +162,7 @@ class SonarClientTest {
             assertThat(h.family()).isEqualTo("security");
             assertThat(h.severity()).isEqualTo("CRITICAL");
             assertThat(h.file()).isEqualTo("src/main/java/demo/Vuln.java");
+            assertThat(h.ruleName()).isEqualTo("Security hotspot: sql-injection");
         });
     }
 
@@ -194,5 +219,8 @@ class SonarClientTest {
         assertThat(SonarClient.minutes("2d")).isEqualTo(960);
         assertThat(SonarClient.minutes("soon")).isZero();
         assertThat(SonarClient.minutes("")).isZero();
+        assertThat(SonarClient.minutes("99999999999999999999d"))
+                .as("no overflow")
+                .isEqualTo(1_000_000);
     }
 }

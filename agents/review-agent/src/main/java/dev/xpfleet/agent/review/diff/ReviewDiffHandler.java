@@ -153,7 +153,9 @@ class ReviewDiffHandler implements MessageHandler {
                                 payload.path("issue").path("body").asString(""),
                                 diff.get(),
                                 qa,
-                                earlier(payload.path("earlierFindings"))),
+                                earlier(payload.path("earlierFindings")),
+                                // Said by the orchestrator, which opened the refactoring; never the issue.
+                                "refactor".equals(payload.path("kind").asString(""))),
                         policy,
                         workspace.dir());
             }

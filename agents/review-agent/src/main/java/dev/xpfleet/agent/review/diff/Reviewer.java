@@ -39,7 +39,19 @@ public final class Reviewer {
      * @param earlier the findings history of the previous review, if any
      */
     public record Input(
-            int iteration, String issueTitle, String issueBody, String diff, JsonNode qa, List<Finding> earlier) {}
+            int iteration,
+            String issueTitle,
+            String issueBody,
+            String diff,
+            JsonNode qa,
+            List<Finding> earlier,
+            boolean refactoring) {
+
+        public Input(
+                int iteration, String issueTitle, String issueBody, String diff, JsonNode qa, List<Finding> earlier) {
+            this(iteration, issueTitle, issueBody, diff, qa, earlier, false);
+        }
+    }
 
     private final ModelReview model;
     private final SuggestionCheck suggestions;
@@ -62,7 +74,7 @@ public final class Reviewer {
 
     public ObjectNode review(Input in, DonePolicy policy, Path workspace) throws IOException {
         ChangeSet change = ChangeSet.parse(in.diff());
-        PolicyCheck.Result rules = PolicyCheck.check(policy, in.diff(), change, in.qa());
+        PolicyCheck.Result rules = PolicyCheck.check(policy, in.diff(), change, in.qa(), in.refactoring());
         ObjectNode out = EnvelopeCodec.mapper().createObjectNode();
         ArrayNode reasons = out.putArray("reasons");
         policy(out, rules);

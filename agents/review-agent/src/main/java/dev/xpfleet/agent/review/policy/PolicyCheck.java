@@ -34,6 +34,15 @@ public final class PolicyCheck {
      * @param qa the QA report as stored ({@code docs/qa-report.schema.json})
      */
     public static Result check(DonePolicy policy, String diff, ChangeSet change, JsonNode qa) {
+        return check(policy, diff, change, qa, false);
+    }
+
+    /**
+     * @param refactoring the change is one of the fleet's refactorings: instead of tests that fail
+     *     before it, new tests must pin today's behaviour (pass before and after), and none may pass
+     *     only because of the change
+     */
+    public static Result check(DonePolicy policy, String diff, ChangeSet change, JsonNode qa, boolean refactoring) {
         List<Violation> violations = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
         Globs human = new Globs(policy.humanPaths());
@@ -51,7 +60,11 @@ public final class PolicyCheck {
                     "QA did not pass the change (" + qa.path("verdict").asString("no verdict") + ")",
                     false));
         }
-        failToPass(policy, change, qa, violations);
+        if (refactoring) {
+            pinned(policy, qa, violations);
+        } else {
+            failToPass(policy, change, qa, violations);
+        }
         findings(policy, qa, violations);
         coverage(policy, qa, violations, notChecked);
         size(policy, diff, change, violations);
@@ -69,6 +82,26 @@ public final class PolicyCheck {
                     "at least " + policy.minFailToPass()
                             + " test must fail before the change and pass after it; QA found " + proven
                             + ": add a test that shows what the issue asks for",
+                    false));
+        }
+    }
+
+    private static void pinned(DonePolicy policy, JsonNode qa, List<Violation> violations) {
+        int pinning = qa.path("tdd").path("alreadyPassing").size();
+        int changedBehaviour = qa.path("tdd").path("failToPass").size();
+        if (changedBehaviour > 0) {
+            violations.add(new Violation(
+                    "refactoring-keeps-behaviour",
+                    "a refactoring must not change behaviour, and " + changedBehaviour
+                            + " test(s) fail before the change and pass after it",
+                    false));
+        }
+        if (pinning < Math.max(1, policy.minFailToPass())) {
+            violations.add(new Violation(
+                    "refactoring-pinned",
+                    "at least " + Math.max(1, policy.minFailToPass())
+                            + " new test must pin today's behaviour (pass before the change and after it); QA found "
+                            + pinning,
                     false));
         }
     }

@@ -40,4 +40,34 @@ class PolicyCheckTest {
         assertThat(result.violations()).isEmpty();
         assertThat(result.notChecked()).hasSize(2).allMatch(n -> n.contains("QA left no coverage figures"));
     }
+
+    @Test
+    void aRefactoringIsJudgedByItsPinningTestsNotByFailingOnes() {
+        String diff = """
+                diff --git a/calc.py b/calc.py
+                --- a/calc.py
+                +++ b/calc.py
+                @@ -1 +1,2 @@
+                 x = 1
+                +y = 2
+                """;
+        JsonNode pinned = EnvelopeCodec.mapper().readTree("""
+                {"verdict": "PASSED", "tdd": {"failToPass": [], "alreadyPassing": ["tests.test_calc#test_pins"]}}
+                """);
+        JsonNode behaviourChanged = EnvelopeCodec.mapper().readTree("""
+                {"verdict": "PASSED", "tdd": {"failToPass": ["tests.test_calc#test_new"], "alreadyPassing": []}}
+                """);
+
+        assertThat(PolicyCheck.check(DonePolicy.defaults(), diff, ChangeSet.parse(diff), pinned, true)
+                        .violations())
+                .isEmpty();
+        assertThat(PolicyCheck.check(DonePolicy.defaults(), diff, ChangeSet.parse(diff), pinned, false)
+                        .violations())
+                .extracting(Violation::rule)
+                .containsExactly("fail-to-pass");
+        assertThat(PolicyCheck.check(DonePolicy.defaults(), diff, ChangeSet.parse(diff), behaviourChanged, true)
+                        .violations())
+                .extracting(Violation::rule)
+                .containsExactly("refactoring-keeps-behaviour", "refactoring-pinned");
+    }
 }
