@@ -122,8 +122,10 @@ def step_line(result):
         refused = [s for s in out.get("suggestions", []) if not s.get("applied")]
         suggested = (f"; navigator's suggestions: {len(applied)} applied, {len(refused)} refused"
                      if out.get("suggestions") else "")
+        pinned = out.get("red", {}).get("passed")  # a refactoring's red pins behaviour: its run passes
         return (f"developer: {out.get('status')} after {out.get('turns')} turns; red: "
-                f"{', '.join(red[:3]) or 'none'}; green: {'passed' if out.get('green', {}).get('passed') else '-'}"
+                + ("pinned (new tests pass on today's code)" if pinned else f"{', '.join(red[:3]) or 'none'}")
+                + f"; green: {'passed' if out.get('green', {}).get('passed') else '-'}"
                 + suggested)
     if step == "qa.verify":
         return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, pinning (pass before and after) "
