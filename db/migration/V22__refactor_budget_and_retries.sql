@@ -15,3 +15,7 @@ ALTER TABLE refactor_items DROP CONSTRAINT refactor_items_state_check;
 ALTER TABLE refactor_items ADD CONSTRAINT refactor_items_state_check CHECK (state IN ('PLANNED', 'OPENED', 'FAILED'));
 DROP INDEX refactor_items_planned_idx;
 CREATE INDEX refactor_items_planned_idx ON refactor_items (next_attempt_at) WHERE state = 'PLANNED';
+
+-- The refactoring week a call reserved on (its key), or null: settling a call moves exactly the
+-- rows its reservation touched, whatever became of its task since.
+ALTER TABLE model_calls ADD COLUMN refactor_week text;

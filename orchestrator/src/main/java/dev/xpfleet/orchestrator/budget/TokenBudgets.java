@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The ledger. Every change is one short transaction that locks the rows of a call's three scopes
+ * The ledger. Every change is one short transaction that locks the rows of a call's scopes
  * in {@link BudgetScope#lockOrder()}, so concurrent calls on any number of replicas serialize per
  * row and never deadlock.
  */
@@ -72,7 +72,7 @@ public class TokenBudgets {
     }
 
     /**
-     * Reserves {@code spec.tokens()} on all three budgets, or none.
+     * Reserves {@code spec.tokens()} on all the call's budgets (three, four for a refactoring), or none.
      *
      * @return the id of the reservation (the model call's row)
      * @throws BudgetExceededException naming the first budget it does not fit
@@ -81,9 +81,11 @@ public class TokenBudgets {
     public long reserve(CallSpec spec) {
         Instant now = Instant.now();
         Optional<Long> weekly = refactoringWeek(spec.taskId());
+        String week = null;
         for (BudgetScope scope : BudgetScope.lockOrder(weekly.isPresent())) {
             String key = scope.key(spec.taskId(), spec.repository(), now);
             if (scope == BudgetScope.REFACTOR_WEEK) {
+                week = key;
                 weeklyRow(key, weekly.get());
             } else {
                 ensureRow(scope, key);
@@ -107,10 +109,12 @@ public class TokenBudgets {
         }
         return jdbc.sql("""
                         INSERT INTO model_calls
-                               (task_id, role, repository, provider, model, reserved_tokens, created_at, idempotency_key)
-                        VALUES (:task, :role, :repository, :provider, :model, :n, :at, :key)
+                               (task_id, role, repository, provider, model, reserved_tokens, created_at, idempotency_key,
+                                refactor_week)
+                        VALUES (:task, :role, :repository, :provider, :model, :n, :at, :key, :week)
                         RETURNING id
                         """)
+                .param("week", week)
                 .param("key", spec.idempotencyKey())
                 .param("task", spec.taskId())
                 .param("role", spec.role())
@@ -210,7 +214,7 @@ public class TokenBudgets {
                                outcome = :outcome, replayed = :replayed, latency_ms = :latency,
                                archive_key = :archive, settled_at = now()
                          WHERE id = :id AND status = 'RESERVED'
-                         RETURNING task_id, repository, reserved_tokens, created_at
+                         RETURNING task_id, repository, reserved_tokens, created_at, refactor_week
                         """)
                 .param("status", status)
                 .param("prompt", usage.promptTokens())
@@ -224,16 +228,16 @@ public class TokenBudgets {
                         rs.getObject("task_id", UUID.class),
                         rs.getString("repository"),
                         rs.getLong("reserved_tokens"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("refactor_week")))
                 .optional();
         call.ifPresent(c -> move(c, actual == null ? c.reserved() : actual));
         return call.isPresent();
     }
 
-    /** Takes the call's reservation off its three rows and adds what it really used. */
+    /** Takes the call's reservation off the rows it reserved on and adds what it really used. */
     private void move(OpenCall call, long actual) {
-        for (BudgetScope scope :
-                BudgetScope.lockOrder(refactoringWeek(call.taskId()).isPresent())) {
+        for (BudgetScope scope : BudgetScope.lockOrder(call.refactorWeek() != null)) {
             jdbc.sql("""
                             UPDATE token_budgets
                                SET reserved_tokens = greatest(0, reserved_tokens - :reserved),
@@ -243,7 +247,11 @@ public class TokenBudgets {
                     .param("reserved", call.reserved())
                     .param("actual", actual)
                     .param("scope", scope.name())
-                    .param("key", scope.key(call.taskId(), call.repository(), call.createdAt()))
+                    .param(
+                            "key",
+                            scope == BudgetScope.REFACTOR_WEEK
+                                    ? call.refactorWeek()
+                                    : scope.key(call.taskId(), call.repository(), call.createdAt()))
                     .update();
         }
     }
@@ -257,11 +265,16 @@ public class TokenBudgets {
         if (taskId == null) {
             return Optional.empty();
         }
-        return jdbc.sql(
-                        "SELECT weekly_tokens FROM refactor_items WHERE task_id = :task ORDER BY created_at DESC LIMIT 1")
-                .param("task", taskId)
-                .query(Long.class)
-                .optional();
+        // The same test as the steps' (TaskRepository.isRefactoring): the task's item, or the item of
+        // its issue; the limit is the repository's latest run's, its setting as it stands.
+        return jdbc.sql("""
+                        SELECT latest.weekly_tokens FROM tasks t
+                          JOIN refactor_items i ON i.task_id = t.id
+                                                OR (i.repository = t.repository AND i.issue_number = t.issue_number)
+                          CROSS JOIN LATERAL (SELECT weekly_tokens FROM refactor_items
+                                               WHERE repository = t.repository ORDER BY created_at DESC LIMIT 1) latest
+                         WHERE t.id = :task LIMIT 1
+                        """).param("task", taskId).query(Long.class).optional();
     }
 
     /** The week's row, its limit following the repository's setting as it stands. */
@@ -300,7 +313,8 @@ public class TokenBudgets {
                 .optional();
     }
 
-    private record OpenCall(UUID taskId, String repository, long reserved, Instant createdAt) {}
+    /** @param refactorWeek the refactoring week's key the call reserved on, or null */
+    private record OpenCall(UUID taskId, String repository, long reserved, Instant createdAt, String refactorWeek) {}
 
     /** One budget row. */
     public record Budget(BudgetScope scope, String key, long limit, long used, long reserved) {}

@@ -5,7 +5,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The issue a hotspot group becomes: the rule, the locations, the measured debt, and the rule that
- * behaviour must not change. The analysers' messages quote code, so they are shown as code and cut.
+ * behaviour must not change. Whatever an analyser wrote (rule names, file names, messages: they
+ * quote code) is shown as code, on one line, cut, without backticks or comment markers, so it
+ * cannot mention anyone, link, embed, or close the issue's marker.
  */
 final class IssueText {
 
@@ -28,8 +30,9 @@ final class IssueText {
                 .append(").\n\n");
         body.append("- **Rule**: `")
                 .append(oneLine(group.path("rule").asString("?"), 120))
-                .append("` ")
-                .append(plain(group.path("ruleName").asString(""), 200))
+                .append("` `")
+                .append(oneLine(group.path("ruleName").asString(""), 200))
+                .append('`')
                 .append('\n');
         body.append("- **File**: `")
                 .append(oneLine(group.path("file").asString("?"), 300))
@@ -62,21 +65,6 @@ final class IssueText {
         body.append("\n**Behaviour must not change.** First add the tests that pin what the code does today")
                 .append(" (they pass before the change), then refactor with those tests unchanged and green.\n");
         return body.toString();
-    }
-
-    /**
-     * Text from an analyser shown as text: one line, with Markdown's and HTML's special characters
-     * escaped, so it cannot mention people, link, embed, or close the issue's marker.
-     */
-    static String plain(String text, int max) {
-        StringBuilder out = new StringBuilder();
-        for (char c : oneLine(text, max).toCharArray()) {
-            if ("\\`*_[]<>@#|!~&(){}".indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 
     /** One line, no backticks or HTML comment markers, at most {@code max} characters. */

@@ -120,11 +120,12 @@ class RefactorGauges {
                         return outcomes.size();
                     })
                     .single();
-            measureMergedChanges();
-            linesChanged.set(jdbc.sql(
-                            "SELECT coalesce(sum(lines_changed), 0) FROM refactor_items WHERE lines_changed IS NOT NULL")
-                    .query(Long.class)
-                    .single());
+            // One replica measures (it reads the artifact store); every replica reads the sums.
+            clusterLock.runExclusively("refactor-lines-changed", this::measureMergedChanges);
+            linesChanged.set(
+                    jdbc.sql("SELECT coalesce(sum(lines_changed), 0) FROM refactor_items WHERE lines_changed >= 0")
+                            .query(Long.class)
+                            .single());
             mergedTokens.set(jdbc.sql("""
                             SELECT coalesce(sum(coalesce(c.prompt_tokens, 0) + coalesce(c.completion_tokens, 0)), 0)
                               FROM refactor_items i JOIN tasks t ON t.id = i.task_id AND t.state = 'MERGED'
@@ -163,7 +164,7 @@ class RefactorGauges {
                         "Refactoring task {}: its patch could not be read for the lines changed: {}",
                         task,
                         e.getMessage());
-                continue;
+                lines = -1;
             }
             jdbc.sql("UPDATE refactor_items SET lines_changed = :n WHERE task_id = :task")
                     .param("n", lines)
@@ -175,9 +176,13 @@ class RefactorGauges {
     /** Added plus removed lines of a unified diff. */
     static int changedLines(String diff) {
         int n = 0;
+        boolean inHunk = false;
         for (String line : diff.split("\n")) {
-            if ((line.startsWith("+") && !line.startsWith("+++"))
-                    || (line.startsWith("-") && !line.startsWith("---"))) {
+            if (line.startsWith("diff --git ")) {
+                inHunk = false; // the next file's headers ("--- a/...") are not lines of a hunk
+            } else if (line.startsWith("@@")) {
+                inHunk = true;
+            } else if (inHunk && (line.startsWith("+") || line.startsWith("-"))) {
                 n++;
             }
         }

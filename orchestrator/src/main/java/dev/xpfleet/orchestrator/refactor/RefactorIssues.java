@@ -80,11 +80,11 @@ class RefactorIssues {
     }
 
     private void round() {
+        expireScans();
         Forge forge = forges.getIfAvailable();
         if (forge == null) {
             return;
         }
-        expireScans();
         List<Item> planned = jdbc.sql("""
                         SELECT id, repository, fingerprint, title, body, issue_number, attempts FROM refactor_items
                          WHERE state = 'PLANNED' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 20

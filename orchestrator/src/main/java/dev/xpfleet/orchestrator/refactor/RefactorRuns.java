@@ -5,6 +5,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.stream.UuidV7;
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.orchestrator.audit.AuditTrail;
 import dev.xpfleet.orchestrator.outbox.Outbox;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,8 +33,6 @@ public class RefactorRuns {
         SCHEDULE,
         MANUAL
     }
-
-    private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}");
 
     private final JdbcClient jdbc;
     private final Outbox outbox;
@@ -114,10 +112,7 @@ public class RefactorRuns {
                                 .query(String.class)
                                 .list();
         for (String repository : chosen) {
-            if (repository == null
-                    || !REPOSITORY.matcher(repository).matches()
-                    || repository.endsWith("/.")
-                    || repository.endsWith("/..")) {
+            if (!Names.isRepository(repository) || repository.endsWith("/.")) {
                 throw new IllegalArgumentException("not a repository (owner/name): '" + repository + "'");
             }
         }

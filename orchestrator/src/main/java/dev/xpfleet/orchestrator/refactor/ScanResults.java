@@ -111,8 +111,9 @@ public class ScanResults {
             return plan;
         }
         int limit = Math.min(props.maxIssues(), settings.path("maxIssues").asInt(props.maxIssues()));
+        // A repository may lower the fleet's weekly budget for its refactorings, not raise it.
         long weekly = settings.path("weeklyTokens").canConvertToLong()
-                ? settings.path("weeklyTokens").asLong()
+                ? Math.min(props.weeklyTokens(), settings.path("weeklyTokens").asLong())
                 : props.weeklyTokens();
         // One planner per repository at a time: two scans of one repository never both open a group.
         jdbc.sql("SELECT pg_advisory_xact_lock(:key)")

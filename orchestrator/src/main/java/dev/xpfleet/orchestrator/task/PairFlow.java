@@ -313,6 +313,10 @@ class PairFlow {
     }
 
     private void send(AgentRole role, UUID session, Envelope message) {
+        if (message.payload() instanceof ObjectNode payload
+                && tasks.find(message.taskId()).map(tasks::isRefactoring).orElse(false)) {
+            payload.put("kind", "refactor"); // as TaskFlow does: a refactoring keeps its rules when paired
+        }
         Envelope sent = message.withSessionId(session);
         outbox.enqueue(role, sent);
         sessions.waitFor(session, sent);

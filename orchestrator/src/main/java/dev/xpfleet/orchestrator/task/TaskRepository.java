@@ -122,7 +122,10 @@ public class TaskRepository {
      * opened ({@code refactor_items}, written by the refactor feature before the task starts).
      */
     public boolean isRefactoring(Task task) {
+        // The issues the fleet opens carry its refactoring marker: without it, no question is
+        // asked of the database (the marker alone proves nothing: anyone can write it).
         return task.issueNumber() != null
+                && task.body().contains(REFACTORING_MARKER)
                 && Boolean.TRUE.equals(jdbc.sql("""
                                 SELECT EXISTS (SELECT 1 FROM refactor_items
                                                 WHERE task_id = :id OR (repository = :r AND issue_number = :n))
@@ -133,6 +136,9 @@ public class TaskRepository {
                         .query(Boolean.class)
                         .single());
     }
+
+    /** The start of the hidden marker in the body of each issue a refactoring run opened. */
+    public static final String REFACTORING_MARKER = "<!-- xp-fleet:refactor:";
 
     public Optional<Task> find(UUID id) {
         return jdbc.sql("SELECT * FROM tasks WHERE id = :id")

@@ -75,6 +75,10 @@ class TokenBudgetsIT {
         UUID refactoring = UUID.randomUUID();
         UUID run = UUID.randomUUID();
         UUID scan = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO tasks (id, repository, issue_number, title, state, mode, max_iters, created_by)
+                        VALUES (:id, :r, 7, 'Refactor A.java', 'DEVELOPING', 'LINEAR', 3, 'refactor')
+                        """).param("id", refactoring).param("r", repo).update();
         jdbc.sql("INSERT INTO refactor_runs (id, trigger, dry_run, requested_by) VALUES (:id, 'MANUAL', false, 't')")
                 .param("id", run)
                 .update();

@@ -19,10 +19,9 @@ class IssueTextTest {
         String body = IssueText.body(group, "sonarqube");
 
         assertThat(body)
-                .contains("\\@team see \\[here\\]\\(http://evil\\) \\!\\[i\\]")
+                .contains("`java:S1'x` `@team see [here](http://evil) ![i](http://x/i.png) <! -- -- >`")
                 .contains("- **Severity**: MAJOR")
                 .contains("`src/A.java # Heading`")
-                .contains("`java:S1'x`")
                 .contains("line 3: `'rm -rf' -- > <b>x</b>`")
                 .doesNotContain("<!--")
                 .doesNotContain("-->")

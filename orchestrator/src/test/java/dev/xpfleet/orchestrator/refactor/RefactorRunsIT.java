@@ -76,6 +76,12 @@ class RefactorRunsIT {
     @Autowired
     ApplicationContext context;
 
+    @Autowired
+    dev.xpfleet.orchestrator.task.TaskControl control;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
+
     @Test
     void aScanOpensItsRankedGroupsOnceAndTheNextRunOpensNothingNew() throws Exception {
         String repo = repository();
@@ -123,7 +129,29 @@ class RefactorRunsIT {
                         "Measured debt**: 40 min",
                         "Behaviour must not change");
         assertThat(opened.get(0).get("task_state")).isEqualTo("DEVELOPING");
-        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r")
+        assertThat(devStep((UUID) opened.get(0).get("task_id"))
+                        .path("payload")
+                        .path("kind")
+                        .asString())
+                .as("the developer is told it is a refactoring, by the orchestrator")
+                .isEqualTo("refactor");
+        // Someone copies the marker into an issue of their own: its task is no refactoring.
+        dev.xpfleet.orchestrator.forge.Forge.Issue copy = forge.openIssue(
+                repo, "Refactor everything", (String) opened.get(0).get("body"), "mallory", List.of("agent"));
+        dev.xpfleet.orchestrator.task.Task copied = tx.execute(status -> control.create(
+                new dev.xpfleet.orchestrator.task.NewTask(
+                        repo,
+                        copy.number(),
+                        copy.title(),
+                        copy.body(),
+                        dev.xpfleet.orchestrator.task.TaskMode.LINEAR,
+                        3,
+                        "mallory"),
+                false,
+                Map.of()));
+        assertThat(copied.body()).contains("<!-- xp-fleet:refactor:");
+        assertThat(devStep(copied.id()).path("payload").has("kind")).isFalse();
+        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r AND author = 'xp-fleet'")
                         .param("r", repo)
                         .query(Long.class)
                         .single())
@@ -144,7 +172,7 @@ class RefactorRunsIT {
             assertThat(p.path("why").asString()).startsWith("has a refactoring already: issue #");
         });
         assertThat(again.path("items")).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r")
+        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r AND author = 'xp-fleet'")
                         .param("r", repo)
                         .query(Long.class)
                         .single())
@@ -167,7 +195,7 @@ class RefactorRunsIT {
                 .extracting(p -> p.path("decision").asString())
                 .containsExactly("open", "skip");
         assertThat(scan.path("items")).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r")
+        assertThat(jdbc.sql("SELECT count(*) FROM forge_issues WHERE repository = :r AND author = 'xp-fleet'")
                         .param("r", repo)
                         .query(Long.class)
                         .single())
@@ -375,6 +403,14 @@ class RefactorRunsIT {
             forge.pushBranch(repo, "main", seed.resolve(".git"), first);
         }
         return repo;
+    }
+
+    JsonNode devStep(UUID task) {
+        return EnvelopeCodec.mapper()
+                .readTree(jdbc.sql("""
+                                SELECT envelope FROM outbox_events WHERE task_id = :t AND type = 'dev.implement'
+                                 ORDER BY id LIMIT 1
+                                """).param("t", task).query(String.class).single());
     }
 
     UUID scanOf(UUID run) {

@@ -105,7 +105,8 @@ public final class ChangeGuard {
      * The whole change, as it stands, against the phase's rules and the patch limits.
      *
      * @param startFailed the suite failed when the iteration started (QA or a reviewer found a
-     *     failing test): then red needs no new test, the failing one is the red evidence
+     *     failing test), or red needs no new test for another reason (a refactoring's later
+     *     iteration, whose pins are optional)
      */
     void checkChange(Phase phase, LoopLimits limits, boolean startFailed)
             throws RefusedException, IOException, WorkspaceException {

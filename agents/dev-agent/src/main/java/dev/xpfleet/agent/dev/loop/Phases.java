@@ -116,7 +116,7 @@ final class Phases {
             throw new RefusedException("a ping-pong code turn confirms the other turn's failing test as it is:"
                     + " put the files back and submit unchanged, then make the test pass");
         }
-        guard.checkChange(phase, limits, !base.passed());
+        guard.checkChange(phase, limits, !base.passed() || (refactoring && !firstIteration));
         if (runsLeft() <= 0) {
             return Step.end(ledger.end(
                     Status.NEEDS_HUMAN,
@@ -142,8 +142,11 @@ final class Phases {
             // suite still passes.
             return Step.end(ledger.end(Status.DONE, null, null, run));
         }
-        if (refactoring && firstIteration) {
-            return pin(run);
+        if (refactoring && (firstIteration || base.passed())) {
+            // A refactoring pins behaviour first. A later iteration (QA or the review sent it back)
+            // may add pins or none, then fixes the refactoring; one whose suite fails as it starts
+            // (a regression QA found) takes that failure as its red evidence, as any iteration.
+            return pin(run, firstIteration);
         }
         if (run.passed() && turn != PairTurn.TESTS && !firstIteration && base.passed() && guard.onlyTestsChanged()) {
             // A later iteration asked for more tests of code that works (coverage feedback): the
@@ -178,7 +181,7 @@ final class Phases {
      * would be a bug the refactoring must not fix, or a wrong test); then the refactor phase, with
      * those tests frozen.
      */
-    private Step pin(TestRun run) throws RefusedException, IOException, WorkspaceException {
+    private Step pin(TestRun run, boolean newTestRequired) throws RefusedException, IOException, WorkspaceException {
         if (!run.passed()) {
             throw new RefusedException("in a refactoring the tests pin today's behaviour, so they must PASS on the"
                     + " code as it is (" + run.outcome() + ", exit " + run.exitCode() + "); a failing test is wrong or"
@@ -187,7 +190,7 @@ final class Phases {
         if (!run.reported()) {
             throw new RefusedException("the test run left no report, so no pinning test can be shown to have run");
         }
-        red = requireNewTestsPass(run, true);
+        red = requireNewTestsPass(run, newTestRequired);
         guard.freezeTests();
         phase = Phase.GREEN;
         runsThisPhase = 0;
@@ -202,7 +205,8 @@ final class Phases {
             return Step.observe(
                     "The tests still FAIL (" + run.outcome() + ", exit " + run.exitCode() + "):\n" + run.tail());
         }
-        if (!guard.productionChangedSinceRed()) {
+        if (!guard.productionChangedSinceRed() && !(refactoring && !firstIteration)) {
+            // (A refactoring's later iteration may end with pins alone: QA asked for coverage.)
             throw new RefusedException("no production file changed since the RED phase; the tests must pass because"
                     + " of the change, not by chance");
         }
@@ -213,7 +217,8 @@ final class Phases {
                     + "; they must pass, not be skipped or left out");
         }
         boolean redNamedTests = red.failing().stream().anyMatch(id -> !id.startsWith("#"));
-        TestRun green = requireNewTestsPass(run, !redNamedTests);
+        // A refactoring's pins were asked for in its pin phase (when they had to be).
+        TestRun green = requireNewTestsPass(run, !refactoring && !redNamedTests);
         log.info("Green phase proven: the tests pass ({} ms)", run.millis());
         return Step.end(ledger.end(Status.DONE, null, red, green));
     }

@@ -78,7 +78,12 @@ final class Prompts {
             text.append("REFACTORING: the behaviour must not change. RED is the PIN phase here: write tests (test"
                     + " files only) that pass on today's code and pin what the code you will refactor does now; submit:"
                     + " the controller checks that they run and pass. Then GREEN is the REFACTOR phase: change"
-                    + " production code only, with the pinning tests unchanged; submit: every test must still pass.\n");
+                    + " production code only, with the pinning tests unchanged; submit: every test must still pass."
+                    + (brief.firstIteration()
+                            ? "\n"
+                            : " This is a later iteration: pins are optional now (submit at once to go on to the"
+                                    + " refactor phase); if a test fails as the iteration starts, RED takes that failure"
+                                    + " and GREEN fixes it.\n"));
         }
         text.append("You are in the RED phase.");
         return text.toString();

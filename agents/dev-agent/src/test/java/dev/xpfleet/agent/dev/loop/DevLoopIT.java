@@ -195,6 +195,22 @@ class DevLoopIT {
         assertThat(early.observationAfter(1)).contains("REFUSED").contains("RED phase");
         assertThat(early.observationAfter(3)).contains("PINNED");
         assertThat(pinnedFirst.status()).isEqualTo(Status.DONE);
+
+        // A later iteration (QA or the review sent it back): pins are optional, straight to the fix.
+        workspace.reset(java.util.List.of());
+        ScriptedModel later = new ScriptedModel(SUBMIT, refactor, SUBMIT);
+        LoopOutcome fixed = loop(later)
+                .run(new Brief(
+                        "Refactor calc.py",
+                        "",
+                        "the review asks for a local",
+                        "calc.py",
+                        "",
+                        false,
+                        PairTurn.SOLO,
+                        true));
+        assertThat(later.observationAfter(1)).contains("PINNED");
+        assertThat(fixed.status()).as(later.prompts.getLast().toString()).isEqualTo(Status.DONE);
     }
 
     private Brief turn(PairTurn turn) {

@@ -10,6 +10,7 @@ import dev.xpfleet.common.build.BuildPlan;
 import dev.xpfleet.common.build.FleetYml;
 import dev.xpfleet.common.build.Prefetch;
 import dev.xpfleet.common.change.ChangeSet;
+import dev.xpfleet.common.change.TestPaths;
 import dev.xpfleet.common.sandbox.Sandbox;
 import dev.xpfleet.common.sandbox.SandboxAccess;
 import dev.xpfleet.common.sandbox.SandboxResult;
@@ -261,7 +262,7 @@ public final class QaVerifier {
                         removals.changed(),
                         removals.allowed()),
                 outcomes);
-        judgeTests(verdict, change, tdd);
+        judgeTests(verdict, change, tdd, outcomes);
         List<String> problems = new ArrayList<>();
         QaReport.Coverage coverage = coverage(ws, plan, applied, verdict, problems);
         if (coverage != null) {
@@ -320,9 +321,36 @@ public final class QaVerifier {
     /**
      * A refactoring keeps behaviour: it adds the tests that pin it (they pass on the base with only
      * the tests applied) and changes production code; a test that fails without the production change
-     * and passes with it shows a behaviour change, not a refactoring.
+     * and passes with it shows a behaviour change, not a refactoring; the pins still pass after it;
+     * the existing tests are not rewritten.
+     *
+     * @param changed every test's outcome on the changed tree
      */
-    private static void judgeRefactoring(Verdict verdict, ChangeSet change, TddProof tdd) {
+    private static void judgeRefactoring(
+            Verdict verdict, ChangeSet change, TddProof tdd, Map<String, TestReports.Outcome> changed) {
+        // The existing tests are the measure of "behaviour kept": a refactoring adds tests, it does
+        // not rewrite the ones it is measured by (imports and blank lines aside).
+        List<String> rewritten = new ArrayList<>();
+        for (ChangeSet.Region region : change.regions()) {
+            String path = region.path() != null ? region.path() : region.oldPath();
+            boolean test = (region.path() != null && TestPaths.isTest(region.path()))
+                    || (region.oldPath() != null && TestPaths.isTest(region.oldPath()));
+            if (test && region.removed().stream().anyMatch(QaVerifier::substantive) && !rewritten.contains(path)) {
+                rewritten.add(path);
+            }
+        }
+        if (!rewritten.isEmpty()) {
+            verdict.reason("a refactoring adds tests and leaves the existing ones as they are; the change rewrites"
+                    + " lines of " + String.join(", ", rewritten.subList(0, Math.min(5, rewritten.size()))));
+        }
+        List<String> unpinned = tdd.alreadyPassing().stream()
+                .filter(id -> changed.get(id) != TestReports.Outcome.PASSED)
+                .limit(5)
+                .toList();
+        if (!unpinned.isEmpty()) {
+            verdict.reason(
+                    "pinning tests that passed before the change do not pass with it: " + String.join(", ", unpinned));
+        }
         if (!change.tests().isEmpty() && tdd.alreadyPassing().isEmpty()) {
             verdict.reason("refactoring not pinned: no new test ran and passed on today's code (the base with only"
                     + " the change's tests applied)");
@@ -342,7 +370,8 @@ public final class QaVerifier {
         }
     }
 
-    private static void judgeTests(Verdict verdict, ChangeSet change, TddProof tdd) {
+    private static void judgeTests(
+            Verdict verdict, ChangeSet change, TddProof tdd, Map<String, TestReports.Outcome> changed) {
         int n = 0;
         for (TestCase t : tdd.regressions()) {
             if (n++ < MAX_REASONS_PER_KIND) {
@@ -361,7 +390,7 @@ public final class QaVerifier {
             }
         }
         if (verdict.refactoring()) {
-            judgeRefactoring(verdict, change, tdd);
+            judgeRefactoring(verdict, change, tdd, changed);
         } else if (!change.tests().isEmpty() && tdd.failToPass().isEmpty()) {
             verdict.reason(
                     tdd.alreadyPassing().isEmpty()
@@ -377,6 +406,15 @@ public final class QaVerifier {
                                                                     tdd.alreadyPassing()
                                                                             .size()))));
         }
+    }
+
+    /** A removed line that says something: not blank, not an import. */
+    private static boolean substantive(String line) {
+        String text = line.strip();
+        return !text.isEmpty()
+                && !text.startsWith("import ")
+                && !(text.startsWith("from ") && text.contains(" import "))
+                && !(text.matches("(const|let|var) .*") && text.contains("require("));
     }
 
     private static QaReport.Coverage coverage(

@@ -76,6 +76,19 @@ class QaVerifierIT {
         assertThat(unpinned.verdict()).isEqualTo("FAILED");
         assertThat(unpinned.reasons())
                 .contains("refactoring not pinned: the change adds no test that pins today's behaviour");
+
+        // A "pin" next to a rewritten existing test: the measure of behaviour kept is not the
+        // change's to rewrite.
+        Map<String, String> weakened = new java.util.HashMap<>(Projects.pythonNotTestDriven());
+        weakened.put(
+                "tests/test_calc.py", "from calc import add\n\n\ndef test_adds():\n    assert add(2, 3) is not None\n");
+        QaReport rewritten = verify(Projects.python(), weakened, "python", true);
+
+        assertThat(rewritten.verdict()).isEqualTo("FAILED");
+        assertThat(rewritten.reasons())
+                .anySatisfy(r -> assertThat(r)
+                        .startsWith("a refactoring adds tests and leaves the existing ones as they are")
+                        .contains("tests/test_calc.py"));
     }
 
     @Test

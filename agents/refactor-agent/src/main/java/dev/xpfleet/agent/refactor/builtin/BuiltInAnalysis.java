@@ -102,9 +102,14 @@ public final class BuiltInAnalysis {
                     skipped.add(path + ": " + e.getMessage().lines().findFirst().orElse("does not parse"));
                 }
             } else if (path.endsWith(".py")) {
-                for (JavaMetrics.Method function : PythonMetrics.of(source.getValue())) {
-                    complexity += function.complexity();
-                    methodHotspots(path, "Functions", function, hotspots);
+                try {
+                    for (JavaMetrics.Method function : PythonMetrics.of(source.getValue())) {
+                        complexity += function.complexity();
+                        methodHotspots(path, "Functions", function, hotspots);
+                    }
+                } catch (RuntimeException e) {
+                    // A heuristic reading text: a file it cannot read is skipped, not the scan.
+                    skipped.add(path + ": " + e);
                 }
             }
             if (fileLines > MAX_FILE_LINES) {

@@ -29,7 +29,7 @@ final class PythonMetrics {
             if (!def.find()) {
                 continue;
             }
-            int indent = def.group(1).replace("\t", "    ").length();
+            int indent = width(def.group(1));
             String signature = signature(lines, i);
             int end = i;
             int complexity = 1;
@@ -38,7 +38,8 @@ final class PythonMetrics {
                 if (line.isBlank() || line.strip().startsWith("#")) {
                     continue;
                 }
-                int depth = line.length() - line.stripLeading().length();
+                int depth = width(
+                        line.substring(0, line.length() - line.stripLeading().length()));
                 if (depth <= indent && j > i + signature.lines().count() - 1) {
                     break;
                 }
@@ -66,6 +67,15 @@ final class PythonMetrics {
             out.append(open != null && c != '\n' ? ' ' : c);
         }
         return out.toString();
+    }
+
+    /** Leading whitespace's width, a tab to the next multiple of eight as Python counts it. */
+    private static int width(String whitespace) {
+        int width = 0;
+        for (char c : whitespace.toCharArray()) {
+            width = c == '\t' ? (width / 8 + 1) * 8 : width + 1;
+        }
+        return width;
     }
 
     private static int branches(String line) {
@@ -114,7 +124,8 @@ final class PythonMetrics {
         }
         int n = 0;
         for (String part : inside.split(",")) {
-            String name = part.strip().split("[:=]")[0].strip();
+            String[] pieces = part.strip().split("[:=]");
+            String name = pieces.length == 0 ? "" : pieces[0].strip();
             if (!name.isEmpty()
                     && !name.equals("self")
                     && !name.equals("cls")

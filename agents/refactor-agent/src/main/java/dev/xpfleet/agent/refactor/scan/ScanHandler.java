@@ -15,6 +15,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.stream.MessageTypes;
 import dev.xpfleet.common.workspace.CloneCredentials;
+import dev.xpfleet.common.workspace.Names;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
@@ -61,7 +62,7 @@ class ScanHandler implements MessageHandler {
     @Override
     public HandlerResult handle(Envelope envelope, HandlerContext context) throws Exception {
         String repository = envelope.payload().path("repository").asString("");
-        if (!repository.matches("[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}")) {
+        if (!Names.isRepository(repository)) {
             return HandlerResult.failed("not a repository (owner/name): '" + repository + "'");
         }
         CloneCredentials.Source source = CloneCredentials.of(

@@ -54,4 +54,16 @@ class PythonMetricsTest {
                 .as("for and if of the comprehension")
                 .isEqualTo(3);
     }
+
+    @Test
+    void oddSignaturesAndTabsDoNotTripItUp() {
+        String source =
+                "def f(s, d=\",=,\", *, e: int = 1):\n\tif s:\n\t\treturn d\n\treturn e\n\n\ndef g():\n\tpass\n";
+
+        List<JavaMetrics.Method> functions = PythonMetrics.of(source);
+
+        assertThat(functions).extracting(JavaMetrics.Method::name).containsExactly("f", "g");
+        assertThat(functions.get(0).complexity()).isEqualTo(2);
+        assertThat(functions.get(0).lines()).isEqualTo(4);
+    }
 }
