@@ -128,8 +128,8 @@ def step_line(result):
                 + f"; green: {'passed' if out.get('green', {}).get('passed') else '-'}"
                 + suggested)
     if step == "qa.verify":
-        return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, pinning (pass before and after) "
-                f"{out.get('alreadyPassing', 0)}, changed lines covered "
+        pins = f"pinning (pass before and after) {out.get('alreadyPassing')}, " if out.get("alreadyPassing") else ""
+        return (f"QA: {out.get('verdict')}, FAIL_TO_PASS {out.get('failToPass', 0)}, " + pins + "changed lines covered "
                 f"{out.get('changedLinesCoverage', '?')}%, findings {out.get('findings', 0)}")
     if step == "review.diff":
         return f"review: {out.get('decision')}, {len(out.get('blocking', []))} blocking, {len(out.get('findings', []))} open finding(s)"
@@ -158,8 +158,9 @@ def summary(task, results, tokens, repository):
     print(f"  {API}/api/forge/local/repositories/{repository}/pulls/{pr['number']}")
     print(f"  {len(files)} file(s) changed, {added} insertion(s), {removed} deletion(s): {', '.join(files)}")
     qa = last_output(results, "qa.verify")
-    print(f"QA: {qa.get('verdict')}; tests that failed before and pass after: {qa.get('failToPass', 0)}; "
-          f"new tests that pass before and after (a refactoring's pins): {qa.get('alreadyPassing', 0)}; "
+    pins = (f"new tests that pass before and after (a refactoring's pins): {qa.get('alreadyPassing')}; "
+            if qa.get("alreadyPassing") else "")
+    print(f"QA: {qa.get('verdict')}; tests that failed before and pass after: {qa.get('failToPass', 0)}; " + pins +
           f"changed lines covered: {qa.get('changedLinesCoverage', '?')}%; findings: {qa.get('findings', 0)}")
     review = last_output(results, "review.diff")
     print(f"Review: {review.get('decision')}: {review.get('summary', '')}")
