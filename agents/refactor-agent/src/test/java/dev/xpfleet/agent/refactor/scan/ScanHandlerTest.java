@@ -25,6 +25,11 @@ class ScanHandlerTest {
     Path dir;
 
     HandlerResult scan(String fleetYml) throws Exception {
+        return scan(fleetYml, null, null);
+    }
+
+    /** A scan of acme/shop, with SonarQube at {@code sonar} (null: none) and the fleet's project key for it. */
+    HandlerResult scan(String fleetYml, java.net.URI sonar, String sonarProject) throws Exception {
         Path work = dir.resolve("seed");
         try (Git git =
                 Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
@@ -56,12 +61,15 @@ class ScanHandlerTest {
                 null,
                 forge.toUri() + "{repository}.git",
                 dir.resolve("work"),
-                null,
-                null,
+                sonar,
+                "squ_token",
                 "{owner}_{name}",
                 Duration.ofSeconds(5),
                 50);
         var payload = EnvelopeCodec.mapper().createObjectNode().put("repository", "acme/shop");
+        if (sonarProject != null) {
+            payload.put("sonarProject", sonarProject);
+        }
         Envelope envelope = Envelope.create(MessageTypes.REFACTOR_SCAN, UUID.randomUUID(), 1, payload);
         return new ScanHandler(props).handle(envelope, new HandlerContext("k", AgentRole.REFACTOR, "c", 1, null));
     }
@@ -119,5 +127,55 @@ class ScanHandlerTest {
                 .isInstanceOfSatisfying(
                         HandlerResult.Failed.class,
                         f -> assertThat(f.reason()).contains("refactor.exclude has a glob that is not one"));
+    }
+
+    @Test
+    void withSonarQubeTheRecordedIssuesBecomeRankedGroupsPerFileAndFamily() throws Exception {
+        var sonar = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig()
+                        .dynamicPort()
+                        .usingFilesUnderDirectory("src/test/resources/sonarqube"));
+        sonar.start();
+        try {
+            sonar.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/issues/search"))
+                    .withQueryParam("componentKeys", com.github.tomakehurst.wiremock.client.WireMock.equalTo("probe"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withBodyFile("body-api-issues-search-o8Ec6.json")));
+            sonar.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/hotspots/search"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withBodyFile("body-api-hotspots-search-QLsij.json")));
+            sonar.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/measures/component"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withBody("{\"component\":{\"key\":\"probe\",\"measures\":["
+                                    + "{\"metric\":\"sqale_index\",\"value\":\"85\"},"
+                                    + "{\"metric\":\"complexity\",\"value\":\"12\"}]}}")));
+
+            HandlerResult result = scan(null, java.net.URI.create(sonar.baseUrl()), "probe");
+
+            JsonNode output = ((HandlerResult.Completed) result).output();
+            assertThat(output.path("source").asString()).isEqualTo("sonarqube");
+            assertThat(output.path("project").asString())
+                    .as("the fleet's key, not the template's")
+                    .isEqualTo("probe");
+            assertThat(output.path("measures").path("debtMinutes").asLong()).isEqualTo(85);
+            assertThat(output.path("hotspots").asInt()).isEqualTo(6);
+            // Six findings, four refactorings: one per file and family, the critical security
+            // finding first.
+            assertThat(output.path("groups"))
+                    .extracting(g -> g.path("file").asString().replace("src/main/java/demo/", "") + " "
+                            + g.path("family").asString())
+                    .containsExactlyInAnyOrder(
+                            "Vuln.java security",
+                            "Vuln.java reliability",
+                            "Vuln.java maintainability",
+                            "Calc.java maintainability");
+            assertThat(output.path("groups").get(0).path("family").asString()).isEqualTo("security");
+            assertThat(output.path("groups").get(0).path("locations")).hasSize(2);
+        } finally {
+            sonar.stop();
+        }
     }
 }
