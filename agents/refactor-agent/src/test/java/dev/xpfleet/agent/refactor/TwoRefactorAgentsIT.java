@@ -3,7 +3,7 @@ package dev.xpfleet.agent.refactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.xpfleet.agent.refactor.builtin.BuiltInAnalysisTest;
+import dev.xpfleet.agent.refactor.testing.SampleForge;
 import dev.xpfleet.common.stream.AgentResult;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
@@ -16,7 +16,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,7 +42,7 @@ class TwoRefactorAgentsIT {
     @SuppressWarnings("unchecked") // lettuce's xread takes its stream offsets as generic varargs
     void eachScanIsDoneOnceByOneOfTwoAgents() throws Exception {
         try (IsolatedServices services = IsolatedServices.create("two-refactor-agents", false)) {
-            Path forge = forge();
+            Path forge = SampleForge.create(dir, null);
             List<ConfigurableApplicationContext> agents = new ArrayList<>();
             try {
                 agents.add(start(services, forge, "refactor-a"));
@@ -98,33 +96,6 @@ class TwoRefactorAgentsIT {
                 .run(props.entrySet().stream()
                         .map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new));
-    }
-
-    private Path forge() throws Exception {
-        Path work = dir.resolve("seed");
-        try (Git git =
-                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
-            Path file = work.resolve("src/main/java/demo/Pricing.java");
-            Files.createDirectories(file.getParent());
-            Files.writeString(
-                    file, "package demo;\nclass Pricing {\n" + BuiltInAnalysisTest.branchy("price", 14) + "}\n");
-            git.add().addFilepattern(".").call();
-            git.commit()
-                    .setMessage("first")
-                    .setAuthor("t", "t@e")
-                    .setCommitter("t", "t@e")
-                    .setSign(false)
-                    .call();
-        }
-        Path forge = dir.resolve("forge");
-        Files.createDirectories(forge.resolve("acme"));
-        Git.cloneRepository()
-                .setURI(work.toUri().toString())
-                .setBare(true)
-                .setDirectory(forge.resolve("acme/shop.git").toFile())
-                .call()
-                .close();
-        return forge;
     }
 
     private static List<AgentResult> results(List<StreamMessage<String, String>> entries) {

@@ -1,5 +1,6 @@
 package dev.xpfleet.agent.refactor.builtin;
 
+import static dev.xpfleet.agent.refactor.testing.SampleForge.branchy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.agent.refactor.rank.Group;
@@ -14,22 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The built-in analysis on a small repository with known hotspots. */
-public class BuiltInAnalysisTest {
+class BuiltInAnalysisTest {
 
     @TempDir
     Path repo;
-
-    public static String branchy(String name, int branches) {
-        StringBuilder body = new StringBuilder("    static int " + name + "(int x) {\n        int r = 0;\n");
-        for (int i = 0; i < branches; i++) {
-            body.append("        if (x > ")
-                    .append(i)
-                    .append(") {\n            r += ")
-                    .append(i)
-                    .append(";\n        }\n");
-        }
-        return body.append("        return r;\n    }\n").toString();
-    }
 
     static final String COPIED = """
                 int total = 0;

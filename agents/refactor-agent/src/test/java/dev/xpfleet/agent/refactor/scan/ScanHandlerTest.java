@@ -2,7 +2,7 @@ package dev.xpfleet.agent.refactor.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xpfleet.agent.refactor.builtin.BuiltInAnalysisTest;
+import dev.xpfleet.agent.refactor.testing.SampleForge;
 import dev.xpfleet.common.consumer.HandlerContext;
 import dev.xpfleet.common.consumer.HandlerResult;
 import dev.xpfleet.common.stream.AgentRole;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -30,32 +29,7 @@ class ScanHandlerTest {
 
     /** A scan of acme/shop, with SonarQube at {@code sonar} (null: none) and the fleet's project key for it. */
     HandlerResult scan(String fleetYml, java.net.URI sonar, String sonarProject) throws Exception {
-        Path work = dir.resolve("seed");
-        try (Git git =
-                Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
-            Path file = work.resolve("src/main/java/demo/Pricing.java");
-            Files.createDirectories(file.getParent());
-            Files.writeString(
-                    file, "package demo;\nclass Pricing {\n" + BuiltInAnalysisTest.branchy("price", 14) + "}\n");
-            if (fleetYml != null) {
-                Files.writeString(work.resolve(".fleet.yml"), fleetYml);
-            }
-            git.add().addFilepattern(".").call();
-            git.commit()
-                    .setMessage("first")
-                    .setAuthor("t", "t@e")
-                    .setCommitter("t", "t@e")
-                    .setSign(false)
-                    .call();
-        }
-        Path forge = dir.resolve("forge");
-        Files.createDirectories(forge.resolve("acme"));
-        Git.cloneRepository()
-                .setURI(work.toUri().toString())
-                .setBare(true)
-                .setDirectory(forge.resolve("acme/shop.git").toFile())
-                .call()
-                .close();
+        Path forge = SampleForge.create(dir, fleetYml);
         var props = new RefactorAgentProperties(
                 null,
                 null,
