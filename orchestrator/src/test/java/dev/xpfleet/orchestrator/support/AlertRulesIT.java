@@ -3,21 +3,10 @@ package dev.xpfleet.orchestrator.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xpfleet.common.testing.FleetServices;
-import dev.xpfleet.common.testing.IsolatedServices;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,7 +23,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class AlertRulesIT {
 
     private static final Path PROMETHEUS = Path.of("..", "deploy", "prometheus");
-    private static final Pattern FLEET_METRIC = Pattern.compile("\\bfleet_[a-z_]+");
 
     @LocalServerPort
     int port;
@@ -52,46 +40,17 @@ class AlertRulesIT {
         Set<String> read = new TreeSet<>();
         for (String line : Files.readAllLines(PROMETHEUS.resolve("rules/fleet-alerts.yml"))) {
             if (line.strip().startsWith("expr:")) { // the queries, not the text around them
-                Matcher m = FLEET_METRIC.matcher(line);
-                while (m.find()) {
-                    read.add(m.group());
-                }
+                read.addAll(MetricsChecks.fleetMetricsIn(line));
             }
         }
         assertThat(read).as("the rules read fleet metrics").hasSizeGreaterThanOrEqualTo(8);
 
-        HttpResponse<String> scrape = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
-                                .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        Set<String> exported = new TreeSet<>();
-        scrape.body().lines().filter(l -> l.startsWith("fleet_")).forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+        Set<String> exported = MetricsChecks.exported(port);
 
         assertThat(exported).as("exported by the orchestrator").containsAll(read);
     }
 
-    /** Runs promtool in deploy/prometheus and returns what it printed; fails on a non-zero exit. */
-    private static String promtool(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("promtool"));
-        command.addAll(List.of(args));
-        Process process;
-        try {
-            process = new ProcessBuilder(command)
-                    .directory(PROMETHEUS.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            throw new AssertionError(
-                    "promtool not found: deploy/local/fleet provision installs it (Debian's prometheus package)", e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue())
-                .as(String.join(" ", command) + ":\n" + output)
-                .isZero();
-        return output;
+    private static String promtool(String... args) throws Exception {
+        return MetricsChecks.promtool(PROMETHEUS, args);
     }
 }

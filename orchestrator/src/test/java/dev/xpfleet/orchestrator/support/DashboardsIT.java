@@ -5,13 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.testing.FleetServices;
-import dev.xpfleet.common.testing.IsolatedServices;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +38,6 @@ import tools.jackson.databind.JsonNode;
 class DashboardsIT {
 
     private static final Path GRAFANA = Path.of("..", "deploy", "grafana");
-    private static final Pattern FLEET_METRIC = Pattern.compile("\\bfleet_[a-z_]+");
 
     @LocalServerPort
     int port;
@@ -101,16 +91,10 @@ class DashboardsIT {
                     .append("'\n");
         }
         Files.writeString(dir.resolve("panels.yml"), rules);
-        assertThat(promtool("check", "rules", dir.resolve("panels.yml").toString()))
-                .contains("SUCCESS");
+        assertThat(MetricsChecks.promtool(dir, "check", "rules", "panels.yml")).contains("SUCCESS");
 
         Set<String> read = new TreeSet<>();
-        for (String query : queries) {
-            Matcher m = FLEET_METRIC.matcher(query);
-            while (m.find()) {
-                read.add(m.group());
-            }
-        }
+        queries.forEach(query -> read.addAll(MetricsChecks.fleetMetricsIn(query)));
         // A refactoring scan, so the per-repository refactoring gauges have a series to export.
         UUID run = UUID.randomUUID();
         jdbc.sql("INSERT INTO refactor_runs (id, trigger, dry_run, requested_by) VALUES (:id, 'MANUAL', true, 't')")
@@ -123,7 +107,7 @@ class DashboardsIT {
                         """).param("id", UUID.randomUUID()).param("run", run).update();
         Set<String> exported = await("the gauges refreshed")
                 .atMost(Duration.ofSeconds(30))
-                .until(this::exported, e -> e.contains("fleet_refactor_debt_minutes"));
+                .until(() -> MetricsChecks.exported(port), e -> e.contains("fleet_refactor_debt_minutes"));
 
         // Meters registered on first use (a model call's latency and tokens, by role and model) are
         // not in a fresh replica's scrape: those must be declared by that name in the source.
@@ -159,19 +143,6 @@ class DashboardsIT {
         return false;
     }
 
-    private Set<String> exported() throws Exception {
-        HttpResponse<String> scrape = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
-                                .header("Authorization", "Bearer " + IsolatedServices.API_TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        Set<String> names = new TreeSet<>();
-        scrape.body().lines().filter(l -> l.startsWith("fleet_")).forEach(l -> names.add(l.split("[{ ]", 2)[0]));
-        return names;
-    }
-
     private static String datasourceUid() throws IOException {
         for (String line : Files.readAllLines(GRAFANA.resolve("provisioning/datasources/prometheus.yml"))) {
             if (line.strip().startsWith("uid:")) {
@@ -179,17 +150,5 @@ class DashboardsIT {
             }
         }
         throw new AssertionError("the provisioned datasource has no uid");
-    }
-
-    private static String promtool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("promtool"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue())
-                .as(String.join(" ", command) + ":\n" + output)
-                .isZero();
-        return output;
     }
 }

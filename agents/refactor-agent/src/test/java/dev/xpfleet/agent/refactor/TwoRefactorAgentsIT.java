@@ -64,9 +64,14 @@ class TwoRefactorAgentsIT {
                                     () -> results(
                                             redis.sync().xread(XReadArgs.StreamOffset.from(names.results(), "0"))),
                                     r -> r.size() >= sent.size());
-                    Thread.sleep(2000); // a second answer to any of them would show by now
-
-                    results = results(redis.sync().xread(XReadArgs.StreamOffset.from(names.results(), "0")));
+                    // No second answer to any of them shows up while both agents keep running.
+                    results = await("no scan answered twice")
+                            .during(Duration.ofSeconds(2))
+                            .atMost(Duration.ofSeconds(10))
+                            .until(
+                                    () -> results(
+                                            redis.sync().xread(XReadArgs.StreamOffset.from(names.results(), "0"))),
+                                    r -> r.size() == sent.size());
                     Map<UUID, Long> answers = results.stream()
                             .collect(Collectors.groupingBy(AgentResult::inputEventId, Collectors.counting()));
                     assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(sent);
