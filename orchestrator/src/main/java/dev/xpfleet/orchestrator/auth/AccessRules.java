@@ -39,6 +39,7 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/refactor/runs", ApiRole.OPERATOR),
             rule(HttpMethod.GET, "/api/refactor/runs", ApiRole.VIEWER),
             rule(HttpMethod.GET, "/api/refactor/runs/*", ApiRole.VIEWER),
+            rule(HttpMethod.GET, "/api/metrics/summary", ApiRole.VIEWER),
             rule(HttpMethod.POST, "/api/context/search", ApiRole.VIEWER),
             rule(HttpMethod.POST, "/api/context/index", ApiRole.AGENT),
             rule(HttpMethod.GET, "/api/forge/clone-credentials", ApiRole.AGENT),

@@ -72,6 +72,9 @@ class SecurityConfiguration {
             if (props.bootstrapAgentToken() != null) {
                 tokens.ensureBootstrap("bootstrap-agent", ApiRole.AGENT, props.bootstrapAgentToken());
             }
+            if (props.bootstrapScraperToken() != null) {
+                tokens.ensureBootstrap("bootstrap-scraper", ApiRole.SCRAPER, props.bootstrapScraperToken());
+            }
         };
     }
 

@@ -23,7 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** The REST API over HTTP: tokens and roles, tasks, errors as problem details. */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "fleet.api.bootstrap-agent-token=" + ApiIT.AGENT)
+        properties = {
+            "fleet.api.bootstrap-agent-token=" + ApiIT.AGENT,
+            "fleet.api.bootstrap-scraper-token=" + ApiIT.SCRAPER
+        })
 @FleetServices(database = true)
 class ApiIT {
 
@@ -117,6 +120,8 @@ class ApiIT {
 
     static final String AGENT = "it-agent-token-0123456789abcdef0123456789";
 
+    static final String SCRAPER = "fleet_scraper_bootstrap_token_for_the_api_test_0123";
+
     @Test
     void theConfiguredAgentTokenHasTheAgentRoleAndNoMore() throws Exception {
         assertThat(call("GET", "/api/tasks", AGENT, null).statusCode()).isEqualTo(200);
@@ -127,6 +132,16 @@ class ApiIT {
         assertThat(call("POST", "/v1/chat/completions", AGENT, "{}").statusCode())
                 .as("past authorisation, refused by the gateway for its missing headers")
                 .isEqualTo(400);
+    }
+
+    @Test
+    void theConfiguredScraperTokenReadsMetricsAndNothingElse() throws Exception {
+        assertThat(call("GET", "/actuator/prometheus", SCRAPER, null).statusCode())
+                .isEqualTo(200);
+        assertThat(call("GET", "/api/tasks", SCRAPER, null).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/actuator/health/readiness", SCRAPER, null).statusCode())
+                .isEqualTo(200);
+        assertThat(call("GET", "/actuator/info", SCRAPER, null).statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -29,11 +29,16 @@ import tools.jackson.databind.JsonNode;
  * recording rules), and every fleet metric a panel reads is one the orchestrator really exports,
  * scraped from a running one with a refactoring scan in its database (a renamed metric would leave
  * a panel that shows nothing). Not here yet (issue 20): a real Prometheus scraping a fleet that did
- * the demo and every panel's query returning series.
+ * the demo and every panel's query returning series (that is FleetDemoIT's).
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "fleet.metrics.refresh-interval=PT1S")
+        properties = {
+            "fleet.metrics.refresh-interval=PT1S",
+            "fleet.metrics.sdlc-refresh-interval=PT1S",
+            "fleet.gateway.prices.m.input-per-million=1",
+            "fleet.gateway.prices.m.output-per-million=2"
+        })
 @FleetServices(database = true)
 class DashboardsIT {
 
@@ -105,9 +110,29 @@ class DashboardsIT {
                         VALUES (:id, :run, 'acme/dashboards', 'DONE',
                                 CAST('{"debtMinutes": 14, "complexity": 14}' AS jsonb), now())
                         """).param("id", UUID.randomUUID()).param("run", run).update();
+        // A merged task with a model call, QA's pass and the review's approval: the delivery figures.
+        UUID merged = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO tasks (id, repository, title, state, mode, iteration, max_iters, created_by,
+                                           created_at, stage_entered_at)
+                        VALUES (:id, 'acme/dashboards', 't', 'MERGED', 'LINEAR', 1, 5, 't', now() - interval '1 hour',
+                                jsonb_build_object('MERGED', now()))
+                        """).param("id", merged).update();
+        jdbc.sql("""
+                        INSERT INTO model_calls (task_id, role, repository, provider, model, reserved_tokens,
+                                                 prompt_tokens, completion_tokens, status)
+                        VALUES (:id, 'dev', 'acme/dashboards', 'p', 'm', 10, 8, 2, 'SETTLED')
+                        """).param("id", merged).update();
+        jdbc.sql("""
+                        INSERT INTO audit_trail (task_id, actor, action, detail) VALUES
+                          (:id, 'qa', 'qa.passed', '{"iteration": 1, "verdict": "PASSED"}'),
+                          (:id, 'review', 'review.decided', '{"iteration": 1, "decision": "APPROVE"}')
+                        """).param("id", merged).update();
         Set<String> exported = await("the gauges refreshed")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> MetricsChecks.exported(port), e -> e.contains("fleet_refactor_debt_minutes"));
+                .until(
+                        () -> MetricsChecks.exported(port),
+                        e -> e.contains("fleet_refactor_debt_minutes") && e.contains("fleet_sdlc_iterations_to_green"));
 
         // Meters registered on first use (a model call's latency and tokens, by role and model) are
         // not in a fresh replica's scrape: those must be declared by that name in the source.
