@@ -303,10 +303,48 @@ provision_promtool() {
   fi
 }
 
+# The Swarm stack (deploy/swarm-stack.yml) is checked in the tests without a Docker engine: `docker
+# stack config` (the docker CLI) and `docker-compose config` (Compose v2, which also catches
+# undefined networks). Binaries only, unpacked from Debian's packages under $FLEET_HOME/tools: no
+# engine is installed or started.
+deb_binary() {
+  local suite=$1 package=$2 inside=$3 target=$4 work apt_dir
+  work=$FLEET_HOME/build/$package
+  apt_dir=$work/apt
+  rm -rf "$work" && mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts" "$work/x"
+  echo "deb $PGVECTOR_MIRROR $suite main" >"$apt_dir/sources.list"
+  local apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+  apt-get "${apt_opts[@]}" update >"$FLEET_LOGS/$package-fetch.log" 2>&1 \
+    && (cd "$work" && apt-get "${apt_opts[@]}" download "$package" >>"$FLEET_LOGS/$package-fetch.log" 2>&1) \
+    && dpkg-deb -x "$(ls "$work"/"$package"_*.deb | head -n1)" "$work/x" \
+    && [ -x "$work/x/$inside" ] \
+    || { say "$package" "warning: could not unpack $package from Debian $suite, see $FLEET_LOGS/$package-fetch.log; the stack check will fail"; return 0; }
+  mkdir -p "$FLEET_HOME/tools"
+  cp "$work/x/$inside" "$FLEET_HOME/tools/$target"
+  rm -rf "$work"
+  say "$package" "unpacked $target from Debian $suite into $FLEET_HOME/tools"
+}
+
+provision_stack_tools() {
+  if command -v docker >/dev/null 2>&1 || [ -x "$FLEET_HOME/tools/docker" ]; then
+    say docker "CLI present ($( (command -v docker || echo "$FLEET_HOME/tools/docker") | head -1)); no engine needed"
+  else
+    # Debian 12's docker.io (20.10) has no `docker stack config`; Debian 13's CLI package has.
+    deb_binary trixie docker-cli usr/bin/docker docker
+  fi
+  if command -v docker-compose >/dev/null 2>&1 || [ -x "$FLEET_HOME/tools/docker-compose" ]; then
+    say compose "docker-compose present"
+  else
+    deb_binary trixie docker-compose usr/libexec/docker/cli-plugins/docker-compose docker-compose
+  fi
+}
+
 require_jdk
 provision_postgres
 provision_redis
 provision_s3
 provision_sandbox
 provision_promtool
+provision_stack_tools
 write_env

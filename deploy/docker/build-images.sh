@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds every service's image from the jars of `./mvnw package` and, with --push, pushes them:
+#   deploy/docker/build-images.sh [--push]      (FLEET_REGISTRY, FLEET_VERSION: the tags' parts)
+# Needs a Docker engine and the base images (eclipse-temurin) from a registry: neither is on the
+# machines the fleet is developed on, so this script has not been run there (docs/operations.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+registry=${FLEET_REGISTRY:-xpfleet}
+version=${FLEET_VERSION:-latest}
+push=${1:-}
+
+# service  module                     port  target
+images=(
+  "orchestrator      orchestrator              8080 service"
+  "dev-agent         agents/dev-agent          8081 builder"
+  "qa-agent          agents/qa-agent           8082 builder"
+  "review-agent      agents/review-agent       8083 service"
+  "refactor-agent    agents/refactor-agent     8084 service"
+  "pair-coordinator  agents/pair-coordinator   8085 service"
+)
+for line in "${images[@]}"; do
+  read -r name module port target <<<"$line"
+  jar=$(ls "$module"/target/"$name"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n1 || true)
+  [ -n "$jar" ] || { echo "no jar in $module/target: run ./mvnw -B package -DskipTests first" >&2; exit 1; }
+  docker build -f deploy/docker/Dockerfile --target "$target" --build-arg JAR="$jar" --build-arg PORT="$port" \
+    -t "$registry/$name:$version" .
+  if [ "$push" = --push ]; then docker push "$registry/$name:$version"; fi
+done
