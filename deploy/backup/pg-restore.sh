@@ -22,7 +22,7 @@ owner=${FLEET_PG_OWNER:-${PGUSER:-$(id -un)}}
 template=${FLEET_PG_TEMPLATE:-template0}
 
 log() { printf '%s pg-restore %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
-admin() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "$1"; }
+admin() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "$1"; }
 
 pg_restore --list "$dump" >/dev/null || { echo "pg-restore: $dump is not a pg_dump archive" >&2; exit 2; }
 admin "DROP DATABASE IF EXISTS \"$staging\""

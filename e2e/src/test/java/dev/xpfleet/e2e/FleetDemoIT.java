@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.StreamNames;
+import dev.xpfleet.common.testing.OtlpReceiver;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.io.IOException;
 import java.net.URI;
@@ -57,10 +58,15 @@ class FleetDemoIT {
     private final String database = "it_demo_" + Long.toHexString(System.nanoTime());
     private int redisPort;
     private String demoRepository;
+    private String demoTask;
+
+    /** Where every process of the fleet sends its spans (OTEL_EXPORTER_OTLP_ENDPOINT), as to Jaeger. */
+    private OtlpReceiver otlp;
 
     @BeforeAll
     void home() throws IOException {
         home = E2eDirs.work("fleet-demo-" + System.nanoTime());
+        otlp = OtlpReceiver.start();
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             redisPort = socket.getLocalPort();
         }
@@ -79,6 +85,9 @@ class FleetDemoIT {
     void down() throws Exception {
         if (redisClient != null) {
             redisClient.shutdown();
+        }
+        if (otlp != null) {
+            otlp.close();
         }
         if (home != null) {
             run(List.of("bash", "deploy/local/fleet", "down"), Duration.ofMinutes(3));
@@ -104,14 +113,64 @@ class FleetDemoIT {
                 .orElseThrow();
         assertOneOfEverything(demo.output());
         demoRepository = find(REPOSITORY, demo.output());
+        demoTask = find(TASK, demo.output());
         Run status = run(List.of("bash", "deploy/local/fleet", "status"), Duration.ofMinutes(1));
         for (int n = 1; n <= 3; n++) {
             assertThat(status.output()).containsPattern("orchestrator-" + n + " +[0-9]+ .* UP +UP");
         }
     }
 
+    /**
+     * The demo's task is one trace across the processes, as Jaeger receives it over OTLP: the
+     * request that started it is the one root, every other span's parent is in the trace, and it
+     * holds spans of the orchestrator, the outbox relay, the developer, QA and the reviewer, the
+     * model gateway's calls (children of the agent's step) and the pull request's opening.
+     */
     @Test
     @Order(2)
+    void theDemosTaskIsOneTraceAcrossEveryProcess() throws Exception {
+        String traceId = traceOf(demoTask);
+        List<OtlpReceiver.Received> trace = await("the task's spans exported, their tree complete")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> otlp.spans().stream()
+                                .filter(s -> s.traceId().equals(traceId))
+                                .toList(),
+                        spans -> complete(spans)
+                                && spans.stream().anyMatch(s -> s.name().equals("forge pull-request"))
+                                && spans.stream()
+                                        .map(OtlpReceiver.Received::service)
+                                        .collect(java.util.stream.Collectors.toSet())
+                                        .containsAll(List.of("orchestrator", "dev-agent", "qa-agent", "review-agent")));
+        log.info(
+                "The demo's trace {}: {} spans: {}",
+                traceId,
+                trace.size(),
+                trace.stream().map(s -> s.service() + ":" + s.name()).distinct().toList());
+        assertThat(trace)
+                .filteredOn(s -> s.parentSpanId().isEmpty())
+                .singleElement()
+                .satisfies(root -> assertThat(root.kind()).isEqualTo("SPAN_KIND_SERVER"));
+        assertThat(trace)
+                .as("the outbox relay hands each step to its agent")
+                .anySatisfy(s -> assertThat(s.name()).isEqualTo("outbox-relay dev.implement"))
+                .anySatisfy(s -> assertThat(s.name()).isEqualTo("outbox-relay qa.verify"))
+                .anySatisfy(s -> assertThat(s.name()).isEqualTo("outbox-relay review.diff"));
+        assertThat(trace)
+                .as("the model gateway's calls, in the orchestrator, children of an agent's span")
+                .anySatisfy(s -> {
+                    assertThat(s.service()).isEqualTo("orchestrator");
+                    assertThat(s.name()).contains("/v1/chat/completions");
+                    assertThat(trace)
+                            .filteredOn(parent -> parent.spanId().equals(s.parentSpanId()))
+                            .singleElement()
+                            .satisfies(parent -> assertThat(parent.service()).endsWith("-agent"));
+                });
+    }
+
+    @Test
+    @Order(3)
     void aPairIssueTakesTwoIterationsToAMergedPullRequestEvenWithItsCoordinatorKilledHoldingATurn() throws Exception {
         Process demo = startDemoScript("--pair");
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -191,7 +250,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aPairSessionAtMaxItersNeedsAPersonWithItsIterationsAndBranches() throws Exception {
         String repository = sampleRepository(Map.of());
         HttpResponse<String> created = post(
@@ -221,7 +280,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPingPongPairSessionAlternatesTestAndCodeTurnsUntilTheTestsAreDone() throws Exception {
         String repository = sampleRepository(Map.of(".fleet.yml", "max-iters: 5\npair:\n  ping-pong: true\n"));
         HttpResponse<String> created = post(
@@ -267,7 +326,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theRefactoringRunOpensTheSamplesHotspotWhoseTaskPinsThenRefactorsToAMergedPullRequest() throws Exception {
         Run demo = finish(startDemoScript("--refactor"), Duration.ofMinutes(8));
 
@@ -310,8 +369,140 @@ class FleetDemoIT {
         assertThat(scan.path("plan").toString()).doesNotContain("\"decision\":\"open\"");
     }
 
+    /**
+     * A real Prometheus (Debian's) scrapes the fleet that did the demo, the pair sessions and the
+     * refactoring, as the stack's does (the orchestrator with a scraper token, the agents on their
+     * own ports), and every query of every dashboard panel answers with series: a panel that shows
+     * nothing is a defect.
+     */
     @Test
-    @Order(6)
+    @Order(7)
+    void prometheusScrapingTheFleetAnswersEveryDashboardPanelWithSeries() throws Exception {
+        String scraper = FleetProcesses.JSON
+                .readTree(post("/api/tokens", "{\"name\": \"prometheus-e2e\", \"role\": \"scraper\"}")
+                        .body())
+                .path("token")
+                .asString();
+        Path dir = Files.createDirectories(home.resolve("prometheus"));
+        Files.writeString(dir.resolve("scraper.token"), scraper);
+        StringBuilder config = new StringBuilder(
+                """
+                global:
+                  scrape_interval: 2s
+                  scrape_timeout: 2s
+                scrape_configs:
+                  - job_name: orchestrator
+                    metrics_path: /actuator/prometheus
+                    authorization:
+                      type: Bearer
+                      credentials_file: %s
+                    static_configs:
+                      - targets: ['127.0.0.1:%d', '127.0.0.1:%d', '127.0.0.1:%d']
+                  - job_name: agents
+                    metrics_path: /actuator/prometheus
+                    static_configs:
+                """.formatted(dir.resolve("scraper.token"), PORT_BASE + 11, PORT_BASE + 12, PORT_BASE + 13));
+        List<String> agents = List.of("dev-agent", "qa-agent", "review-agent", "refactor-agent", "pair-coordinator");
+        for (int i = 0; i < agents.size(); i++) {
+            config.append("      - targets: ['127.0.0.1:%d']\n        labels: {service: %s}\n"
+                    .formatted(PORT_BASE + 1 + i, agents.get(i)));
+        }
+        Files.writeString(dir.resolve("prometheus.yml"), config);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process prometheus = new ProcessBuilder(
+                        "prometheus",
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
+        try {
+            URI api = URI.create("http://127.0.0.1:" + port);
+            List<String> queries = panelQueries();
+            List<String> empty = new ArrayList<>(queries);
+            try {
+                await("every panel's query answered with series (Prometheus log: " + dir.resolve("prometheus.log")
+                                + ")")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            assertThat(prometheus.isAlive())
+                                    .as("Prometheus runs")
+                                    .isTrue();
+                            List<String> still = new ArrayList<>();
+                            for (String query : queries) {
+                                if (series(api, query) == 0) {
+                                    still.add(query);
+                                }
+                            }
+                            empty.retainAll(still);
+                            return still.isEmpty();
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("panels whose query answers nothing: " + empty, e);
+            }
+            assertThat(series(api, "up{job=\"orchestrator\"} == 1"))
+                    .as("three replicas scraped")
+                    .isEqualTo(3);
+            assertThat(series(api, "up{job=\"agents\"} == 1"))
+                    .as("five agents scraped")
+                    .isEqualTo(5);
+            log.info("{} panel queries answered with series", queries.size());
+        } finally {
+            prometheus.destroy();
+            prometheus.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Restoring a dump: the database is dumped with the task in the developer's hands (the agents
+     * stopped by SIGSTOP so nothing moves meanwhile), then dropped and restored from the dump by
+     * {@code fleet restore} while the replicas run; they reconnect and the task is merged, with one
+     * of everything.
+     */
+    @Test
+    @Order(13)
+    void aDumpRestoredOverTheDatabaseMidTaskAndTheFleetCarriesOn() throws Exception {
+        Process demo = startDemoScript();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
+        String task = find(TASK, Files.readString(logs.get(demo)));
+        awaitTurnsPaid(task, 1);
+        List<String> agents = List.of("dev-agent", "qa-agent", "review-agent");
+        for (String agent : agents) {
+            signal("STOP", agent);
+        }
+        try {
+            Run backup = run(List.of("bash", "deploy/local/fleet", "backup"), Duration.ofMinutes(2));
+            assertThat(backup.exit()).as(backup.output()).isZero();
+            String dump = backup.output()
+                    .lines()
+                    .filter(line -> line.endsWith(".dump") && !line.contains(" "))
+                    .reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError("no dump named in " + backup.output()));
+            assertThat(Path.of(dump)).isRegularFile().startsWith(home.resolve("backups/postgres"));
+            Run restore = run(List.of("bash", "deploy/local/fleet", "restore", dump), Duration.ofMinutes(2));
+            assertThat(restore.exit()).as(restore.output()).isZero();
+            assertThat(restore.output()).contains("restored " + database + " from " + dump);
+        } finally {
+            for (String agent : agents) {
+                signal("CONT", agent);
+            }
+        }
+        Run finished = finish(demo, Duration.ofMinutes(5));
+        assertThat(finished.exit())
+                .as("database restored: " + finished.output())
+                .isZero();
+        assertThat(finished.output()).contains("MERGED");
+        assertOneOfEverything(finished.output());
+    }
+
+    @Test
+    @Order(8)
     void aReplicaKilledWhileTheTaskRunsLosesNothingWhetherItHoldsTheRelayOrNot() throws Exception {
         for (boolean holdsTheRelay : List.of(true, false)) {
             String holder = relayHolder();
@@ -334,7 +525,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aDeveloperKilledInTheMiddleOfItsLoopIsReplacedAndTheTaskIsMerged() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -352,7 +543,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void theQaAgentAndTheReviewerKilledHoldingTheirStepAreReplacedAndTheTaskIsMerged() throws Exception {
         // Killed by its pid once its step is delivered to it and not yet acknowledged; `fleet up`
         // starts a new one under the same consumer name, which takes the step back at once (not after
@@ -409,7 +600,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void redisRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         Process demo = startDemoScript();
         await().atMost(Duration.ofSeconds(60)).until(() -> taskStarted(demo));
@@ -436,7 +627,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void postgresRestartedWhileTheTaskRunsLosesNothing() throws Exception {
         String[] cluster = postgresCluster();
         Process demo = startDemoScript();
@@ -466,7 +657,7 @@ class FleetDemoIT {
     }
 
     @Test
-    @Order(11)
+    @Order(14)
     void fiftyIssuesAtOnceBecomeFiftyMergedPullRequestsWithNothingLostOrDoneTwice() throws Exception {
         Run bench = run(List.of("bash", "deploy/local/fleet", "bench", "e2e", "--tasks", "50"), Duration.ofMinutes(20));
 
@@ -599,6 +790,73 @@ class FleetDemoIT {
         throw new AssertionError("no replica holds the outbox relay: " + seen);
     }
 
+    /** The PromQL of every panel of every dashboard in deploy/grafana/dashboards. */
+    private static List<String> panelQueries() throws IOException {
+        List<String> queries = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(E2eDirs.ROOT.resolve("deploy/grafana/dashboards"))) {
+            for (Path file : files.sorted().toList()) {
+                for (JsonNode panel :
+                        FleetProcesses.JSON.readTree(Files.readString(file)).path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        queries.add(target.path("expr").asString());
+                    }
+                }
+            }
+        }
+        assertThat(queries).hasSizeGreaterThan(20);
+        return queries;
+    }
+
+    /** How many series a PromQL query answers with, now. */
+    private int series(URI prometheus, String query) throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(prometheus.resolve(
+                                "/api/v1/query?query=" + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(200);
+        return FleetProcesses.JSON
+                .readTree(answer.body())
+                .path("data")
+                .path("result")
+                .size();
+    }
+
+    private void signal(String signal, String service) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid(service)))
+                .start()
+                .waitFor();
+    }
+
+    /** Every span's parent is a span of the trace (only the root has none). */
+    private static boolean complete(List<OtlpReceiver.Received> spans) {
+        java.util.Set<String> ids =
+                spans.stream().map(OtlpReceiver.Received::spanId).collect(java.util.stream.Collectors.toSet());
+        return !spans.isEmpty()
+                && spans.stream().allMatch(s -> s.parentSpanId().isEmpty() || ids.contains(s.parentSpanId()));
+    }
+
+    /** The trace id of a task: the traceparent its first message carries. */
+    private String traceOf(String task) throws Exception {
+        Map<String, String> env = servicesEnv();
+        String url = "jdbc:postgresql://" + env.get("FLEET_PG_HOST") + ":" + env.get("FLEET_PG_PORT") + "/" + database;
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
+                        url, env.get("FLEET_PG_USER"), env.get("FLEET_PG_PASSWORD"));
+                java.sql.PreparedStatement query = db.prepareStatement(
+                        "SELECT envelope FROM outbox_events WHERE task_id = ? ORDER BY id LIMIT 1")) {
+            query.setObject(1, java.util.UUID.fromString(task));
+            try (java.sql.ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("a message of task " + task).isTrue();
+                String traceparent = FleetProcesses.JSON
+                        .readTree(row.getString(1))
+                        .path("traceparent")
+                        .asString();
+                assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+                return traceparent.substring(3, 35);
+            }
+        }
+    }
+
     private long pid(String service) throws IOException {
         return Long.parseLong(
                 Files.readString(home.resolve("run/" + service + ".pid")).strip());
@@ -668,7 +926,8 @@ class FleetDemoIT {
                 "FLEET_HOME", home.toString(),
                 "FLEET_PORT_BASE", Integer.toString(PORT_BASE),
                 "FLEET_PG_DATABASE", database,
-                "FLEET_REDIS_PORT", Integer.toString(redisPort));
+                "FLEET_REDIS_PORT", Integer.toString(redisPort),
+                "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint());
     }
 
     private void dropDatabase() throws IOException {

@@ -33,19 +33,30 @@ public final class MicrometerTraceContinuation implements TraceContinuation {
 
     @Override
     public Traced start(Envelope input, String role) {
-        Map<String, String> incoming =
-                input.traceparent() == null ? Map.of() : Map.of(TRACEPARENT, input.traceparent());
-        Span span = propagator
-                .extract(incoming, Map::get)
+        Span.Builder builder = builder(input.traceparent())
                 .name(role + " " + input.type())
                 .kind(Span.Kind.CONSUMER)
                 .tag("fleet.task", input.taskId().toString())
-                .tag("fleet.event", input.eventId().toString())
-                .start();
+                .tag("fleet.event", input.eventId().toString());
+        return open(builder, input.traceparent());
+    }
+
+    @Override
+    public Traced resume(String traceparent, String name) {
+        return open(builder(traceparent).name(name), traceparent);
+    }
+
+    private Span.Builder builder(String traceparent) {
+        Map<String, String> incoming = traceparent == null ? Map.of() : Map.of(TRACEPARENT, traceparent);
+        return propagator.extract(incoming, Map::get);
+    }
+
+    private Traced open(Span.Builder builder, String incoming) {
+        Span span = builder.start();
         Tracer.SpanInScope scope = tracer.withSpan(span);
         Map<String, String> outgoing = new HashMap<>();
         propagator.inject(span.context(), outgoing, Map::put);
-        String traceparent = outgoing.getOrDefault(TRACEPARENT, input.traceparent());
+        String traceparent = outgoing.getOrDefault(TRACEPARENT, incoming);
         return new Traced() {
             @Override
             public String traceparent() {

@@ -27,6 +27,26 @@ public interface TraceContinuation {
     Traced start(Envelope input, String role);
 
     /**
+     * Starts a span named {@code name} as a child of {@code traceparent} (a task's trace, picked up
+     * again by work that runs outside any message: the outbox relay, the pull request step); a new
+     * trace when it is null. Without a tracer nothing is started and the traceparent is handed on.
+     */
+    default Traced resume(String traceparent, String name) {
+        return new Traced() {
+            @Override
+            public String traceparent() {
+                return traceparent;
+            }
+
+            @Override
+            public void error(Throwable failure) {}
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /**
      * The W3C traceparent of the span running on this thread (a web request's, a handler's), for
      * a message that starts here; null when there is none or no tracer.
      */

@@ -150,7 +150,8 @@ public final class ModelGatewayClient {
         if (tools != null && !tools.isEmpty()) {
             request.set("tools", tools);
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+        HttpRequest.Builder builder = dev.xpfleet.common.consumer.CurrentTrace.propagate(
+                        HttpRequest.newBuilder(endpoint))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")

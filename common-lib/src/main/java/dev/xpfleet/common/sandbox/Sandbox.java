@@ -1,5 +1,7 @@
 package dev.xpfleet.common.sandbox;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +146,18 @@ public final class Sandbox {
      * prefetch) with the network; extra directories made writable when asked.
      */
     public SandboxResult run(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
+        SandboxResult result = confined(workspace, command, limits, access);
+        // fleet_sandbox_runs_seconds{outcome}: how many runs ended how, and how long they took, in
+        // the service's registry (Spring Boot adds it to the global one).
+        Timer.builder("fleet.sandbox.runs")
+                .description("commands run in the sandbox, by how they ended")
+                .tag("outcome", result.outcome().name())
+                .register(Metrics.globalRegistry)
+                .record(java.time.Duration.ofMillis(result.millis()));
+        return result;
+    }
+
+    private SandboxResult confined(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
         String unavailable = availability.get();
         if (unavailable != null) {
             return allowUnconfined

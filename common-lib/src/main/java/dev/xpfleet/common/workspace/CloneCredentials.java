@@ -78,7 +78,7 @@ public final class CloneCredentials {
         HttpResponse<String> response;
         try {
             response = http.send(
-                    HttpRequest.newBuilder(uri)
+                    dev.xpfleet.common.consumer.CurrentTrace.propagate(HttpRequest.newBuilder(uri))
                             .timeout(timeout)
                             .header("Authorization", "Bearer " + token)
                             .GET()

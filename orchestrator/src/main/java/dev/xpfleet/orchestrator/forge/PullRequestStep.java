@@ -1,6 +1,7 @@
 package dev.xpfleet.orchestrator.forge;
 
 import dev.xpfleet.common.artifact.ArtifactStore;
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.workspace.Workspace;
 import dev.xpfleet.common.workspace.WorkspaceException;
 import dev.xpfleet.common.workspace.Workspaces;
@@ -49,6 +50,7 @@ public class PullRequestStep {
     private final TransactionTemplate tx;
     private final ForgeProperties props;
     private final StepOutputs outputs;
+    private final TraceContinuation tracing;
 
     PullRequestStep(
             ObjectProvider<Forge> forges,
@@ -59,7 +61,9 @@ public class PullRequestStep {
             TransactionTemplate tx,
             ForgeProperties props,
             ClusterLock clusterLock,
-            StepOutputs outputs) {
+            StepOutputs outputs,
+            TraceContinuation tracing) {
+        this.tracing = tracing;
         this.clusterLock = clusterLock;
         this.outputs = outputs;
         this.forges = forges;
@@ -101,9 +105,29 @@ public class PullRequestStep {
                 .query(UUID.class)
                 .list();
         for (UUID id : waiting) {
-            tasks.find(id).ifPresent(task -> advance(forge, task));
+            tasks.find(id).ifPresent(task -> {
+                if (task.state() != TaskState.APPROVED) {
+                    advance(forge, task); // a merge tried again: not a span every round
+                    return;
+                }
+                // Opening (and merging) the pull request is part of the task's trace.
+                try (TraceContinuation.Traced traced = tracing.resume(traceparentOf(task.id()), "forge pull-request")) {
+                    advance(forge, task);
+                }
+            });
         }
         pushPairIterations(forge);
+    }
+
+    /** The traceparent of the task's newest message: where its trace stands. */
+    private String traceparentOf(UUID task) {
+        return jdbc.sql("SELECT envelope FROM outbox_events WHERE task_id = :t ORDER BY id DESC LIMIT 1")
+                .param("t", task)
+                .query(String.class)
+                .optional()
+                .map(json ->
+                        dev.xpfleet.common.stream.EnvelopeCodec.fromJson(json).traceparent())
+                .orElse(null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.outbox;
 
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.stream.RedisUris;
 import dev.xpfleet.common.stream.StreamNames;
 import dev.xpfleet.common.stream.StreamProperties;
@@ -20,7 +21,8 @@ class OutboxConfiguration {
             DataRedisConnectionDetails redis,
             StreamProperties streams,
             OutboxProperties props,
-            MeterRegistry meters) {
-        return new OutboxRelay(dataSource, RedisUris.from(redis), new StreamNames(streams), props, meters);
+            MeterRegistry meters,
+            TraceContinuation tracing) {
+        return new OutboxRelay(dataSource, RedisUris.from(redis), new StreamNames(streams), props, meters, tracing);
     }
 }

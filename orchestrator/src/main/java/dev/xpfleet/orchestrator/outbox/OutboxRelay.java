@@ -1,5 +1,6 @@
 package dev.xpfleet.orchestrator.outbox;
 
+import dev.xpfleet.common.consumer.TraceContinuation;
 import dev.xpfleet.common.retry.Backoff;
 import dev.xpfleet.common.stream.AgentRole;
 import dev.xpfleet.common.stream.Envelope;
@@ -69,6 +70,7 @@ public final class OutboxRelay extends BackgroundLoop {
     private final Counter published;
     private final Counter failed;
     private final Timer lag;
+    private final TraceContinuation tracing;
 
     private volatile boolean leader;
     private Connection lockConnection;
@@ -76,8 +78,14 @@ public final class OutboxRelay extends BackgroundLoop {
     private StatefulRedisConnection<String, String> redis;
 
     public OutboxRelay(
-            DataSource dataSource, RedisURI redisUri, StreamNames names, OutboxProperties props, MeterRegistry meters) {
+            DataSource dataSource,
+            RedisURI redisUri,
+            StreamNames names,
+            OutboxProperties props,
+            MeterRegistry meters,
+            TraceContinuation tracing) {
         super("outbox-relay");
+        this.tracing = tracing;
         this.dataSource = dataSource;
         this.jdbc = JdbcClient.create(dataSource);
         this.redisUri = redisUri;
@@ -222,14 +230,26 @@ public final class OutboxRelay extends BackgroundLoop {
         return rows.size();
     }
 
+    /**
+     * XADDs the row's message in a span of its task's trace; the entry carries that span as its
+     * parent, so the agent's step follows the relay in the trace.
+     */
     private void publish(Row row) {
         Envelope envelope = EnvelopeCodec.fromJson(row.envelope());
         String stream = names.tasks(AgentRole.fromKey(row.role()));
-        redis().sync()
-                .xadd(
-                        stream,
-                        XAddArgs.Builder.maxlen(props.streamMaxLength()).approximateTrimming(),
-                        EnvelopeCodec.toFields(envelope));
+        try (TraceContinuation.Traced relayed =
+                tracing.resume(envelope.traceparent(), "outbox-relay " + envelope.type())) {
+            try {
+                redis().sync()
+                        .xadd(
+                                stream,
+                                XAddArgs.Builder.maxlen(props.streamMaxLength()).approximateTrimming(),
+                                EnvelopeCodec.toFields(envelope.withTraceparent(relayed.traceparent())));
+            } catch (RuntimeException e) {
+                relayed.error(e);
+                throw e;
+            }
+        }
     }
 
     private void markPublished(List<Long> ids) {

@@ -251,7 +251,8 @@ class OutboxFailureIT {
                 RedisURI.create(services.endpoints().redis().host(), redisPort),
                 names,
                 props,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                dev.xpfleet.common.consumer.TraceContinuation.NONE);
         replica.start();
         cleanup.add(pool);
         cleanup.add(replica::stop);

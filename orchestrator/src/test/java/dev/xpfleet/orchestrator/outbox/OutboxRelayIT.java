@@ -231,7 +231,8 @@ class OutboxRelayIT {
                         services.endpoints().redis().port()),
                 names,
                 props,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                dev.xpfleet.common.consumer.TraceContinuation.NONE);
         standby.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);

@@ -8,6 +8,7 @@ import dev.xpfleet.common.stream.Envelope;
 import dev.xpfleet.common.stream.EnvelopeCodec;
 import dev.xpfleet.common.testing.FleetServices;
 import dev.xpfleet.common.testing.IsolatedServices;
+import dev.xpfleet.common.testing.OtlpReceiver;
 import dev.xpfleet.common.testing.TestRedis;
 import dev.xpfleet.orchestrator.webhook.WebhookClient;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;

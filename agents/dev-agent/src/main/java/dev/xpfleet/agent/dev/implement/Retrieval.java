@@ -77,7 +77,8 @@ final class Retrieval {
     private JsonNode post(String path, ObjectNode body, Duration timeout) throws RetrievalException {
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(orchestrator.resolve(path))
+                    dev.xpfleet.common.consumer.CurrentTrace.propagate(
+                                    HttpRequest.newBuilder(orchestrator.resolve(path)))
                             .timeout(timeout)
                             .header("Authorization", "Bearer " + token)
                             .header("Content-Type", "application/json")

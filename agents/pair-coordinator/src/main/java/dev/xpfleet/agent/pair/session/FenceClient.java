@@ -47,8 +47,8 @@ public class FenceClient {
     public long next(UUID session, UUID answering) throws IOException, InterruptedException, SessionOver {
         String root = base.toString().endsWith("/") ? base.toString() : base + "/";
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(
-                                URI.create(root + "api/pair/sessions/" + session + "/fence?answering=" + answering))
+                dev.xpfleet.common.consumer.CurrentTrace.propagate(HttpRequest.newBuilder(
+                                URI.create(root + "api/pair/sessions/" + session + "/fence?answering=" + answering)))
                         .timeout(Duration.ofSeconds(10)) // well inside the lock's lifetime
                         .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.noBody())

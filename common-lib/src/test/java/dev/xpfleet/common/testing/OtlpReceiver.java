@@ -1,4 +1,4 @@
-package dev.xpfleet.orchestrator.support;
+package dev.xpfleet.common.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -17,10 +17,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * For tests: an OTLP/HTTP receiver (protobuf, as the OpenTelemetry Java exporter sends) on a free
  * loopback port, keeping every span it is sent with its service's name.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
     /** One received span, ids in hex as a traceparent writes them. */
-    record Received(String service, String name, String traceId, String spanId, String parentSpanId, String kind) {}
+    public record Received(
+            String service, String name, String traceId, String spanId, String parentSpanId, String kind) {}
 
     private final HttpServer server;
     private final List<Received> spans = new CopyOnWriteArrayList<>();
@@ -29,7 +30,7 @@ final class OtlpReceiver implements AutoCloseable {
         this.server = server;
     }
 
-    static OtlpReceiver start() throws IOException {
+    public static OtlpReceiver start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         OtlpReceiver receiver = new OtlpReceiver(server);
         server.createContext("/v1/traces", exchange -> {
@@ -49,11 +50,11 @@ final class OtlpReceiver implements AutoCloseable {
         return receiver;
     }
 
-    String tracesEndpoint() {
+    public String tracesEndpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
     }
 
-    List<Received> spans() {
+    public List<Received> spans() {
         return List.copyOf(spans);
     }
 
@@ -77,6 +78,11 @@ final class OtlpReceiver implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The endpoint without the path, as {@code OTEL_EXPORTER_OTLP_ENDPOINT} takes it. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @Override
