@@ -17,7 +17,8 @@ if [ -n "${FLEET_PG_PASSWORD_FILE:-}" ]; then
   export PGPASSWORD
 fi
 
-log() { printf '%s pg-backup %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+# The log goes to stderr (the service's log); stdout names the dump written, for a caller.
+log() { printf '%s pg-backup %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
 dump_once() {
   mkdir -p "$dir"

@@ -14,7 +14,7 @@ images=(
   "orchestrator      orchestrator              8080 service"
   "dev-agent         agents/dev-agent          8081 builder"
   "qa-agent          agents/qa-agent           8082 builder"
-  "review-agent      agents/review-agent       8083 service"
+  "review-agent      agents/review-agent       8083 builder"
   "refactor-agent    agents/refactor-agent     8084 service"
   "pair-coordinator  agents/pair-coordinator   8085 service"
 )

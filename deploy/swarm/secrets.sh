@@ -2,7 +2,7 @@
 # Makes the Docker secrets deploy/swarm-stack.yml needs, on a Swarm manager. Each one that exists is
 # left alone; a missing one is made from a file you name (FLEET_SECRET_<NAME>_FILE, e.g.
 # FLEET_SECRET_FLEET_GITHUB_TOKEN_FILE=./github.token) or, for those the fleet makes itself, from
-# random bytes. The API tokens are printed once, for you to keep: they are not written anywhere.
+# random bytes. The admin token is printed once, for you to keep: it is not written anywhere.
 #   deploy/swarm/secrets.sh
 set -euo pipefail
 
@@ -44,7 +44,12 @@ for line in "${secrets[@]}"; do
   elif [ "$how" = token ]; then
     value="fleet_$(random 40)"
     printf '%s' "$value" | docker secret create "$name" - >/dev/null
-    echo "$name: made; keep it now, it is not shown again: $value"
+    # Only the admin token is for a person; the agents' and Prometheus' stay in their secrets.
+    if [ "$name" = fleet_admin_token ]; then
+      echo "$name: made; keep it now, it is not shown again: $value"
+    else
+      echo "$name: made"
+    fi
   else
     printf '%s' "$(random 40)" | docker secret create "$name" - >/dev/null
     echo "$name: made from random bytes"

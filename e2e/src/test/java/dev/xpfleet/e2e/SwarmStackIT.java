@@ -86,6 +86,9 @@ class SwarmStackIT {
                 assertThat(target)
                         .as(name + ": a secret's target names the property it sets")
                         .matches("(spring|fleet)\\..+");
+                assertThat(((Map<?, ?>) secret).get("uid"))
+                        .as(name + ": readable by the image's user")
+                        .isEqualTo("10001");
             }
         }
         assertThat(map(stack, "networks").keySet()).containsExactlyInAnyOrder("labstack_net", "labstack_monitoring");
@@ -121,7 +124,9 @@ class SwarmStackIT {
         });
         assertThat(routed).containsExactlyInAnyOrder("orchestrator", "grafana");
         assertThat(String.valueOf(map(map(orchestrator, "deploy"), "labels").get("traefik.http.routers.fleet.rule")))
-                .isEqualTo("Host(`fleet.example.com`) && (PathPrefix(`/webhooks/`) || PathPrefix(`/api/`))");
+                .isEqualTo("Host(`fleet.example.com`) && (PathPrefix(`/webhooks/`) || PathPrefix(`/api/`))"
+                        + " && !PathPrefix(`/api/forge/clone-credentials`) && !PathPrefix(`/api/context/index`)"
+                        + " && !PathPrefix(`/api/pair/`)");
 
         // No credential in the file: every secret comes from outside, no variable carries one.
         map(stack, "secrets")

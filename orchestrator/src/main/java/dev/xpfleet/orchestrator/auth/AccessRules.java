@@ -31,6 +31,7 @@ final class AccessRules {
 
     static final List<Rule> RULES = List.of(
             rule(HttpMethod.POST, "/api/tokens", ApiRole.ADMIN),
+            rule(HttpMethod.DELETE, "/api/tokens/*", ApiRole.ADMIN),
             rule(null, "/api/outbox/**", ApiRole.OPERATOR),
             rule(HttpMethod.POST, "/api/tasks", ApiRole.OPERATOR),
             rule(HttpMethod.POST, "/api/tasks/*/*", ApiRole.OPERATOR),

@@ -49,6 +49,14 @@ public class ApiTokens {
         }
     }
 
+    /** Revokes the active token of that name; false when there is none. */
+    boolean revoke(String name) {
+        return jdbc.sql("UPDATE api_tokens SET revoked_at = now() WHERE name = :name AND revoked_at IS NULL")
+                        .param("name", name)
+                        .update()
+                > 0;
+    }
+
     /** Makes sure a configured token works with its role; replaces an older one with the same name. */
     void ensureBootstrap(String name, ApiRole role, String token) {
         jdbc.sql("DELETE FROM api_tokens WHERE name = :name AND (token_hash <> :hash OR role <> :role)")

@@ -1,23 +1,29 @@
 package dev.xpfleet.orchestrator.auth;
 
+import dev.xpfleet.orchestrator.audit.AuditTrail;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Creating API tokens (admin). */
+/** Creating and revoking API tokens (admin). */
 @RestController
 class TokenController {
 
     private final ApiTokens tokens;
+    private final AuditTrail audit;
 
-    TokenController(ApiTokens tokens) {
+    TokenController(ApiTokens tokens, AuditTrail audit) {
         this.tokens = tokens;
+        this.audit = audit;
     }
 
     record CreateToken(String name, String role) {}
@@ -33,5 +39,24 @@ class TokenController {
         String token = tokens.create(body.name(), role, caller.name());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(Map.of("name", body.name(), "role", role.name(), "token", token, "note", "shown once"));
+    }
+
+    @Operation(summary = "Revoke the API token of that name: it is refused from now on (admin)")
+    @DeleteMapping("/api/tokens/{name}")
+    ResponseEntity<Object> revokeToken(@AuthenticationPrincipal ApiTokens.Caller caller, @PathVariable String name) {
+        if (name.startsWith("bootstrap-")) {
+            // Configured tokens come back with every start: change their setting (secret) instead.
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(ProblemDetail.forStatusAndDetail(
+                            HttpStatus.CONFLICT,
+                            "'" + name + "' is a configured token: change fleet.api." + name + "-token to replace it"));
+        }
+        if (!tokens.revoke(name)) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .body(ProblemDetail.forStatusAndDetail(
+                            HttpStatus.NOT_FOUND, "no active token named '" + name + "'"));
+        }
+        audit.record(null, caller.name(), "token.revoked", Map.of("name", name));
+        return ResponseEntity.noContent().build();
     }
 }

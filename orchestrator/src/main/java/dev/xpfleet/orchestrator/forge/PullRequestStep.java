@@ -125,9 +125,17 @@ public class PullRequestStep {
                 .param("t", task)
                 .query(String.class)
                 .optional()
-                .map(json ->
-                        dev.xpfleet.common.stream.EnvelopeCodec.fromJson(json).traceparent())
+                .map(PullRequestStep::traceparentIn)
                 .orElse(null);
+    }
+
+    /** An unreadable row (the relay blocks those) only costs the span its parent. */
+    private static String traceparentIn(String json) {
+        try {
+            return dev.xpfleet.common.stream.EnvelopeCodec.fromJson(json).traceparent();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -135,6 +135,30 @@ class ApiIT {
     }
 
     @Test
+    void anAdminRevokesATokenByNameAndItIsRefusedFromThen() throws Exception {
+        String name = "rotated-" + UUID.randomUUID();
+        String viewer = JSON.readTree(
+                        call("POST", "/api/tokens", ADMIN, "{\"name\":\"" + name + "\",\"role\":\"viewer\"}")
+                                .body())
+                .path("token")
+                .asString();
+        assertThat(call("GET", "/api/tasks", viewer, null).statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/api/tokens/" + name, viewer, null).statusCode())
+                .as("a viewer revokes nothing")
+                .isEqualTo(403);
+
+        assertThat(call("DELETE", "/api/tokens/" + name, ADMIN, null).statusCode())
+                .isEqualTo(204);
+        assertThat(call("GET", "/api/tasks", viewer, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> again = call("DELETE", "/api/tokens/" + name, ADMIN, null);
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(again.body()).contains("no active token named");
+        assertThat(call("DELETE", "/api/tokens/bootstrap-admin", ADMIN, null).statusCode())
+                .as("a configured token is replaced through its setting")
+                .isEqualTo(409);
+    }
+
+    @Test
     void theConfiguredScraperTokenReadsMetricsAndNothingElse() throws Exception {
         assertThat(call("GET", "/actuator/prometheus", SCRAPER, null).statusCode())
                 .isEqualTo(200);
