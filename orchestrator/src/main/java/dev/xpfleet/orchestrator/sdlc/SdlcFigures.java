@@ -39,6 +39,14 @@ public class SdlcFigures {
 
     private record Merge(String repository, double seconds) {}
 
+    /** How many tasks entered MERGED in the last {@code period}. */
+    public long mergedWithin(Duration period) {
+        return jdbc.sql("SELECT count(*) FROM tasks t WHERE " + MERGED_IN_WINDOW)
+                .param("since", clock.instant().minus(period).atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
+    }
+
     private record Use(String repository, String role, String model, long prompt, long completion) {}
 
     /** The figures of the last {@code days} days. */

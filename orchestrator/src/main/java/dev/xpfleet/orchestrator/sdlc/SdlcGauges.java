@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 /**
  * The delivery figures of the last 30 days as gauges, refreshed every {@code
  * fleet.metrics.sdlc-refresh-interval} (1 min; the same on every replica, read with {@code max()}):
- * {@code fleet_sdlc_merged}, {@code fleet_sdlc_tokens_per_merged{repository}}, {@code
+ * {@code fleet_sdlc_merged}, {@code fleet_sdlc_merged_last_day} (the last 24 hours), {@code fleet_sdlc_tokens_per_merged{repository}}, {@code
  * fleet_sdlc_cost_per_merged_usd{repository}}, {@code fleet_sdlc_role_tokens_per_merged{role}},
  * {@code fleet_sdlc_iterations_to_green{stat}}, {@code fleet_sdlc_sent_back_ratio{by}} and {@code
  * fleet_sdlc_issue_to_merge_seconds{stat}} (stat: mean, median, p90). A figure the window has no
@@ -30,6 +30,7 @@ class SdlcGauges {
 
     private final SdlcFigures figures;
     private final MultiGauge merged;
+    private final MultiGauge mergedLastDay;
     private final MultiGauge tokens;
     private final MultiGauge cost;
     private final MultiGauge roleTokens;
@@ -40,6 +41,7 @@ class SdlcGauges {
     SdlcGauges(SdlcFigures figures, MeterRegistry meters) {
         this.figures = figures;
         merged = gauge(meters, "fleet.sdlc.merged", "pull requests merged in the last 30 days", null);
+        mergedLastDay = gauge(meters, "fleet.sdlc.merged.last.day", "pull requests merged in the last 24 hours", null);
         tokens = gauge(meters, "fleet.sdlc.tokens.per.merged", "model tokens per merged pull request", null);
         cost = gauge(meters, "fleet.sdlc.cost.per.merged.usd", "estimated USD per merged pull request", null);
         roleTokens = gauge(
@@ -59,13 +61,16 @@ class SdlcGauges {
             initialDelayString = "${fleet.metrics.sdlc-initial-delay:PT5S}")
     void refresh() {
         SdlcSummary summary;
+        long lastDay;
         try {
             summary = figures.summary(WINDOW_DAYS);
+            lastDay = figures.mergedWithin(java.time.Duration.ofDays(1));
         } catch (DataAccessException e) {
             log.warn("delivery figures not refreshed: {}", e.getMessage());
             return;
         }
         merged.register(List.of(row(Tags.empty(), (double) summary.merged())), true);
+        mergedLastDay.register(List.of(row(Tags.empty(), (double) lastDay)), true);
         List<MultiGauge.Row<?>> perRepository = new ArrayList<>();
         List<MultiGauge.Row<?>> costs = new ArrayList<>();
         for (SdlcSummary.Repository repository : summary.byRepository()) {

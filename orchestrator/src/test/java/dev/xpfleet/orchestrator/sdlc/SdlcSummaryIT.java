@@ -159,6 +159,8 @@ class SdlcSummaryIT {
 
         assertThat(scrape)
                 .contains("fleet_sdlc_merged{application=\"orchestrator\"} 2.0")
+                .as("one of the two merged within the last 24 hours")
+                .contains("fleet_sdlc_merged_last_day{application=\"orchestrator\"} 1.0")
                 .contains("fleet_sdlc_tokens_per_merged{application=\"orchestrator\",repository=\"octo/a\"} 1100.0")
                 .contains("fleet_sdlc_role_tokens_per_merged{application=\"orchestrator\",role=\"dev\"} 900.0")
                 .contains("fleet_sdlc_sent_back_ratio{application=\"orchestrator\",by=\"qa\"} 0.25")
