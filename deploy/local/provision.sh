@@ -263,6 +263,9 @@ FLEET_S3_SECRET_KEY=$S3_SECRET_KEY
 FLEET_WEBHOOK_SECRET=$(cat "$webhook_secret_file")
 FLEET_API_TOKEN=$(cat "$api_token_file")
 FLEET_AGENT_TOKEN=$(cat "$agent_token_file")
+FLEET_SANDBOX_TEST_DOCKER_HOST=unix://$SANDBOX_ENGINE_SOCK
+FLEET_SANDBOX_TEST_IMAGE=$SANDBOX_TEST_IMAGE
+FLEET_SANDBOX_TEST_DOCKERD_PIDFILE=$FLEET_RUN/dockerd.pid
 ENV
   )
   say env "endpoints written to $FLEET_ENV_FILE"
@@ -286,6 +289,55 @@ provision_sandbox() {
   elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
     say sandbox "installing pytest and pytest-cov for the system python3"
     apt_install python3-pytest python3-pytest-cov
+  fi
+}
+
+# The container sandbox (an agent in a Swarm container runs each command in a throwaway container
+# instead of bubblewrap) is tested against a real Docker engine: Debian's docker.io, started for this
+# FLEET_HOME on its own socket, with no bridge and no iptables rules (so it touches nothing else on
+# the machine), and a small image made from Debian's busybox-static (no registry is needed).
+SANDBOX_ENGINE_RUN=/run/xpfleet-docker-$(printf %s "$FLEET_HOME" | sha256sum | cut -c1-10)
+SANDBOX_ENGINE_SOCK=$SANDBOX_ENGINE_RUN/docker.sock
+SANDBOX_TEST_IMAGE=xpfleet/sandbox-test:busybox
+
+sandbox_engine_answers() { DOCKER_HOST=unix://$SANDBOX_ENGINE_SOCK docker version >/dev/null 2>&1; }
+
+provision_sandbox_engine() {
+  if [ "$(id -u)" != 0 ]; then
+    say docker "warning: the container sandbox's engine needs root; its tests will fail here"
+    return 0
+  fi
+  command -v dockerd >/dev/null 2>&1 || { say docker "installing docker.io (the engine)"; apt_install docker.io; }
+  command -v docker >/dev/null 2>&1 || apt_install docker.io
+  [ -x /bin/busybox ] || { say docker "installing busybox-static (the test image)"; apt_install busybox-static; }
+  if sandbox_engine_answers; then
+    say docker "engine present on $SANDBOX_ENGINE_SOCK"
+  else
+    mkdir -p "$SANDBOX_ENGINE_RUN" "$FLEET_HOME/docker"
+    setsid dockerd -H "unix://$SANDBOX_ENGINE_SOCK" --data-root "$FLEET_HOME/docker" \
+      --exec-root "$SANDBOX_ENGINE_RUN/exec" --pidfile "$FLEET_RUN/dockerd.pid" \
+      --bridge none --iptables=false --ip-masq=false --ip-forward=false \
+      --containerd-namespace xpfleet --containerd-plugins-namespace xpfleet-plugins \
+      >"$FLEET_LOGS/dockerd.log" 2>&1 </dev/null &
+    local i
+    for i in $(seq 1 150); do
+      sandbox_engine_answers && break
+      sleep 0.2
+    done
+    sandbox_engine_answers || die "dockerd did not answer on $SANDBOX_ENGINE_SOCK within 30s, see $FLEET_LOGS/dockerd.log"
+    say docker "started dockerd on $SANDBOX_ENGINE_SOCK (pid $(pid_from "$FLEET_RUN/dockerd.pid"), data $FLEET_HOME/docker)"
+  fi
+  if ! DOCKER_HOST=unix://$SANDBOX_ENGINE_SOCK docker image inspect "$SANDBOX_TEST_IMAGE" >/dev/null 2>&1; then
+    local root a
+    root=$(mktemp -d)
+    mkdir -p "$root/bin" "$root/etc" "$root/tmp"
+    cp /bin/busybox "$root/bin/busybox"
+    for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"; done
+    printf 'root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' >"$root/etc/passwd"
+    tar -C "$root" -c . | DOCKER_HOST=unix://$SANDBOX_ENGINE_SOCK docker import \
+      --change 'ENV PATH=/bin' - "$SANDBOX_TEST_IMAGE" >/dev/null
+    rm -rf "$root"
+    say docker "imported $SANDBOX_TEST_IMAGE from busybox $(/bin/busybox | head -n1 | awk '{print $2}')"
   fi
 }
 
@@ -345,6 +397,7 @@ provision_postgres
 provision_redis
 provision_s3
 provision_sandbox
+provision_sandbox_engine
 provision_promtool
 provision_stack_tools
 write_env

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * process joins fresh cgroup v1 memory and pids groups, then {@code timeout} -> {@code setpriv}
  * (user nobody, no capabilities) -> {@code bwrap} (new user, pid, ipc, uts and network namespaces:
  * only {@code lo} exists; the whole file system read-only except the workspace and a private
- * {@code /tmp}). Needs root to create the cgroups; the command itself never runs as root.
+ * {@code /tmp}). Needs root to create the cgroups; the command itself never runs as root. Where
+ * the environment names a sandbox image ({@link ContainerEngine}: an agent in a Swarm container),
+ * each run is a throwaway container instead, with the same limits, user and file rules.
  */
 public final class Sandbox {
 
@@ -48,6 +50,7 @@ public final class Sandbox {
 
     private final boolean allowUnconfined;
     private final java.util.function.Supplier<String> availability;
+    private final ContainerEngine engine;
 
     /** Refuses to run anything where no sandbox can be had. */
     public Sandbox() {
@@ -59,15 +62,39 @@ public final class Sandbox {
      *     limit (an operator's explicit choice: each agent's {@code allow-unsandboxed} setting)
      */
     public Sandbox(boolean allowUnconfined) {
-        this(allowUnconfined, Sandbox::unavailableReason);
+        this(allowUnconfined, ContainerEngine.fromEnvironment());
+    }
+
+    /**
+     * @param engine where each run is a throwaway container, or null for bubblewrap on this host
+     */
+    public Sandbox(boolean allowUnconfined, ContainerEngine engine) {
+        this(allowUnconfined, engine == null ? Sandbox::hostUnavailableReason : engine::unavailableReason, engine);
     }
 
     Sandbox(boolean allowUnconfined, java.util.function.Supplier<String> availability) {
+        this(allowUnconfined, availability, null);
+    }
+
+    private Sandbox(boolean allowUnconfined, java.util.function.Supplier<String> availability, ContainerEngine engine) {
         this.allowUnconfined = allowUnconfined;
         this.availability = availability;
-        if (SWEPT.compareAndSet(false, true) && availability.get() == null) {
+        this.engine = engine;
+        if (engine != null) {
+            if (CONTAINERS_SWEPT.compareAndSet(false, true)) {
+                engine.sweep();
+            }
+        } else if (SWEPT.compareAndSet(false, true) && availability.get() == null) {
             sweep(STALE_AFTER, name -> true);
         }
+    }
+
+    /** What isolates a run here: for the agents' logs and health. */
+    public static String kind() {
+        ContainerEngine configured = ContainerEngine.fromEnvironment();
+        return configured == null
+                ? "bubblewrap with cgroup limits"
+                : "a throwaway container of " + configured.image() + " per run";
     }
 
     /** The owner's pid in {@code xpfleet-<pid>-<uuid>}, or null for a name without one. */
@@ -80,6 +107,8 @@ public final class Sandbox {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean SWEPT =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean CONTAINERS_SWEPT =
             new java.util.concurrent.atomic.AtomicBoolean();
     private static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
 
@@ -121,8 +150,13 @@ public final class Sandbox {
         return removed;
     }
 
-    /** Why the sandbox cannot run here, or null when it can. */
+    /** Why the sandbox cannot run here (as the environment configures it), or null when it can. */
     public static String unavailableReason() {
+        ContainerEngine configured = ContainerEngine.fromEnvironment();
+        return configured == null ? hostUnavailableReason() : configured.unavailableReason();
+    }
+
+    private static String hostUnavailableReason() {
         for (String tool : List.of("bwrap", "setpriv", "timeout")) {
             if (!onPath(tool)) {
                 return tool + " is not installed (Debian: apt-get install bubblewrap util-linux coreutils)";
@@ -163,6 +197,9 @@ public final class Sandbox {
             return allowUnconfined
                     ? unconfined(workspace, command, limits)
                     : new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
+        }
+        if (engine != null) {
+            return inContainer(workspace, command, limits, access);
         }
         for (Path dir : reachable(workspace, access)) {
             String problem = Reachability.problem(dir);
@@ -207,6 +244,67 @@ public final class Sandbox {
             killAll(memory);
             removeQuietly(memory);
             removeQuietly(pids);
+        }
+    }
+
+    /**
+     * One run in a throwaway container ({@link ContainerEngine}): the files are handed to nobody as
+     * for bubblewrap; the engine enforces the limits; the container is removed however the run ends.
+     */
+    private SandboxResult inContainer(
+            Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
+        String name = "xpfleet-sandbox-" + UUID.randomUUID();
+        try {
+            giveToNobody(workspace);
+            if (access.ownWritable()) {
+                for (Path dir : access.writable()) {
+                    giveToNobody(dir);
+                }
+            }
+            engine.sweep();
+            long start = System.nanoTime();
+            Path log = Files.createTempFile("sandbox", ".log");
+            try {
+                ProcessBuilder builder = new ProcessBuilder(engine.run(name, workspace, command, limits, access))
+                        .directory(workspace.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
+                builder.environment().clear();
+                builder.environment().putAll(engine.cliEnvironment());
+                Process process = builder.start();
+                boolean timedOut = !process.waitFor(limits.time().toMillis(), TimeUnit.MILLISECONDS);
+                if (timedOut) {
+                    engine.remove(name);
+                    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                String output = tail(log);
+                Boolean oom = timedOut ? Boolean.FALSE : engine.oomKilled(name);
+                SandboxResult.Outcome outcome;
+                if (timedOut) {
+                    outcome = SandboxResult.Outcome.TIMEOUT;
+                } else if (oom == null) {
+                    // docker run failed before there was a container (exit 125: no engine, no image)
+                    outcome = SandboxResult.Outcome.SANDBOX_UNAVAILABLE;
+                } else if (oom) {
+                    outcome = SandboxResult.Outcome.OUT_OF_MEMORY;
+                } else {
+                    outcome = SandboxResult.Outcome.COMPLETED;
+                }
+                return new SandboxResult(outcome, timedOut ? 124 : process.exitValue(), output, millis);
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        } catch (IOException e) {
+            return new SandboxResult(
+                    SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot set up the sandbox: " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SandboxResult(SandboxResult.Outcome.TIMEOUT, -1, "interrupted", 0);
+        } finally {
+            engine.remove(name);
         }
     }
 

@@ -18,12 +18,7 @@ final class LocalServices {
     private LocalServices() {}
 
     static ServiceEndpoints load() {
-        Map<String, String> values = new HashMap<>(readEnvFile(envFile()));
-        System.getenv().forEach((key, value) -> {
-            if (key.startsWith("FLEET_")) {
-                values.put(key, value);
-            }
-        });
+        Map<String, String> values = values();
         return new ServiceEndpoints(
                 new ServiceEndpoints.Postgres(
                         require(values, "FLEET_PG_HOST"),
@@ -38,6 +33,21 @@ final class LocalServices {
                         require(values, "FLEET_S3_ACCESS_KEY"),
                         require(values, "FLEET_S3_SECRET_KEY")),
                 "local services (" + envFile() + ")");
+    }
+
+    /** One setting provisioning wrote, or the environment's {@code FLEET_*} value over it. */
+    static String setting(String key) {
+        return require(values(), key);
+    }
+
+    private static Map<String, String> values() {
+        Map<String, String> values = new HashMap<>(readEnvFile(envFile()));
+        System.getenv().forEach((key, value) -> {
+            if (key.startsWith("FLEET_")) {
+                values.put(key, value);
+            }
+        });
+        return values;
     }
 
     static Path envFile() {

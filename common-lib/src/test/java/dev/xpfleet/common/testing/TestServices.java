@@ -26,6 +26,14 @@ public final class TestServices {
         return endpoints;
     }
 
+    /**
+     * A local setting {@code deploy/local/fleet provision} wrote beside the services (the container
+     * sandbox's test engine, say), from the environment or {@code services.env}.
+     */
+    public static String localSetting(String key) {
+        return LocalServices.setting(key);
+    }
+
     private static boolean useContainers() {
         String choice = System.getProperty("FLEET_TEST_SERVICES", System.getenv("FLEET_TEST_SERVICES"));
         if (choice == null || choice.isBlank() || choice.equalsIgnoreCase("auto")) {
