@@ -9,7 +9,16 @@ registry=${FLEET_REGISTRY:-xpfleet}
 version=${FLEET_VERSION:-latest}
 push=${1:-}
 
-# service  module                     port  target
+# The QA agent's analysers go into the builder and sandbox images (the qa-tools module's output).
+qa_tools=agents/qa-agent/tools/target/qa-tools
+[ -d "$qa_tools/lib" ] || { echo "no $qa_tools: run ./mvnw -B package -DskipTests first" >&2; exit 1; }
+# Base images: FLEET_JRE_IMAGE, FLEET_JDK_IMAGE, FLEET_DOCKER_CLI_IMAGE override the Dockerfile's.
+base_args=()
+[ -n "${FLEET_JRE_IMAGE:-}" ] && base_args+=(--build-arg "JRE_IMAGE=$FLEET_JRE_IMAGE")
+[ -n "${FLEET_JDK_IMAGE:-}" ] && base_args+=(--build-arg "JDK_IMAGE=$FLEET_JDK_IMAGE")
+[ -n "${FLEET_DOCKER_CLI_IMAGE:-}" ] && base_args+=(--build-arg "DOCKER_CLI_IMAGE=$FLEET_DOCKER_CLI_IMAGE")
+
+# service  module                     port  target (sandbox: the image of each sandboxed run)
 images=(
   "orchestrator      orchestrator              8080 service"
   "dev-agent         agents/dev-agent          8081 builder"
@@ -17,12 +26,13 @@ images=(
   "review-agent      agents/review-agent       8083 builder"
   "refactor-agent    agents/refactor-agent     8084 service"
   "pair-coordinator  agents/pair-coordinator   8085 service"
+  "sandbox           agents/qa-agent           0    sandbox"
 )
 for line in "${images[@]}"; do
   read -r name module port target <<<"$line"
-  jar=$(ls "$module"/target/"$name"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n1 || true)
+  jar=$(ls "$module"/target/*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' -e '-plain' | head -n1 || true)
   [ -n "$jar" ] || { echo "no jar in $module/target: run ./mvnw -B package -DskipTests first" >&2; exit 1; }
   docker build -f deploy/docker/Dockerfile --target "$target" --build-arg JAR="$jar" --build-arg PORT="$port" \
-    -t "$registry/$name:$version" .
+    --build-arg QA_TOOLS="$qa_tools" ${base_args[@]+"${base_args[@]}"} -t "$registry/$name:$version" .
   if [ "$push" = --push ]; then docker push "$registry/$name:$version"; fi
 done

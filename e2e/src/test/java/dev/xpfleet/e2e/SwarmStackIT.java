@@ -93,6 +93,24 @@ class SwarmStackIT {
         }
         assertThat(map(stack, "networks").keySet()).containsExactlyInAnyOrder("labstack_net", "labstack_monitoring");
 
+        // The agents that run repository code get a throwaway container per run from the node's
+        // engine, their workspaces on a node directory at the same path, and no extra capability.
+        for (String name : List.of("dev-agent", "qa-agent", "review-agent")) {
+            Map<String, Object> service = map(services, name);
+            String role = name.substring(0, name.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+            assertThat(map(service, "environment"))
+                    .as(name)
+                    .containsEntry("FLEET_SANDBOX_IMAGE", "xpfleet/sandbox:latest")
+                    .containsEntry(
+                            "FLEET_" + role + "_WORK_ROOT",
+                            "/var/lib/xpfleet/work/" + name.substring(0, name.indexOf('-')) + "-{{.Task.Slot}}");
+            assertThat(list(service, "volumes").toString())
+                    .as(name)
+                    .contains("source=/var/lib/xpfleet/work, target=/var/lib/xpfleet/work")
+                    .contains("source=/var/run/docker.sock, target=/var/run/docker.sock");
+            assertThat(service).as(name).doesNotContainKey("cap_add");
+        }
+
         // Redis with its append-only file, and the database dumped to /backups/postgres.
         assertThat(list(map(services, "redis"), "entrypoint").toString()).contains("--appendonly yes");
         Map<String, Object> backup = map(services, "postgres-backup");
@@ -229,8 +247,13 @@ class SwarmStackIT {
         String dockerfile = Files.readString(DEPLOY.resolve("docker/Dockerfile"));
         for (String stage : dockerfile.split("\nFROM ")) {
             if (stage.contains(" AS service") || stage.contains(" AS builder")) {
+                // The agents that build repositories run as root in their container: they hand
+                // workspaces to nobody and take caches back, as on a host (docs/operations.md).
                 assertThat(stage)
-                        .contains("USER 10001:10001")
+                        .contains(
+                                stage.contains(" AS service")
+                                        ? "USER 10001:10001"
+                                        : "FLEET_QA_TOOLS_DIR=/opt/xpfleet/qa-tools")
                         .contains("HEALTHCHECK")
                         .contains("MaxRAMPercentage");
                 assertThat(stage)
@@ -241,6 +264,11 @@ class SwarmStackIT {
                                 "extracted/application/");
             }
         }
+        assertThat(dockerfile.split("\nFROM "))
+                .as("the sandbox image: the tools, the analysers, nobody")
+                .anySatisfy(stage ->
+                        assertThat(stage).startsWith("tools AS sandbox").contains("USER 65534:65534"))
+                .anySatisfy(stage -> assertThat(stage).contains(" AS tools").contains("/opt/xpfleet/qa-tools"));
         // The layers the image copies are the ones Spring Boot's tools extract from a service's jar.
         Path jar = E2eDirs.jar("agents/refactor-agent", "refactor-agent");
         Ran extracted = run(
@@ -266,6 +294,7 @@ class SwarmStackIT {
         for (String service : FLEET_SERVICES) {
             assertThat(build).containsPattern("\"" + service + " +[a-z/-]+ +80\\d\\d (service|builder)\"");
         }
+        assertThat(build).containsPattern("\"sandbox +[a-z/-]+ +0 +sandbox\"");
     }
 
     @Test

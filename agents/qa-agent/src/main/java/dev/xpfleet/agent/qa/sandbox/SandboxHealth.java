@@ -22,8 +22,7 @@ class SandboxHealth implements HealthIndicator {
         this.props = props;
         String reason = Sandbox.unavailableReason();
         if (reason == null) {
-            log.info(
-                    "Sandbox ready: repository code runs as nobody, without network, in bubblewrap with cgroup limits");
+            log.info("Sandbox ready: repository code runs as nobody, without network, in {}", Sandbox.kind());
         } else if (props.allowUnsandboxed()) {
             log.warn(
                     "NO SANDBOX ({}); fleet.qa.allow-unsandboxed=true, so repository code will run unconfined", reason);
@@ -38,7 +37,7 @@ class SandboxHealth implements HealthIndicator {
     public Health health() {
         String reason = Sandbox.unavailableReason();
         if (reason == null) {
-            return Health.up().withDetail("sandbox", "bubblewrap").build();
+            return Health.up().withDetail("sandbox", Sandbox.kind()).build();
         }
         return props.allowUnsandboxed()
                 ? Health.up()
