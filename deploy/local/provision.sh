@@ -266,6 +266,8 @@ FLEET_AGENT_TOKEN=$(cat "$agent_token_file")
 FLEET_SANDBOX_TEST_DOCKER_HOST=unix://$SANDBOX_ENGINE_SOCK
 FLEET_SANDBOX_TEST_IMAGE=$SANDBOX_TEST_IMAGE
 FLEET_SANDBOX_TEST_DOCKERD_PIDFILE=$FLEET_RUN/dockerd.pid
+FLEET_IMAGE_TEST_JDK=$IMAGE_JDK
+FLEET_IMAGE_TEST_DOCKER_CLI=$IMAGE_DOCKER_CLI
 ENV
   )
   say env "endpoints written to $FLEET_ENV_FILE"
@@ -341,6 +343,46 @@ provision_sandbox_engine() {
   fi
 }
 
+# The fleet's images (deploy/docker/Dockerfile) are built in the tests on that same engine. Their
+# base images (Temurin, docker:cli) are on registries these machines do not reach, so provisioning
+# makes stand-ins: Debian bookworm (debootstrap from Debian's mirror) with this machine's JDK at
+# Temurin's path, and an image holding only this machine's docker CLI. They are named
+# xpfleet-local/* so nobody mistakes them for the real ones.
+IMAGE_JDK=xpfleet-local/jdk:bookworm
+IMAGE_DOCKER_CLI=xpfleet-local/docker-cli:host
+
+provision_image_bases() {
+  [ "$(id -u)" = 0 ] && sandbox_engine_answers || return 0
+  local engine=unix://$SANDBOX_ENGINE_SOCK root jdk cli
+  if ! DOCKER_HOST=$engine docker image inspect "$IMAGE_JDK" >/dev/null 2>&1; then
+    command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
+    root=$(mktemp -d)
+    say images "debootstrap bookworm for $IMAGE_JDK (about a minute)"
+    debootstrap --variant=minbase --include=ca-certificates bookworm "$root" "$PGVECTOR_MIRROR" \
+      >"$FLEET_LOGS/debootstrap.log" 2>&1 || die "debootstrap failed, see $FLEET_LOGS/debootstrap.log"
+    jdk=$(find_jdk) || die "no JDK 21+ to put in $IMAGE_JDK"
+    mkdir -p "$root/opt/java"
+    cp -a "$jdk" "$root/opt/java/openjdk"
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    printf 'deb %s bookworm main\n' "$PGVECTOR_MIRROR" >"$root/etc/apt/sources.list"
+    tar -C "$root" -c . | DOCKER_HOST=$engine docker import \
+      --change 'ENV JAVA_HOME=/opt/java/openjdk' \
+      --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'ENV LANG=C.UTF-8' - "$IMAGE_JDK" >/dev/null
+    rm -rf "$root"
+    say images "imported $IMAGE_JDK ($("$jdk/bin/java" -version 2>&1 | head -n1))"
+  fi
+  if ! DOCKER_HOST=$engine docker image inspect "$IMAGE_DOCKER_CLI" >/dev/null 2>&1; then
+    cli=$(command -v docker)
+    root=$(mktemp -d)
+    mkdir -p "$root/usr/local/bin"
+    cp "$(readlink -f "$cli")" "$root/usr/local/bin/docker"
+    tar -C "$root" -c . | DOCKER_HOST=$engine docker import - "$IMAGE_DOCKER_CLI" >/dev/null
+    rm -rf "$root"
+    say images "imported $IMAGE_DOCKER_CLI (the docker CLI at $cli)"
+  fi
+}
+
 # promtool checks the Prometheus configuration and alert rules (deploy/prometheus) in the tests.
 # Debian's package also brings a Prometheus server: the fleet does not use it (where systemd runs,
 # the package starts it on its own).
@@ -398,6 +440,7 @@ provision_redis
 provision_s3
 provision_sandbox
 provision_sandbox_engine
+provision_image_bases
 provision_promtool
 provision_stack_tools
 write_env
