@@ -10,7 +10,7 @@ registry=${FLEET_REGISTRY:-xpfleet}
 version=${FLEET_VERSION:-latest}
 push=${1:-}
 
-# The QA agent's analysers go into the builder and sandbox images (the qa-tools module's output).
+# The QA agent's analysers go into the builder image (the qa-tools module's output).
 qa_tools=agents/qa-agent/tools/target/qa-tools
 [ -d "$qa_tools/lib" ] || { echo "no $qa_tools: run ./mvnw -B package -DskipTests first" >&2; exit 1; }
 # Base images: FLEET_JRE_IMAGE, FLEET_JDK_IMAGE, FLEET_DOCKER_CLI_IMAGE override the Dockerfile's.
@@ -22,7 +22,7 @@ base_args=()
 # without a bridge.
 read -r -a extra_args <<<"${FLEET_DOCKER_BUILD_ARGS:-}"
 
-# service  module                     port  target (sandbox: the image of each sandboxed run)
+# service  module                     port  target
 images=(
   "orchestrator      orchestrator              8080 service"
   "dev-agent         agents/dev-agent          8081 builder"
@@ -30,7 +30,6 @@ images=(
   "review-agent      agents/review-agent       8083 builder"
   "refactor-agent    agents/refactor-agent     8084 service"
   "pair-coordinator  agents/pair-coordinator   8085 service"
-  "sandbox           agents/qa-agent           0    sandbox"
 )
 for line in "${images[@]}"; do
   read -r name module port target <<<"$line"

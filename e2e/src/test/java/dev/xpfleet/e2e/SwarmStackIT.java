@@ -100,7 +100,7 @@ class SwarmStackIT {
             String role = name.substring(0, name.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             assertThat(map(service, "environment"))
                     .as(name)
-                    .containsEntry("FLEET_SANDBOX_IMAGE", "xpfleet/sandbox:latest")
+                    .containsEntry("FLEET_SANDBOX_IMAGE", "xpfleet/" + name + ":latest")
                     .containsEntry(
                             "FLEET_" + role + "_WORK_ROOT",
                             "/var/lib/xpfleet/work/" + name.substring(0, name.indexOf('-')) + "-{{.Task.Slot}}");
@@ -109,6 +109,9 @@ class SwarmStackIT {
                     .contains("source=/var/lib/xpfleet/work, target=/var/lib/xpfleet/work")
                     .contains("source=/var/run/docker.sock, target=/var/run/docker.sock");
             assertThat(service).as(name).doesNotContainKey("cap_add");
+            assertThat(map(map(service, "deploy"), "update_config"))
+                    .as(name + ": the old task of a slot stops before the new one shares its work root")
+                    .containsEntry("order", "stop-first");
         }
 
         // Redis with its append-only file, and the database dumped to /backups/postgres.
@@ -265,10 +268,9 @@ class SwarmStackIT {
             }
         }
         assertThat(dockerfile.split("\nFROM "))
-                .as("the sandbox image: the tools, the analysers, nobody")
+                .as("the build tools and the analysers, at the path the QA agent is told")
                 .anySatisfy(stage ->
-                        assertThat(stage).startsWith("tools AS sandbox").contains("USER 65534:65534"))
-                .anySatisfy(stage -> assertThat(stage).contains(" AS tools").contains("/opt/xpfleet/qa-tools"));
+                        assertThat(stage).contains(" AS tools").contains("COPY ${QA_TOOLS} /opt/xpfleet/qa-tools"));
         // The layers the image copies are the ones Spring Boot's tools extract from a service's jar.
         Path jar = E2eDirs.jar("agents/refactor-agent", "refactor-agent");
         Ran extracted = run(
@@ -294,7 +296,6 @@ class SwarmStackIT {
         for (String service : FLEET_SERVICES) {
             assertThat(build).containsPattern("\"" + service + " +[a-z/-]+ +80\\d\\d (service|builder)\"");
         }
-        assertThat(build).containsPattern("\"sandbox +[a-z/-]+ +0 +sandbox\"");
     }
 
     @Test

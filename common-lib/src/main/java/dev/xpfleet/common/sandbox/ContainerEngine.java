@@ -23,20 +23,29 @@ import org.slf4j.LoggerFactory;
  * no capabilities, as nobody, and only the workspace and the directories the run was given mounted
  * at their own paths. The agent's directories must therefore be bind mounts of the same path on
  * the node. Directories under {@code imagePaths} are part of the image (the analysers' jars) and
- * are not mounted.
+ * are not mounted. The image is pulled when the node does not have it.
  *
  * <p>Configured from the environment, the same for every agent: {@code FLEET_SANDBOX_IMAGE} (set:
- * this engine is used), {@code FLEET_SANDBOX_NETWORK} (default {@code bridge}), {@code
- * FLEET_SANDBOX_IMAGE_PATHS} (default {@code /opt/xpfleet}, colon-separated) and Docker's own
- * {@code DOCKER_HOST}.
+ * this engine is used; in the stack, the agent's own image), {@code FLEET_SANDBOX_NETWORK}
+ * (default {@code bridge}), {@code FLEET_SANDBOX_IMAGE_PATHS} (default {@code /opt/xpfleet},
+ * colon-separated), {@code FLEET_SANDBOX_DOCKER} (the CLI, default {@code docker} on the PATH) and
+ * Docker's own {@code DOCKER_HOST}.
  */
-public record ContainerEngine(String image, String network, List<Path> imagePaths, String dockerHost) {
+public record ContainerEngine(String image, String network, List<Path> imagePaths, String dockerHost, String docker) {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerEngine.class);
     static final String LABEL = "dev.xpfleet.sandbox";
     static final String DEADLINE_LABEL = "dev.xpfleet.sandbox.deadline";
     /** Largest file a sandboxed command may write: 1 GiB. */
     private static final long MAX_FILE_BYTES = 1L << 30;
+    /**
+     * How long past its time limit a container is left to the agent that runs it before any sweep
+     * may remove it (that agent removes it itself at the limit).
+     */
+    static final java.time.Duration SWEEP_GRACE = java.time.Duration.ofMinutes(1);
+    /** The commands' PATH: the system's, and Temurin's JDK where the fleet's images have it. */
+    private static final String PATH =
+            "/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public ContainerEngine {
         if (image == null || image.isBlank()) {
@@ -47,6 +56,9 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
                     "the network for runs that need one must name a Docker network, not '" + network + "'");
         }
         imagePaths = List.copyOf(imagePaths);
+        if (docker == null || docker.isBlank()) {
+            docker = "docker";
+        }
     }
 
     /** The engine the environment configures, or null: the sandbox is bubblewrap on this host. */
@@ -68,18 +80,26 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
                 image.strip(),
                 env.getOrDefault("FLEET_SANDBOX_NETWORK", "bridge").strip(),
                 paths,
-                env.get("DOCKER_HOST"));
+                env.get("DOCKER_HOST"),
+                env.get("FLEET_SANDBOX_DOCKER"));
     }
 
-    /** Why no container can be had, or null: the engine answers and has the image (never pulled). */
+    /**
+     * Why no container can be had, or null: the engine answers and can enforce the memory and
+     * process limits (an engine that cannot only warns, and would run the command without them).
+     */
     String unavailableReason() {
-        Cli answer = cli(List.of("image", "inspect", "--format", "{{.Id}}", image), 20);
-        if (answer.exit() == 0) {
-            return null;
-        }
+        Cli answer = cli(List.of("info", "--format", "{{json .MemoryLimit}} {{json .PidsLimit}}"), 20);
         String said = answer.output().strip();
-        return "the container engine" + (dockerHost == null ? "" : " at " + dockerHost) + " cannot run " + image + ": "
-                + (said.isEmpty() ? "no answer" : said.lines().findFirst().orElse(said));
+        String engine = "the container engine" + (dockerHost == null ? "" : " at " + dockerHost);
+        if (answer.exit() != 0) {
+            return engine + " does not answer: "
+                    + (said.isEmpty() ? "no output" : said.lines().findFirst().orElse(said));
+        }
+        if (!said.endsWith("true true")) {
+            return engine + " cannot enforce memory and process limits (MemoryLimit PidsLimit: " + said + ")";
+        }
+        return null;
     }
 
     /** The environment the {@code docker} CLI runs with: nothing of the agent's but the engine's address. */
@@ -96,9 +116,9 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
     /** {@code docker run} for one command: attached, so its output is the run's output. */
     List<String> run(String name, Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
         String ws = workspace.toAbsolutePath().toString();
-        long deadline = Instant.now().plus(limits.time()).getEpochSecond();
+        long deadline = Instant.now().plus(limits.time()).plus(SWEEP_GRACE).getEpochSecond();
         List<String> argv = new ArrayList<>(List.of(
-                "docker",
+                docker,
                 "run",
                 "--name",
                 name,
@@ -107,7 +127,7 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
                 "--label",
                 DEADLINE_LABEL + "=" + deadline,
                 "--pull",
-                "never",
+                "missing",
                 "--network",
                 access.network() ? network : "none",
                 "--user",
@@ -129,10 +149,8 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
                 "fsize=" + MAX_FILE_BYTES,
                 "--log-driver",
                 "none",
-                "--env",
-                "HOME=" + ws,
-                "--env",
-                "LANG=C.UTF-8",
+                // The image may be an agent's, whose health check has nothing to ask here.
+                "--no-healthcheck",
                 "--workdir",
                 ws));
         mount(argv, ws, false);
@@ -149,9 +167,10 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
         for (Path dir : access.writable()) {
             mount(argv, dir.toAbsolutePath().toString(), false);
         }
-        // The command replaces whatever entrypoint the image has.
-        argv.addAll(List.of("--entrypoint", command.get(0), image));
-        argv.addAll(command.subList(1, command.size()));
+        // The command replaces whatever entrypoint the image has, and starts with an environment of
+        // its own as in bubblewrap: nothing of the image's (an agent's JVM options, its settings).
+        argv.addAll(List.of("--entrypoint", "env", image, "-i", "PATH=" + PATH, "LANG=C.UTF-8", "HOME=" + ws));
+        argv.addAll(command);
         return argv;
     }
 
@@ -167,10 +186,70 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
         argv.addAll(List.of("--mount", "type=bind,source=" + path + ",target=" + path + (readOnly ? ",readonly" : "")));
     }
 
-    /** How the container ended: whether the kernel killed it for memory, or null when it is not there. */
-    Boolean oomKilled(String name) {
-        Cli answer = cli(List.of("container", "inspect", "--format", "{{.State.OOMKilled}}", name), 20);
-        return answer.exit() == 0 ? Boolean.valueOf(answer.output().strip()) : null;
+    /**
+     * How a finished run's container ended.
+     *
+     * @param exists whether there was a container to ask about at all
+     * @param oomKilled whether the kernel killed it for memory
+     * @param error what the engine said when it could not start it, else empty
+     */
+    record Ended(boolean exists, boolean oomKilled, String error) {}
+
+    Ended ended(String name) {
+        Cli answer =
+                cli(List.of("container", "inspect", "--format", "{{.State.OOMKilled}}|{{.State.Error}}", name), 20);
+        if (answer.exit() != 0) {
+            return new Ended(false, false, "");
+        }
+        String[] parts = answer.output().strip().split("\\|", 2);
+        return new Ended(true, Boolean.parseBoolean(parts[0]), parts.length > 1 ? parts[1].strip() : "");
+    }
+
+    /**
+     * Runs one command in a new container and removes it: the time limit is the agent's (the
+     * container is removed at it), the memory and process limits the engine's.
+     */
+    SandboxResult execute(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access)
+            throws IOException, InterruptedException {
+        String name = "xpfleet-sandbox-" + java.util.UUID.randomUUID();
+        long start = System.nanoTime();
+        Path log = Files.createTempFile("sandbox", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(run(name, workspace, command, limits, access))
+                    .directory(workspace.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(cliEnvironment());
+            Process process = builder.start();
+            boolean timedOut = !process.waitFor(limits.time().toMillis(), TimeUnit.MILLISECONDS);
+            if (timedOut) {
+                remove(name);
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            String output = Sandbox.tail(log);
+            if (timedOut) {
+                return new SandboxResult(SandboxResult.Outcome.TIMEOUT, 124, output, millis);
+            }
+            int exit = process.exitValue();
+            Ended ended = ended(name);
+            if ((!ended.exists() && exit == 125) || !ended.error().isEmpty()) {
+                // docker run failed before the command ran: no engine, no image, a mount refused.
+                String why = ended.error().isEmpty() ? output : ended.error() + "\n" + output;
+                return new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, exit, why, millis);
+            }
+            return new SandboxResult(
+                    ended.oomKilled() ? SandboxResult.Outcome.OUT_OF_MEMORY : SandboxResult.Outcome.COMPLETED,
+                    exit,
+                    output,
+                    millis);
+        } finally {
+            Files.deleteIfExists(log);
+            remove(name);
+        }
     }
 
     /** Stops and removes the container, whatever it is doing. */
@@ -225,7 +304,7 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
     private record Cli(int exit, String output) {}
 
     private Cli cli(List<String> args, int seconds) {
-        List<String> argv = new ArrayList<>(List.of("docker"));
+        List<String> argv = new ArrayList<>(List.of(docker));
         argv.addAll(args);
         try {
             Path out = Files.createTempFile("docker", ".out");

@@ -194,7 +194,9 @@ public final class Sandbox {
     private SandboxResult confined(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
         String unavailable = availability.get();
         if (unavailable != null) {
-            return allowUnconfined
+            // Never unconfined where the sandbox should be a container: the agent there is root
+            // beside the engine's socket.
+            return allowUnconfined && engine == null
                     ? unconfined(workspace, command, limits)
                     : new SandboxResult(SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, unavailable, 0);
         }
@@ -249,11 +251,10 @@ public final class Sandbox {
 
     /**
      * One run in a throwaway container ({@link ContainerEngine}): the files are handed to nobody as
-     * for bubblewrap; the engine enforces the limits; the container is removed however the run ends.
+     * for bubblewrap; the engine enforces the limits and removes the container however it ends.
      */
     private SandboxResult inContainer(
             Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
-        String name = "xpfleet-sandbox-" + UUID.randomUUID();
         try {
             giveToNobody(workspace);
             if (access.ownWritable()) {
@@ -262,49 +263,13 @@ public final class Sandbox {
                 }
             }
             engine.sweep();
-            long start = System.nanoTime();
-            Path log = Files.createTempFile("sandbox", ".log");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(engine.run(name, workspace, command, limits, access))
-                        .directory(workspace.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-                builder.environment().clear();
-                builder.environment().putAll(engine.cliEnvironment());
-                Process process = builder.start();
-                boolean timedOut = !process.waitFor(limits.time().toMillis(), TimeUnit.MILLISECONDS);
-                if (timedOut) {
-                    engine.remove(name);
-                    if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                        process.destroyForcibly().waitFor();
-                    }
-                }
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                String output = tail(log);
-                Boolean oom = timedOut ? Boolean.FALSE : engine.oomKilled(name);
-                SandboxResult.Outcome outcome;
-                if (timedOut) {
-                    outcome = SandboxResult.Outcome.TIMEOUT;
-                } else if (oom == null) {
-                    // docker run failed before there was a container (exit 125: no engine, no image)
-                    outcome = SandboxResult.Outcome.SANDBOX_UNAVAILABLE;
-                } else if (oom) {
-                    outcome = SandboxResult.Outcome.OUT_OF_MEMORY;
-                } else {
-                    outcome = SandboxResult.Outcome.COMPLETED;
-                }
-                return new SandboxResult(outcome, timedOut ? 124 : process.exitValue(), output, millis);
-            } finally {
-                Files.deleteIfExists(log);
-            }
+            return engine.execute(workspace, command, limits, access);
         } catch (IOException e) {
             return new SandboxResult(
                     SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot set up the sandbox: " + e.getMessage(), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SandboxResult(SandboxResult.Outcome.TIMEOUT, -1, "interrupted", 0);
-        } finally {
-            engine.remove(name);
         }
     }
 
@@ -527,7 +492,7 @@ public final class Sandbox {
     }
 
     /** The last {@value #OUTPUT_TAIL} bytes of the output, however much was written. */
-    private static String tail(Path log) throws IOException {
+    static String tail(Path log) throws IOException {
         try (java.nio.channels.SeekableByteChannel in = Files.newByteChannel(log)) {
             long size = in.size();
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size, OUTPUT_TAIL));

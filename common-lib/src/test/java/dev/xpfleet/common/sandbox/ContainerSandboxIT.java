@@ -27,6 +27,7 @@ class ContainerSandboxIT {
     static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(5), 128L * 1024 * 1024, 64);
 
     private static String dockerHost;
+    private static String dockerCli;
     private static String image;
     private static ContainerEngine engine;
 
@@ -34,6 +35,7 @@ class ContainerSandboxIT {
     static void theTestEngineAnswers() {
         dockerHost = TestServices.localSetting("FLEET_SANDBOX_TEST_DOCKER_HOST");
         image = TestServices.localSetting("FLEET_SANDBOX_TEST_IMAGE");
+        dockerCli = TestServices.localSetting("FLEET_SANDBOX_TEST_DOCKER_CLI");
         // The test engine has no bridge (it must not touch the machine's network): runs that may
         // use the network get the host's.
         engine = ContainerEngine.from(Map.of(
@@ -43,6 +45,8 @@ class ContainerSandboxIT {
                 "host",
                 "FLEET_SANDBOX_IMAGE_PATHS",
                 "/opt/xpfleet-in-image",
+                "FLEET_SANDBOX_DOCKER",
+                dockerCli,
                 "DOCKER_HOST",
                 dockerHost));
         assertThat(engine.unavailableReason())
@@ -66,33 +70,39 @@ class ContainerSandboxIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.output()).contains("65534").contains("done").contains("lo");
         assertThat(result.output().lines()).as("only the loopback interface").doesNotContain("eth0");
-        assertThat(result.output()).doesNotContain("DOCKER_HOST").doesNotContain("FLEET_");
+        assertThat(result.output())
+                .doesNotContain("DOCKER_HOST")
+                .doesNotContain("FLEET_")
+                .as("nothing of the image's environment either")
+                .doesNotContain("IMAGE_ONLY");
         assertThat(Files.readString(work.resolve("out.txt"))).isEqualTo("built\n");
         assertThat(containers()).as("the container is gone").isEmpty();
     }
 
     @Test
     void theRootAndGitMetadataAreReadOnlyAndOnlyGivenDirectoriesAreThere() throws Exception {
+        // Everything here is open to nobody: only the mounts (read-only, or none) keep it out.
         Path work = Files.createTempDirectory("ws");
-        Files.createDirectories(work.resolve(".git"));
-        Files.writeString(work.resolve(".git/config"), "[core]\n");
+        Path git = Files.createDirectories(work.resolve(".git"));
+        Files.writeString(git.resolve("config"), "[core]\n");
+        open(git, git.resolve("config"));
         Path readable = Files.createTempDirectory("cache");
-        Files.writeString(readable.resolve("dep.jar"), "jar");
-        readable.toFile().setReadable(true, false);
-        readable.resolve("dep.jar").toFile().setReadable(true, false);
+        Files.writeString(readable.resolve("dep.jar"), "the-dependency");
+        open(readable, readable.resolve("dep.jar"));
         Path writable = Files.createTempDirectory("scratch");
         Path secret = Files.createTempDirectory("agent-secrets");
         Files.writeString(secret.resolve("token"), "s3cr3t");
+        open(secret, secret.resolve("token"));
 
         SandboxResult result = sandbox.run(
                 work,
                 List.of(
                         "sh",
                         "-c",
-                        "touch /usr-owned 2>/dev/null || echo ROOT-READ-ONLY;"
-                                + " echo '[filter \"x\"]' >> .git/config 2>/dev/null || echo GIT-READ-ONLY;"
-                                + " cat " + readable + "/dep.jar; echo; echo x > " + readable
-                                + "/planted 2>/dev/null || echo CACHE-READ-ONLY;"
+                        "touch /scratch/planted 2>&1; echo '[filter \"x\"]' >> .git/config 2>&1;"
+                                + " mv .git moved-git 2>&1; echo x > .git/hooks-planted 2>&1;"
+                                + " cat " + readable + "/dep.jar; echo; echo x > " + readable + "/planted 2>&1;"
+                                + " echo x >> " + readable + "/dep.jar 2>&1;"
                                 + " echo fetched > " + writable + "/dep.pom;"
                                 + " cat " + secret + "/token 2>/dev/null || echo SECRET-HIDDEN;"
                                 + " ls /opt/xpfleet-in-image 2>/dev/null || echo IMAGE-PATH-NOT-MOUNTED"),
@@ -101,12 +111,22 @@ class ContainerSandboxIT {
 
         assertThat(result.outcome()).isEqualTo(SandboxResult.Outcome.COMPLETED);
         assertThat(result.output())
-                .contains("ROOT-READ-ONLY", "GIT-READ-ONLY", "jar", "CACHE-READ-ONLY", "SECRET-HIDDEN")
-                .contains("IMAGE-PATH-NOT-MOUNTED")
+                .contains("touch: /scratch/planted: Read-only file system")
+                .contains("the-dependency")
+                .contains("SECRET-HIDDEN", "IMAGE-PATH-NOT-MOUNTED")
                 .doesNotContain("s3cr3t");
-        assertThat(Files.readString(work.resolve(".git/config"))).isEqualTo("[core]\n");
+        assertThat(Files.readString(git.resolve("config"))).isEqualTo("[core]\n");
+        assertThat(git.resolve("hooks-planted")).doesNotExist();
+        assertThat(work.resolve("moved-git")).doesNotExist();
         assertThat(readable.resolve("planted")).doesNotExist();
+        assertThat(Files.readString(readable.resolve("dep.jar"))).isEqualTo("the-dependency");
         assertThat(Files.readString(writable.resolve("dep.pom"))).isEqualTo("fetched\n");
+    }
+
+    /** World-readable and writable: nothing but the sandbox's own rules stands in the way. */
+    private static void open(Path dir, Path file) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     }
 
     @Test
@@ -174,14 +194,26 @@ class ContainerSandboxIT {
 
     @Test
     void noEngineOrNoImageIsSaidAndNothingRuns() throws Exception {
-        ContainerEngine gone = ContainerEngine.from(
-                Map.of("FLEET_SANDBOX_IMAGE", image, "DOCKER_HOST", "unix:///nonexistent/docker.sock"));
-        ContainerEngine noImage =
-                ContainerEngine.from(Map.of("FLEET_SANDBOX_IMAGE", "xpfleet/not-there:1", "DOCKER_HOST", dockerHost));
+        ContainerEngine gone = ContainerEngine.from(Map.of(
+                "FLEET_SANDBOX_IMAGE",
+                image,
+                "FLEET_SANDBOX_DOCKER",
+                dockerCli,
+                "DOCKER_HOST",
+                "unix:///nonexistent/docker.sock"));
+        // Not on the engine, and no registry to pull it from.
+        ContainerEngine noImage = ContainerEngine.from(Map.of(
+                "FLEET_SANDBOX_IMAGE",
+                "xpfleet/not-there:1",
+                "FLEET_SANDBOX_DOCKER",
+                dockerCli,
+                "DOCKER_HOST",
+                dockerHost));
         Path work = Files.createTempDirectory("ws");
 
+        // allow-unsandboxed never runs code unconfined where the sandbox should be a container.
         SandboxResult withoutEngine =
-                new Sandbox(false, gone).run(work, List.of("sh", "-c", "echo ran > ran.txt"), LIMITS);
+                new Sandbox(true, gone).run(work, List.of("sh", "-c", "echo ran > ran.txt"), LIMITS);
         SandboxResult withoutImage =
                 new Sandbox(false, noImage).run(work, List.of("sh", "-c", "echo ran > ran.txt"), LIMITS);
 
@@ -212,12 +244,27 @@ class ContainerSandboxIT {
         } finally {
             signal("CONT", dockerd);
         }
-        // The container the stalled engine could not remove goes with the next run's sweep.
         SandboxResult next = run(Files.createTempDirectory("ws"), "echo back");
         assertThat(next.output()).contains("back");
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(containers()).isEmpty());
+        // The container the stalled engine could not remove is left with its deadline, which the
+        // sweep (containersLeftByAKilledAgent...) goes by: the run's limit and the grace, no more.
+        List<String> left = containers();
+        try {
+            assertThat(left).hasSize(1);
+            long deadline = Long.parseLong(docker(
+                            "inspect",
+                            "--format",
+                            "{{index .Config.Labels \"" + ContainerEngine.DEADLINE_LABEL + "\"}}",
+                            left.get(0))
+                    .strip());
+            assertThat(deadline)
+                    .isLessThanOrEqualTo(
+                            Instant.now().plus(ContainerEngine.SWEEP_GRACE).getEpochSecond());
+        } finally {
+            for (String container : left) {
+                docker("rm", "--force", container);
+            }
+        }
     }
 
     private static void signal(String signal, long pid) throws Exception {
@@ -255,7 +302,7 @@ class ContainerSandboxIT {
     }
 
     private static String docker(String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of("docker"));
+        List<String> argv = new ArrayList<>(List.of(dockerCli));
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().put("DOCKER_HOST", dockerHost);
