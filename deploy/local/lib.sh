@@ -55,6 +55,20 @@ apt_install() {
     || die "apt-get install $* failed, see $FLEET_LOGS/apt.log"
 }
 
+# The test Docker engine's runtime directory (its socket, containerd's state): one per FLEET_HOME.
+SANDBOX_ENGINE_KEY=$(printf %s "$FLEET_HOME" | sha256sum | cut -c1-10)
+SANDBOX_ENGINE_RUN=/run/xpfleet-docker-$SANDBOX_ENGINE_KEY
+
+# After its dockerd stopped: what it left mounted there (a network namespace), then the directory.
+remove_engine_run_dir() {
+  [ -d "$SANDBOX_ENGINE_RUN" ] || return 0
+  local mount
+  for mount in $(awk -v d="$SANDBOX_ENGINE_RUN/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r); do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+  rm -rf "$SANDBOX_ENGINE_RUN" 2>/dev/null || true
+}
+
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 pid_from() { if [ -f "$1" ]; then head -n1 "$1" | tr -dc "0-9"; fi; return 0; }
 

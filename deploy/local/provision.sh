@@ -301,8 +301,7 @@ provision_sandbox() {
 # /var/run/docker.sock appears for Testcontainers to find) into $FLEET_HOME/tools/docker-engine,
 # started for this FLEET_HOME on its own socket with no bridge and no iptables rules, and a small
 # image made from Debian's busybox-static (no registry is needed).
-SANDBOX_ENGINE_KEY=$(printf %s "$FLEET_HOME" | sha256sum | cut -c1-10)
-SANDBOX_ENGINE_RUN=/run/xpfleet-docker-$SANDBOX_ENGINE_KEY
+# SANDBOX_ENGINE_KEY and SANDBOX_ENGINE_RUN: lib.sh.
 SANDBOX_ENGINE_SOCK=$SANDBOX_ENGINE_RUN/docker.sock
 SANDBOX_ENGINE_DIR=$FLEET_HOME/tools/docker-engine
 SANDBOX_ENGINE_CLI=$SANDBOX_ENGINE_DIR/usr/bin/docker
