@@ -94,7 +94,8 @@ class ImagesIT {
                     "--env",
                     "SERVER_PORT=" + port,
                     "--env",
-                    "FLEET_SANDBOX_IMAGE=" + tag("qa-agent"),
+                    // As in the stack: the image of the agent's own container, by id.
+                    "FLEET_SANDBOX_IMAGE=self",
                     "--env",
                     "FLEET_SANDBOX_NETWORK=host",
                     "--env",
@@ -130,7 +131,7 @@ class ImagesIT {
                         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                     });
             assertThat(said[0]).contains("\"sandbox\":{\"status\":\"UP\"}").contains("\"qa\":{\"status\":\"UP\"}");
-            assertThat(docker("logs", name)).contains("in a throwaway container of " + tag("qa-agent") + " per run");
+            assertThat(docker("logs", name)).contains("in a throwaway container of self per run");
 
             // The agent's own Sandbox class, in its image, as root with the socket: a run of the
             // sandbox image as nobody, without network, with the build tools and the analysers.

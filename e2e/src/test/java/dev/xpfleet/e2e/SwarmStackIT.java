@@ -100,7 +100,7 @@ class SwarmStackIT {
             String role = name.substring(0, name.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             assertThat(map(service, "environment"))
                     .as(name)
-                    .containsEntry("FLEET_SANDBOX_IMAGE", "xpfleet/" + name + ":latest")
+                    .containsEntry("FLEET_SANDBOX_IMAGE", "self")
                     .containsEntry(
                             "FLEET_" + role + "_WORK_ROOT",
                             "/var/lib/xpfleet/work/" + name.substring(0, name.indexOf('-')) + "-{{.Task.Slot}}");

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * are not mounted. The image is pulled when the node does not have it.
  *
  * <p>Configured from the environment, the same for every agent: {@code FLEET_SANDBOX_IMAGE} (set:
- * this engine is used; in the stack, the agent's own image), {@code FLEET_SANDBOX_NETWORK}
+ * this engine is used; {@value #SELF}: the image of the container the agent runs in, as the stack
+ * sets it, since Swarm keeps a service's image by digest, not by tag), {@code FLEET_SANDBOX_NETWORK}
  * (default {@code bridge}), {@code FLEET_SANDBOX_IMAGE_PATHS} (default {@code /opt/xpfleet},
  * colon-separated), {@code FLEET_SANDBOX_DOCKER} (the CLI, default {@code docker} on the PATH) and
  * Docker's own {@code DOCKER_HOST}.
@@ -43,6 +44,16 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
      * may remove it (that agent removes it itself at the limit).
      */
     static final java.time.Duration SWEEP_GRACE = java.time.Duration.ofMinutes(1);
+    /** {@code FLEET_SANDBOX_IMAGE} naming the image of the agent's own container. */
+    public static final String SELF = "self";
+
+    private static final java.util.regex.Pattern CONTAINER_ID =
+            java.util.regex.Pattern.compile("/containers/([0-9a-f]{64})/");
+    private static final java.util.concurrent.atomic.AtomicReference<String> OWN_IMAGE =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Path> CLI_CONFIG =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     /** The commands' PATH: the system's, and Temurin's JDK where the fleet's images have it. */
     private static final String PATH =
             "/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -89,6 +100,13 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
      * process limits (an engine that cannot only warns, and would run the command without them).
      */
     String unavailableReason() {
+        if (image.equals(SELF)) {
+            try {
+                runImage();
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        }
         Cli answer = cli(List.of("info", "--format", "{{json .MemoryLimit}} {{json .PidsLimit}}"), 20);
         String said = answer.output().strip();
         String engine = "the container engine" + (dockerHost == null ? "" : " at " + dockerHost);
@@ -107,14 +125,59 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
         Map<String, String> env = new HashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.put("HOME", System.getProperty("java.io.tmpdir"));
+        // A configuration directory of this process's own: one under a shared /tmp could name
+        // another engine or a CLI plugin for the agent (root) to run.
+        env.put("DOCKER_CONFIG", cliConfig().toString());
         if (dockerHost != null && !dockerHost.isBlank()) {
             env.put("DOCKER_HOST", dockerHost);
         }
         return env;
     }
 
+    private static Path cliConfig() {
+        return CLI_CONFIG.updateAndGet(dir -> {
+            if (dir != null) {
+                return dir;
+            }
+            try {
+                return Files.createTempDirectory(
+                        "xpfleet-docker-config",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("no private directory for the docker CLI", e);
+            }
+        });
+    }
+
+    /**
+     * The image the runs use: the configured one, or for {@value #SELF} the image id of the
+     * container this process runs in (its id read from the mounts the engine made for it).
+     */
+    String runImage() throws IOException {
+        if (!image.equals(SELF)) {
+            return image;
+        }
+        String known = OWN_IMAGE.get();
+        if (known != null) {
+            return known;
+        }
+        java.util.regex.Matcher id = CONTAINER_ID.matcher(Files.readString(Path.of("/proc/self/mountinfo")));
+        if (!id.find()) {
+            throw new IOException("FLEET_SANDBOX_IMAGE=self, but this process is not in a Docker container");
+        }
+        Cli answer = cli(List.of("container", "inspect", "--format", "{{.Image}}", id.group(1)), 20);
+        if (answer.exit() != 0 || !answer.output().strip().startsWith("sha256:")) {
+            throw new IOException("FLEET_SANDBOX_IMAGE=self, but the engine does not say this container's image: "
+                    + answer.output().strip());
+        }
+        OWN_IMAGE.set(answer.output().strip());
+        return OWN_IMAGE.get();
+    }
+
     /** {@code docker run} for one command: attached, so its output is the run's output. */
-    List<String> run(String name, Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
+    List<String> run(String name, Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access)
+            throws IOException {
         String ws = workspace.toAbsolutePath().toString();
         long deadline = Instant.now().plus(limits.time()).plus(SWEEP_GRACE).getEpochSecond();
         List<String> argv = new ArrayList<>(List.of(
@@ -169,7 +232,20 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
         }
         // The command replaces whatever entrypoint the image has, and starts with an environment of
         // its own as in bubblewrap: nothing of the image's (an agent's JVM options, its settings).
-        argv.addAll(List.of("--entrypoint", "env", image, "-i", "PATH=" + PATH, "LANG=C.UTF-8", "HOME=" + ws));
+        // sh execs it as given: a first word with '=' is a command, as in bubblewrap, never an
+        // assignment for env.
+        argv.addAll(List.of(
+                "--entrypoint",
+                "env",
+                runImage(),
+                "-i",
+                "PATH=" + PATH,
+                "LANG=C.UTF-8",
+                "HOME=" + ws,
+                "/bin/sh",
+                "-c",
+                "exec \"$@\"",
+                "sandbox"));
         argv.addAll(command);
         return argv;
     }
@@ -247,8 +323,8 @@ public record ContainerEngine(String image, String network, List<Path> imagePath
                     output,
                     millis);
         } finally {
-            Files.deleteIfExists(log);
             remove(name);
+            Files.deleteIfExists(log);
         }
     }
 

@@ -192,6 +192,9 @@ public final class Sandbox {
     }
 
     private SandboxResult confined(Path workspace, List<String> command, SandboxLimits limits, SandboxAccess access) {
+        if (command.isEmpty()) {
+            return new SandboxResult(SandboxResult.Outcome.COMPLETED, 127, "no command to run", 0);
+        }
         String unavailable = availability.get();
         if (unavailable != null) {
             // Never unconfined where the sandbox should be a container: the agent there is root
@@ -264,7 +267,7 @@ public final class Sandbox {
             }
             engine.sweep();
             return engine.execute(workspace, command, limits, access);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new SandboxResult(
                     SandboxResult.Outcome.SANDBOX_UNAVAILABLE, -1, "cannot set up the sandbox: " + e.getMessage(), 0);
         } catch (InterruptedException e) {

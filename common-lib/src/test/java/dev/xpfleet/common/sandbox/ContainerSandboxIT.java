@@ -130,6 +130,18 @@ class ContainerSandboxIT {
     }
 
     @Test
+    void aFirstWordWithAnEqualsSignIsACommandAsInBubblewrapAndNoCommandIsNoPass() throws Exception {
+        Path work = Files.createTempDirectory("ws");
+
+        SandboxResult assignment = sandbox.run(work, List.of("CI=1", "true"), LIMITS);
+        SandboxResult nothing = sandbox.run(work, List.of(), LIMITS);
+
+        assertThat(assignment.outcome()).isEqualTo(SandboxResult.Outcome.COMPLETED);
+        assertThat(assignment.exitCode()).isEqualTo(127);
+        assertThat(nothing.exitCode()).isNotZero();
+    }
+
+    @Test
     void aRunAllowedTheNetworkHasIt() throws Exception {
         SandboxResult result = sandbox.run(
                 Files.createTempDirectory("ws"),
