@@ -55,9 +55,7 @@ class ReviewDiffHandler implements MessageHandler {
     ReviewDiffHandler(ArtifactStore artifacts, ReviewProperties props) {
         this.artifacts = artifacts;
         this.props = props;
-        this.sandbox = props.allowUnsandboxed() || Sandbox.unavailableReason() == null
-                ? new Sandbox(props.allowUnsandboxed())
-                : null;
+        this.sandbox = new Sandbox(props.allowUnsandboxed());
     }
 
     @Override
@@ -136,16 +134,20 @@ class ReviewDiffHandler implements MessageHandler {
                     workspace.dir(),
                     props.workRoot().resolve("cache").resolve(repository).toAbsolutePath());
             workspace.applyDiff(diff.get());
+            // Asked per review: a container engine may come and go while the reviewer runs.
+            boolean sandboxed = Sandbox.unavailableReason() == null;
             try (SuggestionBuild builds = new SuggestionBuild(
                     workspace,
                     build,
                     // A build runs the repository's build plugins: never outside a real sandbox.
-                    Sandbox.unavailableReason() == null ? sandbox : null,
+                    sandboxed ? sandbox : null,
                     props.buildLimits(),
                     props.suggestionBuilds(),
                     props.workRoot().resolve("workspaces").toAbsolutePath())) {
-                Reviewer reviewer =
-                        new Reviewer(model(envelope), new SuggestionCheck(workspace.dir(), sandbox), builds);
+                Reviewer reviewer = new Reviewer(
+                        model(envelope),
+                        new SuggestionCheck(workspace.dir(), sandboxed || props.allowUnsandboxed() ? sandbox : null),
+                        builds);
                 output = reviewer.review(
                         new Reviewer.Input(
                                 envelope.iteration(),
