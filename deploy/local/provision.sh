@@ -406,11 +406,6 @@ provision_image_bases() {
     # -L: a distribution's JDK links into /etc; the image gets the files themselves. A link that
     # leads nowhere (Debian's src.zip) is left out; the JDK must still run in the image.
     cp -aL "$jdk" "$root/opt/java/openjdk" 2>>"$FLEET_LOGS/debootstrap.log" || true
-    if ! chroot "$root" /opt/java/openjdk/bin/java -version >>"$FLEET_LOGS/debootstrap.log" 2>&1; then
-      rm -rf "$root"
-      say images "warning: the JDK at $jdk does not run in $IMAGE_JDK (see $FLEET_LOGS/debootstrap.log); ImagesIT will fail"
-      return 0
-    fi
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
     printf 'deb %s bookworm main\n' "$PGVECTOR_MIRROR" >"$root/etc/apt/sources.list"
     if ! tar -C "$root" -c . | engine_docker import \
@@ -422,6 +417,11 @@ provision_image_bases() {
       return 0
     fi
     rm -rf "$root"
+    if ! engine_docker run --rm --network none "$IMAGE_JDK" java -version >>"$FLEET_LOGS/debootstrap.log" 2>&1; then
+      engine_docker rmi "$IMAGE_JDK" >/dev/null 2>&1 || true
+      say images "warning: the JDK at $jdk does not run in $IMAGE_JDK (see $FLEET_LOGS/debootstrap.log); ImagesIT will fail"
+      return 0
+    fi
     say images "imported $IMAGE_JDK ($("$jdk/bin/java" -version 2>&1 | head -n1))"
   fi
   if ! engine_docker image inspect "$IMAGE_DOCKER_CLI" >/dev/null 2>&1; then
